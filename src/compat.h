@@ -1,0 +1,40 @@
+/*
+ * The only file that knows which Lua it is compiled against. Every helper
+ * carries the sk_ prefix: defining lua_* or luaL_* names here would clash
+ * with LuaJIT and Lua 5.2+ headers that already provide some of them.
+ */
+#ifndef SAKARI_COMPAT_H
+#define SAKARI_COMPAT_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#if LUA_VERSION_NUM >= 502
+#define sk_rawlen(L, i) lua_rawlen((L), (i))
+#else
+#define sk_rawlen(L, i) lua_objlen((L), (i))
+#endif
+
+#if LUA_VERSION_NUM >= 503
+#define SK_HAS_INTEGERS 1
+#define sk_isinteger(L, i) lua_isinteger((L), (i))
+#else
+#define SK_HAS_INTEGERS 0
+#define sk_isinteger(L, i) 0
+#endif
+
+/* Registers l into the table on top of the stack (no upvalues needed). */
+static inline void sk_setfuncs(lua_State *L, const luaL_Reg *l) {
+  for (; l->name != NULL; l++) {
+    lua_pushcfunction(L, l->func);
+    lua_setfield(L, -2, l->name);
+  }
+}
+
+/* lua_getfield returns the type from 5.3 on; earlier versions return void. */
+static inline int sk_getfield(lua_State *L, int idx, const char *k) {
+  lua_getfield(L, idx, k);
+  return lua_type(L, -1);
+}
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * luaopen_sakari_core: the byte work of lua-sakari (HTTP, JSON, escaping).
+ * Policy (auth, retries, errors for users) lives in the Lua layer.
+ */
+#include <curl/curl.h>
+#include <string.h>
+
+#include "compat.h"
+#include "json.h"
+#include "session.h"
+#include "url.h"
+
+#define SAKARI_VERSION "0.1.0"
+
+static int core_escape(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  struct sk_buf out = {NULL, 0, 0};
+  if (!sk_url_escape(&out, s, len)) {
+    sk_buf_free(&out);
+    return luaL_error(L, "sakari: out of memory");
+  }
+  lua_pushlstring(L, out.data ? out.data : "", out.len);
+  sk_buf_free(&out);
+  return 1;
+}
+
+static int core_array(lua_State *L) {
+  if (lua_isnoneornil(L, 1)) {
+    lua_settop(L, 0);
+    lua_newtable(L);
+  }
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  sk_json_push_array_mt(L);
+  lua_setmetatable(L, 1);
+  return 1;
+}
+
+static int core_encode(lua_State *L) {
+  luaL_checkany(L, 1);
+  sk_json_encode(L, 1, "value");
+  return 1;
+}
+
+static int core_decode(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  if (sk_json_decode(L, s, len)) return 1;
+  lua_pushnil(L);
+  lua_insert(L, -2);
+  return 2;
+}
+
+static void push_curl_version(lua_State *L) {
+  const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+  lua_pushfstring(L, "libcurl/%s", v->version);
+}
+
+/* The build hides every other symbol (-fvisibility=hidden). */
+__attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L);
+
+__attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
+  static int curl_ready = 0;
+  static const luaL_Reg functions[] = {{"escape", core_escape},
+                                       {"array", core_array},
+                                       {"encode", core_encode},
+                                       {"decode", core_decode},
+                                       {NULL, NULL}};
+  if (!curl_ready) { /* once per process, however many Lua states load us */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return luaL_error(L, "sakari: curl_global_init failed");
+    curl_ready = 1;
+  }
+  sk_json_open(L);
+  lua_newtable(L);
+  sk_setfuncs(L, functions);
+  sk_session_open(L);
+  lua_pushliteral(L, SAKARI_VERSION);
+  lua_setfield(L, -2, "VERSION");
+  push_curl_version(L);
+  lua_setfield(L, -2, "curl_version");
+  sk_json_push_null(L);
+  lua_setfield(L, -2, "null");
+  return 1;
+}

@@ -1,0 +1,473 @@
+/*
+ * lua-cjson driven from C.
+ *
+ * lua-cjson has no C API, so a private instance (cjson.new()) is fetched once
+ * per Lua state and its encode/decode are called under lua_pcall. Two
+ * flavours exist in the wild and they disagree: Debian's 2.1.0 formats every
+ * number with at most 14 significant digits, decodes every number as a float
+ * on Lua 5.3+, and cannot write an empty array; OpenResty's fork differs on
+ * each point. To give one behaviour on both, encoding first walks the value
+ * (which also rejects what JSON cannot carry, with the place named) and, only
+ * when the value holds something cjson would get wrong, encodes a copy in
+ * which those values are unique marker strings, then splices the exact text
+ * in place of each marker. Decoding turns integral floats back into integers.
+ */
+#include "json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REG_KEY "sakari.core.json"
+#define NONCE_LEN 16
+
+/* cjson writes a NUL byte as \u0000, so a marker starts with this text. */
+#define MARK_OPEN "\"\\u0000sk"
+#define MARK_CLOSE "\\u0000\""
+
+struct pathpart {
+  const char *key; /* NULL for an array index */
+  lua_Integer index;
+};
+
+struct walk {
+  lua_State *L;
+  int visiting;  /* stack index of a set of the tables being walked */
+  int array_mt;  /* stack index of the array marker metatable */
+  int build;     /* 0: check and count, 1: push an encodable copy */
+  int specials;  /* values that need a marker */
+  int precision; /* significant digits this cjson writes */
+  const char *nonce;
+  const char *root;
+  struct pathpart path[SK_JSON_MAX_DEPTH + 1];
+};
+
+static void push_state(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, REG_KEY);
+}
+
+static int try_precision(lua_State *L, int instance, int digits) {
+  lua_getfield(L, instance, "encode_number_precision");
+  lua_pushinteger(L, digits);
+  if (lua_pcall(L, 1, 0, 0) == 0) return 1;
+  lua_pop(L, 1);
+  return 0;
+}
+
+/* Settings missing from a flavour are skipped: both flavours have these today. */
+static void call_setting(lua_State *L, int instance, const char *name, int arg, int is_bool) {
+  lua_getfield(L, instance, name);
+  if (!lua_isfunction(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  if (is_bool) lua_pushboolean(L, arg);
+  else lua_pushinteger(L, arg);
+  lua_call(L, 1, 0);
+}
+
+static void make_nonce(char *out) {
+  unsigned char bytes[NONCE_LEN / 2];
+  FILE *f = fopen("/dev/urandom", "rb");
+  size_t got = f ? fread(bytes, 1, sizeof bytes, f) : 0;
+  if (f) fclose(f);
+  if (got != sizeof bytes) {
+    unsigned long seed = (unsigned long)time(NULL) ^ (unsigned long)(size_t)out;
+    for (size_t i = 0; i < sizeof bytes; i++) {
+      seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+      bytes[i] = (unsigned char)(seed >> 56);
+    }
+  }
+  for (size_t i = 0; i < sizeof bytes; i++) sprintf(out + 2 * i, "%02x", bytes[i]);
+}
+
+void sk_json_open(lua_State *L) {
+  char nonce[NONCE_LEN + 1];
+  int state, instance, precision;
+
+  lua_newtable(L);
+  state = lua_gettop(L);
+
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "cjson");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "new");
+  if (!lua_isfunction(L, -1)) luaL_error(L, "sakari.core: lua-cjson without cjson.new");
+  lua_call(L, 0, 1); /* a private instance: a caller's cjson settings stay theirs */
+  instance = lua_gettop(L);
+
+  /* 16 digits where the fork allows it, else 2.1.0's maximum of 14. */
+  precision = 16;
+  if (!try_precision(L, instance, precision)) {
+    precision = 14;
+    try_precision(L, instance, precision);
+  }
+  lua_pushinteger(L, precision);
+  lua_setfield(L, state, "precision");
+  call_setting(L, instance, "encode_max_depth", SK_JSON_MAX_DEPTH, 0);
+  call_setting(L, instance, "decode_max_depth", SK_JSON_MAX_DEPTH, 0);
+  /* JSON has no NaN, Infinity or hex numbers: refuse them when decoding. */
+  call_setting(L, instance, "decode_invalid_numbers", 0, 1);
+
+  lua_getfield(L, instance, "encode");
+  lua_setfield(L, state, "encode");
+  lua_getfield(L, instance, "decode");
+  lua_setfield(L, state, "decode");
+  lua_getfield(L, instance, "null");
+  lua_setfield(L, state, "null");
+  lua_pop(L, 2); /* instance, module */
+
+  lua_newtable(L);
+  lua_pushliteral(L, "sakari.array");
+  lua_setfield(L, -2, "__name");
+  lua_setfield(L, state, "array_mt");
+
+  make_nonce(nonce);
+  lua_pushstring(L, nonce);
+  lua_setfield(L, state, "nonce");
+
+  lua_setfield(L, LUA_REGISTRYINDEX, REG_KEY);
+}
+
+void sk_json_push_array_mt(lua_State *L) {
+  push_state(L);
+  lua_getfield(L, -1, "array_mt");
+  lua_remove(L, -2);
+}
+
+void sk_json_push_null(lua_State *L) {
+  push_state(L);
+  lua_getfield(L, -1, "null");
+  lua_remove(L, -2);
+}
+
+int sk_utf8_valid(const char *str, size_t len) {
+  const unsigned char *s = (const unsigned char *)str, *end = s + len;
+  while (s < end) {
+    unsigned c = *s;
+    size_t n;
+    unsigned cp, min;
+    if (c < 0x80) {
+      s++;
+      continue;
+    }
+    if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07, min = 0x10000;
+    else return 0;
+    if ((size_t)(end - s) <= n) return 0;
+    for (size_t i = 1; i <= n; i++) {
+      if ((s[i] & 0xC0) != 0x80) return 0;
+      cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    s += n + 1;
+  }
+  return 1;
+}
+
+static int walk_error(struct walk *w, int depth, const char *problem) {
+  luaL_Buffer b;
+  lua_State *L = w->L;
+  char num[32];
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, "cannot encode ");
+  luaL_addstring(&b, w->root);
+  for (int i = 1; i <= depth; i++) {
+    if (depth > 12 && i == 5) { /* keep a deep path readable: its start and its end */
+      snprintf(num, sizeof num, "[...%d levels...]", depth - 8);
+      luaL_addstring(&b, num);
+      i = depth - 4;
+      continue;
+    }
+    if (w->path[i].key) {
+      luaL_addchar(&b, '.');
+      luaL_addstring(&b, w->path[i].key);
+    } else {
+      snprintf(num, sizeof num, "[%lld]", (long long)w->path[i].index);
+      luaL_addstring(&b, num);
+    }
+  }
+  luaL_addstring(&b, ": ");
+  luaL_addstring(&b, problem);
+  luaL_pushresult(&b);
+  return lua_error(L);
+}
+
+/* True when cjson's fixed precision would not write this number back exactly. */
+static int needs_exact_text(struct walk *w, int idx) {
+  char buf[64];
+  double d;
+#if SK_HAS_INTEGERS
+  if (lua_isinteger(w->L, idx)) {
+    lua_Integer i = lua_tointeger(w->L, idx);
+    lua_Integer limit = w->precision >= 16 ? ((lua_Integer)1 << 53) : (lua_Integer)100000000000000;
+    return i >= limit || i <= -limit;
+  }
+#endif
+  d = lua_tonumber(w->L, idx);
+  snprintf(buf, sizeof buf, "%.*g", w->precision, d);
+  return strtod(buf, NULL) != d;
+}
+
+/* Built by hand: lua_pushfstring on Lua 5.1 cannot write a NUL byte. */
+static void push_marker(struct walk *w, const char *payload) {
+  luaL_Buffer b;
+  luaL_buffinit(w->L, &b);
+  luaL_addchar(&b, '\0');
+  luaL_addstring(&b, "sk");
+  luaL_addstring(&b, w->nonce);
+  luaL_addchar(&b, ':');
+  luaL_addstring(&b, payload);
+  luaL_addchar(&b, '\0');
+  luaL_pushresult(&b);
+}
+
+static void push_exact_number(struct walk *w, int idx) {
+  char buf[64];
+#if SK_HAS_INTEGERS
+  if (lua_isinteger(w->L, idx)) {
+    snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(w->L, idx));
+    push_marker(w, buf);
+    return;
+  }
+#endif
+  snprintf(buf, sizeof buf, "%.17g", (double)lua_tonumber(w->L, idx));
+  push_marker(w, buf);
+}
+
+static void walk_value(struct walk *w, int idx, int depth);
+
+static int is_marked_array(struct walk *w, int idx) {
+  int marked;
+  if (!lua_getmetatable(w->L, idx)) return 0;
+  marked = lua_rawequal(w->L, -1, w->array_mt);
+  lua_pop(w->L, 1);
+  return marked;
+}
+
+static void walk_table(struct walk *w, int idx, int depth) {
+  lua_State *L = w->L;
+  int marked = is_marked_array(w, idx);
+  int has_string = 0, copy = 0;
+  lua_Integer count = 0, max = 0;
+
+  if (depth >= SK_JSON_MAX_DEPTH) walk_error(w, depth, "nested deeper than 1000 levels");
+  luaL_checkstack(L, 8, "sakari: value nested too deep");
+  lua_pushvalue(L, idx);
+  lua_rawget(L, w->visiting);
+  if (!lua_isnil(L, -1)) walk_error(w, depth, "table refers to itself (a cycle)");
+  lua_pop(L, 1);
+  lua_pushvalue(L, idx);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, w->visiting);
+
+  if (w->build) {
+    lua_newtable(L);
+    copy = lua_gettop(L);
+  }
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    struct pathpart *part = &w->path[depth + 1];
+    int kt = lua_type(L, -2);
+    if (kt == LUA_TSTRING) {
+      size_t klen;
+      part->key = lua_tolstring(L, -2, &klen);
+      if (!sk_utf8_valid(part->key, klen)) walk_error(w, depth + 1, "key is not valid UTF-8");
+      has_string = 1;
+    } else if (kt == LUA_TNUMBER) {
+      lua_Number n = lua_tonumber(L, -2);
+      if (n < 1 || n != floor(n) || n > 9007199254740992.0) {
+        walk_error(w, depth, "table key is a number that is not an array index");
+      }
+      part->key = NULL;
+      part->index = (lua_Integer)n;
+      count++;
+      if (part->index > max) max = part->index;
+    } else {
+      lua_pushfstring(L, "table key of type %s (JSON keys are strings)", luaL_typename(L, -2));
+      walk_error(w, depth, lua_tostring(L, -1));
+    }
+    walk_value(w, lua_gettop(L), depth + 1);
+    if (w->build) {
+      lua_pushvalue(L, -3); /* key */
+      lua_insert(L, -2);
+      lua_rawset(L, copy);
+    }
+    lua_pop(L, 1);
+  }
+  if (has_string && count > 0) walk_error(w, depth, "table mixes array items and object keys");
+  if (count != max) walk_error(w, depth, "array has holes (nil items); JSON arrays cannot");
+  if (marked && has_string) walk_error(w, depth, "table marked as an array has object keys");
+
+  lua_pushvalue(L, idx);
+  lua_pushnil(L);
+  lua_rawset(L, w->visiting);
+
+  if (marked && count == 0) {
+    w->specials++;
+    if (w->build) {
+      lua_pop(L, 1);
+      push_marker(w, "[]");
+    }
+  }
+}
+
+static void walk_value(struct walk *w, int idx, int depth) {
+  lua_State *L = w->L;
+  switch (lua_type(L, idx)) {
+  case LUA_TSTRING: {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    if (!sk_utf8_valid(s, len)) walk_error(w, depth, "string is not valid UTF-8");
+    break;
+  }
+  case LUA_TNUMBER: {
+    lua_Number n = lua_tonumber(L, idx);
+    if (n != n) walk_error(w, depth, "NaN is not a JSON number");
+    if (n == HUGE_VAL || n == -HUGE_VAL) walk_error(w, depth, "infinity is not a JSON number");
+    if (needs_exact_text(w, idx)) {
+      w->specials++;
+      if (w->build) {
+        push_exact_number(w, idx);
+        return;
+      }
+    }
+    break;
+  }
+  case LUA_TBOOLEAN:
+    break;
+  case LUA_TLIGHTUSERDATA:
+    if (lua_touserdata(L, idx) != NULL) walk_error(w, depth, "light userdata other than sakari.null");
+    break;
+  case LUA_TTABLE:
+    walk_table(w, idx, depth);
+    return; /* pushed its own copy when building */
+  default:
+    lua_pushfstring(L, "a %s has no JSON form", luaL_typename(L, idx));
+    walk_error(w, depth, lua_tostring(L, -1));
+  }
+  if (w->build) lua_pushvalue(L, idx);
+}
+
+/* Replaces each marker string in the JSON text on top of the stack. */
+static void splice_markers(lua_State *L, const char *nonce) {
+  size_t len, open_len;
+  const char *text = lua_tolstring(L, -1, &len), *end = text + len, *p = text;
+  char open[sizeof MARK_OPEN + NONCE_LEN + 1];
+  luaL_Buffer b;
+
+  open_len = (size_t)snprintf(open, sizeof open, "%s%s:", MARK_OPEN, nonce);
+  luaL_buffinit(L, &b);
+  for (;;) {
+    const char *hit = NULL, *payload, *close;
+    for (const char *q = p; q + open_len <= end; q++) {
+      q = memchr(q, '"', (size_t)(end - q));
+      if (!q || q + open_len > end) break;
+      if (memcmp(q, open, open_len) == 0) {
+        hit = q;
+        break;
+      }
+    }
+    if (!hit) break;
+    payload = hit + open_len;
+    close = payload;
+    while (close < end && *close != '\\') close++;
+    if (close + sizeof MARK_CLOSE - 1 > end || memcmp(close, MARK_CLOSE, sizeof MARK_CLOSE - 1) != 0) {
+      luaL_addlstring(&b, p, (size_t)(payload - p));
+      p = payload;
+      continue;
+    }
+    luaL_addlstring(&b, p, (size_t)(hit - p));
+    luaL_addlstring(&b, payload, (size_t)(close - payload));
+    p = close + sizeof MARK_CLOSE - 1;
+  }
+  luaL_addlstring(&b, p, (size_t)(end - p));
+  luaL_pushresult(&b);
+  lua_remove(L, -2);
+}
+
+void sk_json_encode(lua_State *L, int idx, const char *root) {
+  struct walk *w;
+  int base;
+
+  idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
+  w = lua_newuserdata(L, sizeof *w); /* the path is too big to sit on the C stack */
+  w->build = 0;
+  w->specials = 0;
+  base = lua_gettop(L);
+  push_state(L);
+  lua_newtable(L);
+  sk_json_push_array_mt(L);
+  w->L = L;
+  w->visiting = base + 2;
+  w->array_mt = base + 3;
+  w->root = root;
+  lua_getfield(L, base + 1, "precision");
+  w->precision = (int)lua_tointeger(L, -1);
+  lua_getfield(L, base + 1, "nonce");
+  w->nonce = lua_tostring(L, -1); /* kept alive by the state table */
+  lua_pop(L, 2);
+
+  walk_value(w, idx, 0);
+  lua_getfield(L, base + 1, "encode");
+  if (w->specials == 0) {
+    lua_pushvalue(L, idx);
+  } else {
+    w->build = 1;
+    walk_value(w, idx, 0);
+  }
+  if (lua_pcall(L, 1, 1, 0) != 0) {
+    lua_pushfstring(L, "cannot encode %s: %s", root, lua_tostring(L, -1));
+    lua_error(L);
+  }
+  if (w->specials > 0) splice_markers(L, w->nonce);
+  lua_replace(L, base);
+  lua_settop(L, base);
+}
+
+#if SK_HAS_INTEGERS
+/* cjson 2.1.0 decodes 123 as 123.0 on Lua 5.3+; give integers back. */
+static void integers_back(lua_State *L, int idx) {
+  luaL_checkstack(L, 4, "sakari: decoded value nested too deep");
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    int t = lua_type(L, -1);
+    if (t == LUA_TNUMBER && !lua_isinteger(L, -1)) {
+      lua_Number n = lua_tonumber(L, -1);
+      lua_Integer i;
+      if (n == floor(n) && lua_numbertointeger(n, &i)) {
+        lua_pushvalue(L, -2);
+        lua_pushinteger(L, i);
+        lua_rawset(L, idx);
+      }
+    } else if (t == LUA_TTABLE) {
+      integers_back(L, lua_gettop(L));
+    }
+    lua_pop(L, 1);
+  }
+}
+#endif
+
+int sk_json_decode(lua_State *L, const char *text, size_t len) {
+  push_state(L);
+  lua_getfield(L, -1, "decode");
+  lua_remove(L, -2);
+  lua_pushlstring(L, text, len);
+  if (lua_pcall(L, 1, 1, 0) != 0) return 0;
+#if SK_HAS_INTEGERS
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    integers_back(L, lua_gettop(L));
+  } else if (lua_type(L, -1) == LUA_TNUMBER && !lua_isinteger(L, -1)) {
+    lua_Number n = lua_tonumber(L, -1);
+    lua_Integer i;
+    if (n == floor(n) && lua_numbertointeger(n, &i)) {
+      lua_pop(L, 1);
+      lua_pushinteger(L, i);
+    }
+  }
+#endif
+  return 1;
+}

@@ -1,0 +1,45 @@
+/*
+ * One HTTP exchange on one libcurl easy handle: turn a Lua request table into
+ * handle options, and the finished transfer back into Lua values. Shared by
+ * the blocking session and anything that drives easy handles another way.
+ */
+#ifndef SAKARI_REQUEST_H
+#define SAKARI_REQUEST_H
+
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "compat.h"
+
+struct sk_defaults {
+  long timeout_ms;
+  long connect_timeout_ms;
+};
+
+struct sk_transfer {
+  CURL *easy;
+  struct curl_slist *headers;
+  struct sk_buf url, payload, body, head;
+  char errbuf[CURL_ERROR_SIZE];
+};
+
+/* Creates the easy handle with the options that never change per request;
+ * the options table at idx (may be 0 for none) gives ca_file, proxy,
+ * insecure and user_agent. Raises on bad options. */
+void sk_transfer_init(lua_State *L, struct sk_transfer *t, int opts);
+
+/* Reads the request table at idx and sets every per-request option. Raises a
+ * Lua error, with nothing sent, when the table is malformed. */
+void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req, const struct sk_defaults *d);
+
+/* Pushes status, headers, decoded body, decode error (4 values) or nil and a
+ * transport error table (2 values); returns how many were pushed. */
+int sk_transfer_push_result(lua_State *L, struct sk_transfer *t, CURLcode rc);
+
+void sk_transfer_free(struct sk_transfer *t);
+
+/* Reads a positive number of seconds from field name of the table at idx, as
+ * milliseconds; returns fallback when the field is nil. */
+long sk_opt_millis(lua_State *L, int idx, const char *name, long fallback);
+
+#endif

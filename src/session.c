@@ -1,0 +1,78 @@
+/*
+ * A blocking session: one easy handle reused for every request, so the
+ * connection (and its TLS session) stays open between calls.
+ */
+#include "session.h"
+
+#include <string.h>
+
+#include "request.h"
+
+#define SESSION_MT "sakari.core.session"
+
+struct session {
+  struct sk_transfer t;
+  struct sk_defaults defaults;
+  int closed;
+};
+
+static struct session *check_session(lua_State *L) {
+  return luaL_checkudata(L, 1, SESSION_MT);
+}
+
+static int session_new(lua_State *L) {
+  struct session *s;
+  int opts = lua_isnoneornil(L, 1) ? 0 : 1;
+  if (opts) luaL_checktype(L, 1, LUA_TTABLE);
+  s = lua_newuserdata(L, sizeof *s);
+  memset(s, 0, sizeof *s);
+  s->closed = 1; /* until the handle exists, __gc has nothing to free */
+  luaL_getmetatable(L, SESSION_MT);
+  lua_setmetatable(L, -2);
+  s->defaults.timeout_ms = sk_opt_millis(L, opts, "timeout", 30000);
+  s->defaults.connect_timeout_ms = sk_opt_millis(L, opts, "connect_timeout", 10000);
+  s->closed = 0;
+  sk_transfer_init(L, &s->t, opts);
+  return 1;
+}
+
+static int session_request(lua_State *L) {
+  struct session *s = check_session(L);
+  CURLcode rc;
+  if (s->closed) return luaL_error(L, "sakari: request on a closed session");
+  sk_transfer_prepare(L, &s->t, 2, &s->defaults);
+  rc = curl_easy_perform(s->t.easy);
+  return sk_transfer_push_result(L, &s->t, rc);
+}
+
+static int session_close(lua_State *L) {
+  struct session *s = check_session(L);
+  sk_transfer_free(&s->t);
+  s->closed = 1;
+  return 0;
+}
+
+static int session_tostring(lua_State *L) {
+  struct session *s = check_session(L);
+  lua_pushfstring(L, "sakari.core.session (%s): %p", s->closed ? "closed" : "open", (void *)s);
+  return 1;
+}
+
+void sk_session_open(lua_State *L) {
+  static const luaL_Reg methods[] = {{"request", session_request}, {"close", session_close}, {NULL, NULL}};
+  luaL_newmetatable(L, SESSION_MT); /* an existing one is reused: luaopen may run twice */
+  lua_newtable(L);
+  sk_setfuncs(L, methods);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, session_close);
+  lua_setfield(L, -2, "__gc");
+#if LUA_VERSION_NUM >= 504
+  lua_pushcfunction(L, session_close);
+  lua_setfield(L, -2, "__close");
+#endif
+  lua_pushcfunction(L, session_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+  lua_pushcfunction(L, session_new);
+  lua_setfield(L, -2, "session");
+}
