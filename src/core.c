@@ -7,6 +7,7 @@
 
 #include "compat.h"
 #include "json.h"
+#include "request.h"
 #include "session.h"
 #include "url.h"
 
@@ -52,6 +53,28 @@ static int core_decode(lua_State *L) {
   return 2;
 }
 
+static int prepared_gc(lua_State *L) {
+  sk_transfer_free(lua_touserdata(L, 1));
+  return 0;
+}
+
+/* core.prepare(req): the request exactly as a session would send it, without
+ * sending it, for transports that do their own I/O. */
+static int core_prepare(lua_State *L) {
+  static const struct sk_defaults defaults = {30000, 10000};
+  struct sk_transfer *t;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  t = lua_newuserdata(L, sizeof *t); /* freed by __gc even when a bad request raises */
+  memset(t, 0, sizeof *t);
+  lua_newtable(L);
+  lua_pushcfunction(L, prepared_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  sk_transfer_build(L, t, 1, &defaults);
+  sk_transfer_push_prepared(L, t);
+  return 1;
+}
+
 static void push_curl_version(lua_State *L) {
   const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
   lua_pushfstring(L, "libcurl/%s", v->version);
@@ -66,6 +89,7 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
                                        {"array", core_array},
                                        {"encode", core_encode},
                                        {"decode", core_decode},
+                                       {"prepare", core_prepare},
                                        {NULL, NULL}};
   if (!curl_ready) { /* once per process, however many Lua states load us */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return luaL_error(L, "sakari: curl_global_init failed");

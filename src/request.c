@@ -204,16 +204,15 @@ static int read_payload(lua_State *L, struct sk_transfer *t, int req) {
   return has;
 }
 
-void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req, const struct sk_defaults *d) {
-  const char *method, *content_type = NULL;
-  int has_body, has_accept, has_type;
-  long timeout, connect_timeout;
+void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req, const struct sk_defaults *d) {
+  const char *content_type = NULL;
+  int has_accept, has_type;
 
   luaL_checktype(L, req, LUA_TTABLE);
-  method = check_method(L, req);
+  t->method = check_method(L, req);
   build_url(L, t, req);
-  has_body = read_payload(L, t, req);
-  if (has_body) {
+  t->has_body = read_payload(L, t, req);
+  if (t->has_body) {
     lua_getfield(L, req, "body");
     content_type = lua_isnil(L, -1) ? NULL : "application/json";
     lua_pop(L, 1);
@@ -225,8 +224,8 @@ void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req, const str
       if (has_bad_byte(content_type, strlen(content_type))) luaL_error(L, "sakari: content_type contains CR or LF");
     }
   }
-  timeout = sk_opt_millis(L, req, "timeout", d->timeout_ms);
-  connect_timeout = sk_opt_millis(L, req, "connect_timeout", d->connect_timeout_ms);
+  t->timeout_ms = sk_opt_millis(L, req, "timeout", d->timeout_ms);
+  t->connect_timeout_ms = sk_opt_millis(L, req, "connect_timeout", d->connect_timeout_ms);
 
   curl_slist_free_all(t->headers);
   t->headers = NULL;
@@ -237,15 +236,21 @@ void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req, const str
     append_header(L, t, lua_tostring(L, -1));
     lua_pop(L, 1);
   }
+}
+
+void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req, const struct sk_defaults *d) {
+  const char *method;
+  sk_transfer_build(L, t, req, d);
   append_header(L, t, "Expect:"); /* no 100-continue round trip before a large body */
+  method = t->method;
 
   /* Nothing below raises: the handle is only touched once the request is valid. */
   curl_easy_setopt(t->easy, CURLOPT_URL, t->url.data);
   curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
-  curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, timeout);
-  curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout);
+  curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, t->timeout_ms);
+  curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, t->connect_timeout_ms);
   curl_easy_setopt(t->easy, CURLOPT_NOBODY, 0L);
-  if (has_body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0) {
+  if (t->has_body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0) {
     curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->payload.len);
     curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->payload.data ? t->payload.data : "");
   } else {
@@ -259,6 +264,30 @@ void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req, const str
   t->body.len = 0;
   t->head.len = 0;
   t->errbuf[0] = '\0';
+}
+
+void sk_transfer_push_prepared(lua_State *L, const struct sk_transfer *t) {
+  lua_createtable(L, 0, 4);
+  lua_pushstring(L, t->method);
+  lua_setfield(L, -2, "method");
+  lua_pushlstring(L, t->url.data, t->url.len);
+  lua_setfield(L, -2, "url");
+  lua_newtable(L);
+  for (const struct curl_slist *h = t->headers; h; h = h->next) {
+    const char *colon = strchr(h->data, ':');
+    lua_pushlstring(L, h->data, (size_t)(colon - h->data));
+    lua_pushstring(L, colon + 2);
+    lua_rawset(L, -3);
+  }
+  lua_setfield(L, -2, "headers");
+  if (t->has_body) {
+    lua_pushlstring(L, t->payload.data ? t->payload.data : "", t->payload.len);
+    lua_setfield(L, -2, "body");
+  }
+  lua_pushnumber(L, (lua_Number)t->timeout_ms / 1000);
+  lua_setfield(L, -2, "timeout");
+  lua_pushnumber(L, (lua_Number)t->connect_timeout_ms / 1000);
+  lua_setfield(L, -2, "connect_timeout");
 }
 
 static const char *transport_code(CURLcode rc) {

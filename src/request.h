@@ -20,6 +20,9 @@ struct sk_transfer {
   CURL *easy;
   struct curl_slist *headers;
   struct sk_buf url, payload, body, head;
+  const char *method; /* one of the static method names */
+  int has_body;
+  long timeout_ms, connect_timeout_ms;
   char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -28,9 +31,17 @@ struct sk_transfer {
  * insecure and user_agent. Raises on bad options. */
 void sk_transfer_init(lua_State *L, struct sk_transfer *t, int opts);
 
-/* Reads the request table at idx and sets every per-request option. Raises a
- * Lua error, with nothing sent, when the table is malformed. */
+/* Reads the request table at idx into t's URL, payload and header list,
+ * without touching a handle. Raises a Lua error when the table is malformed. */
+void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req, const struct sk_defaults *d);
+
+/* sk_transfer_build, then sets every per-request option on t's handle.
+ * Raises, with nothing sent, when the table is malformed. */
 void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req, const struct sk_defaults *d);
+
+/* Pushes what sk_transfer_build made: {method, url, headers = {name = value},
+ * body = bytes or nil, timeout, connect_timeout} for transports of other hosts. */
+void sk_transfer_push_prepared(lua_State *L, const struct sk_transfer *t);
 
 /* Pushes status, headers, decoded body, decode error (4 values) or nil and a
  * transport error table (2 values); returns how many were pushed. */
