@@ -7,6 +7,7 @@
 
 #include "compat.h"
 #include "json.h"
+#include "multi.h"
 #include "request.h"
 #include "session.h"
 #include "url.h"
@@ -99,6 +100,7 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
   lua_newtable(L);
   sk_setfuncs(L, functions);
   sk_session_open(L);
+  sk_multi_open(L);
   lua_pushliteral(L, SAKARI_VERSION);
   lua_setfield(L, -2, "VERSION");
   push_curl_version(L);

@@ -1,0 +1,202 @@
+/*
+ * Many requests in flight on one libcurl multi handle, driven by a
+ * non-blocking step: add() starts a request, poll(timeout) advances every
+ * transfer and hands back the finished ones. Easy handles are pooled, and
+ * the multi handle's connection cache keeps connections open between them.
+ * How many run at once, and what to do with a result, is the Lua layer's.
+ */
+#include "multi.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "request.h"
+
+#define MULTI_MT "sakari.core.multi"
+
+struct slot {
+  struct sk_transfer t;
+  lua_Integer id;
+  int busy;
+};
+
+struct multi {
+  CURLM *handle;
+  struct slot **slots; /* owned; grows as more run at once */
+  size_t nslots;
+  size_t running;
+  lua_Integer next_id;
+  struct sk_defaults defaults;
+  int options_ref; /* the creation options, reused for every new easy handle */
+  int closed;
+};
+
+static struct multi *check_multi(lua_State *L) {
+  struct multi *m = luaL_checkudata(L, 1, MULTI_MT);
+  if (m->closed) luaL_error(L, "sakari: use of a closed multi");
+  return m;
+}
+
+static struct slot *idle_slot(lua_State *L, struct multi *m);
+
+static int multi_new(lua_State *L) {
+  struct multi *m;
+  int opts = lua_isnoneornil(L, 1) ? 0 : 1;
+  if (opts) luaL_checktype(L, 1, LUA_TTABLE);
+  m = lua_newuserdata(L, sizeof *m);
+  memset(m, 0, sizeof *m);
+  m->options_ref = LUA_NOREF;
+  m->closed = 1; /* nothing to free until the handle exists */
+  luaL_getmetatable(L, MULTI_MT);
+  lua_setmetatable(L, -2);
+  m->defaults.timeout_ms = sk_opt_millis(L, opts, "timeout", 30000);
+  m->defaults.connect_timeout_ms = sk_opt_millis(L, opts, "connect_timeout", 10000);
+  if (opts) {
+    lua_pushvalue(L, 1);
+  } else {
+    lua_newtable(L);
+  }
+  m->options_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  m->handle = curl_multi_init();
+  if (!m->handle) return luaL_error(L, "sakari: libcurl could not create a multi handle");
+  m->closed = 0;
+  idle_slot(L, m); /* checks the options now rather than at the first add */
+  return 1;
+}
+
+/* An idle slot, or a new one with its easy handle made from the options. */
+static struct slot *idle_slot(lua_State *L, struct multi *m) {
+  struct slot **grown, *s;
+  for (size_t i = 0; i < m->nslots; i++) {
+    if (!m->slots[i]->busy && m->slots[i]->t.easy) return m->slots[i];
+  }
+  grown = realloc(m->slots, (m->nslots + 1) * sizeof *grown);
+  if (!grown) luaL_error(L, "sakari: out of memory");
+  m->slots = grown;
+  s = calloc(1, sizeof *s);
+  if (!s) luaL_error(L, "sakari: out of memory");
+  m->slots[m->nslots++] = s;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, m->options_ref);
+  sk_transfer_init(L, &s->t, lua_gettop(L));
+  lua_pop(L, 1);
+  curl_easy_setopt(s->t.easy, CURLOPT_PRIVATE, (void *)s);
+  return s;
+}
+
+static int multi_add(lua_State *L) {
+  struct multi *m = check_multi(L);
+  struct slot *s = idle_slot(L, m);
+  CURLMcode rc;
+  sk_transfer_prepare(L, &s->t, 2, &m->defaults);
+  rc = curl_multi_add_handle(m->handle, s->t.easy);
+  if (rc != CURLM_OK) return luaL_error(L, "sakari: cannot start a request: %s", curl_multi_strerror(rc));
+  s->busy = 1;
+  s->id = ++m->next_id;
+  m->running++;
+  lua_pushinteger(L, s->id);
+  return 1;
+}
+
+/* Appends {id, status, headers, body, decode_err} or {id, err} for each finished transfer. */
+static int collect(lua_State *L, struct multi *m, int results) {
+  CURLMsg *msg;
+  int left, n = (int)sk_rawlen(L, results);
+  while ((msg = curl_multi_info_read(m->handle, &left)) != NULL) {
+    struct slot *s = NULL;
+    CURLcode rc;
+    if (msg->msg != CURLMSG_DONE) continue;
+    rc = msg->data.result;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+    curl_multi_remove_handle(m->handle, s->t.easy);
+    s->busy = 0;
+    m->running--;
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, s->id);
+    lua_setfield(L, -2, "id");
+    if (sk_transfer_push_result(L, &s->t, rc) == 2) {
+      lua_setfield(L, -3, "err");
+      lua_pop(L, 1);
+    } else {
+      lua_setfield(L, -5, "decode_err");
+      lua_setfield(L, -4, "body");
+      lua_setfield(L, -3, "headers");
+      lua_setfield(L, -2, "status");
+    }
+    lua_rawseti(L, results, ++n);
+  }
+  return n;
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int multi_poll(lua_State *L) {
+  struct multi *m = check_multi(L);
+  lua_Number wait = luaL_optnumber(L, 2, 0);
+  double deadline = now_seconds() + (wait > 0 ? (wait < 86400 ? wait : 86400) : 0);
+  int results, still;
+  lua_settop(L, 2);
+  lua_newtable(L);
+  results = lua_gettop(L);
+  for (;;) {
+    double left;
+    CURLMcode rc = curl_multi_perform(m->handle, &still);
+    if (rc != CURLM_OK) return luaL_error(L, "sakari: multi perform failed: %s", curl_multi_strerror(rc));
+    if (collect(L, m, results) > 0 || m->running == 0) break;
+    left = deadline - now_seconds();
+    if (left <= 0) break;
+    rc = curl_multi_poll(m->handle, NULL, 0, (int)(left * 1000) + 1, NULL);
+    if (rc != CURLM_OK) return luaL_error(L, "sakari: multi poll failed: %s", curl_multi_strerror(rc));
+  }
+  return 1;
+}
+
+static int multi_pending(lua_State *L) {
+  struct multi *m = check_multi(L);
+  lua_pushinteger(L, (lua_Integer)m->running);
+  return 1;
+}
+
+static int multi_close(lua_State *L) {
+  struct multi *m = luaL_checkudata(L, 1, MULTI_MT);
+  if (m->closed) return 0;
+  m->closed = 1;
+  for (size_t i = 0; i < m->nslots; i++) {
+    if (m->slots[i]->busy) curl_multi_remove_handle(m->handle, m->slots[i]->t.easy);
+    sk_transfer_free(&m->slots[i]->t);
+    free(m->slots[i]);
+  }
+  free(m->slots);
+  m->slots = NULL;
+  m->nslots = m->running = 0;
+  curl_multi_cleanup(m->handle);
+  m->handle = NULL;
+  luaL_unref(L, LUA_REGISTRYINDEX, m->options_ref);
+  m->options_ref = LUA_NOREF;
+  return 0;
+}
+
+void sk_multi_open(lua_State *L) {
+  static const luaL_Reg methods[] = {{"add", multi_add},
+                                     {"poll", multi_poll},
+                                     {"pending", multi_pending},
+                                     {"close", multi_close},
+                                     {NULL, NULL}};
+  luaL_newmetatable(L, MULTI_MT);
+  lua_newtable(L);
+  sk_setfuncs(L, methods);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, multi_close);
+  lua_setfield(L, -2, "__gc");
+#if LUA_VERSION_NUM >= 504
+  lua_pushcfunction(L, multi_close);
+  lua_setfield(L, -2, "__close");
+#endif
+  lua_pop(L, 1);
+  lua_pushcfunction(L, multi_new);
+  lua_setfield(L, -2, "multi");
+}
