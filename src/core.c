@@ -72,6 +72,7 @@ static int core_prepare(lua_State *L) {
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, -2);
   sk_transfer_build(L, t, 1, &defaults);
+  if (t->multipart) return luaL_error(L, "sakari: multipart bodies are built by libcurl; use a session");
   sk_transfer_push_prepared(L, t);
   return 1;
 }

@@ -204,6 +204,60 @@ static int read_payload(lua_State *L, struct sk_transfer *t, int req) {
   return has;
 }
 
+static const char *part_string(lua_State *L, int part, int i, const char *name, int required) {
+  const char *v;
+  size_t len;
+  lua_getfield(L, part, name);
+  if (lua_isnil(L, -1) && !required) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: multipart part %d: '%s' must be a string", i, name);
+  v = lua_tolstring(L, -1, &len);
+  if (strcmp(name, "data") != 0 && has_bad_byte(v, len)) {
+    luaL_error(L, "sakari: multipart part %d: '%s' contains CR, LF or NUL", i, name);
+  }
+  lua_pop(L, 1); /* kept alive by the part table */
+  return v;
+}
+
+/* Checks req.multipart, a list of {name, data, filename?, content_type?};
+ * with add set, adds each part to t->mime. Returns whether there is one. */
+static int read_multipart(lua_State *L, struct sk_transfer *t, int req, int add) {
+  int n;
+  lua_getfield(L, req, "multipart");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  if (!lua_istable(L, -1) || sk_rawlen(L, -1) == 0) luaL_error(L, "sakari: multipart must be a non-empty list of parts");
+  n = (int)sk_rawlen(L, -1);
+  for (int i = 1; i <= n; i++) {
+    const char *name, *data, *filename, *type;
+    size_t len;
+    lua_rawgeti(L, -1, i);
+    if (!lua_istable(L, -1)) luaL_error(L, "sakari: multipart part %d must be a table", i);
+    name = part_string(L, lua_gettop(L), i, "name", 1);
+    data = part_string(L, lua_gettop(L), i, "data", 1);
+    filename = part_string(L, lua_gettop(L), i, "filename", 0);
+    type = part_string(L, lua_gettop(L), i, "content_type", 0);
+    if (add) {
+      curl_mimepart *part = curl_mime_addpart(t->mime);
+      lua_getfield(L, -1, "data");
+      lua_tolstring(L, -1, &len);
+      lua_pop(L, 1);
+      if (!part || curl_mime_name(part, name) != CURLE_OK || curl_mime_data(part, data, len) != CURLE_OK ||
+          (filename && curl_mime_filename(part, filename) != CURLE_OK) ||
+          (type && curl_mime_type(part, type) != CURLE_OK)) {
+        luaL_error(L, "sakari: out of memory building a multipart body");
+      }
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return 1;
+}
+
 void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req, const struct sk_defaults *d) {
   const char *content_type = NULL;
   int has_accept, has_type;
@@ -212,6 +266,8 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req, const struc
   t->method = check_method(L, req);
   build_url(L, t, req);
   t->has_body = read_payload(L, t, req);
+  t->multipart = read_multipart(L, t, req, 0);
+  if (t->multipart && t->has_body) luaL_error(L, "sakari: a request has either body, raw_body or multipart");
   if (t->has_body) {
     lua_getfield(L, req, "body");
     content_type = lua_isnil(L, -1) ? NULL : "application/json";
@@ -243,6 +299,14 @@ void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req, const str
   sk_transfer_build(L, t, req, d);
   append_header(L, t, "Expect:"); /* no 100-continue round trip before a large body */
   method = t->method;
+  curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, NULL);
+  curl_mime_free(t->mime);
+  t->mime = NULL;
+  if (t->multipart) {
+    t->mime = curl_mime_init(t->easy);
+    if (!t->mime) luaL_error(L, "sakari: out of memory building a multipart body");
+    read_multipart(L, t, req, 1);
+  }
 
   /* Nothing below raises: the handle is only touched once the request is valid. */
   curl_easy_setopt(t->easy, CURLOPT_URL, t->url.data);
@@ -250,7 +314,10 @@ void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req, const str
   curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, t->timeout_ms);
   curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, t->connect_timeout_ms);
   curl_easy_setopt(t->easy, CURLOPT_NOBODY, 0L);
-  if (t->has_body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0) {
+  if (t->multipart) {
+    curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, t->mime);
+  } else if (t->has_body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+             strcmp(method, "PATCH") == 0) {
     curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->payload.len);
     curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->payload.data ? t->payload.data : "");
   } else {
@@ -397,6 +464,8 @@ int sk_transfer_push_result(lua_State *L, struct sk_transfer *t, CURLcode rc) {
 
 void sk_transfer_free(struct sk_transfer *t) {
   if (t->easy) curl_easy_cleanup(t->easy);
+  curl_mime_free(t->mime);
+  t->mime = NULL;
   t->easy = NULL;
   curl_slist_free_all(t->headers);
   t->headers = NULL;

@@ -20,8 +20,9 @@ struct sk_transfer {
   CURL *easy;
   struct curl_slist *headers;
   struct sk_buf url, payload, body, head;
+  curl_mime *mime;    /* a multipart body, rebuilt per request */
   const char *method; /* one of the static method names */
-  int has_body;
+  int has_body, multipart;
   long timeout_ms, connect_timeout_ms;
   char errbuf[CURL_ERROR_SIZE];
 };

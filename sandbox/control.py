@@ -1,0 +1,131 @@
+"""The /_sandbox test-control API: no auth, never logged, never faulted. Runs with State.lock held."""
+
+import re
+
+from api import parse_json
+from errors import ApiError
+
+ROUTES = {
+    "/_sandbox/requests": ("GET", "DELETE"),
+    "/_sandbox/reset": ("POST",),
+    "/_sandbox/config": ("GET", "POST"),
+    "/_sandbox/expire-tokens": ("POST",),
+    "/_sandbox/faults": ("GET", "POST", "DELETE"),
+}
+FAULT_FIELDS = ("status", "headers", "body", "content_type", "delay", "drop", "truncate",
+                "method", "path", "times")
+# The sandbox computes these itself; a fault sets them through `content_type` and `truncate`.
+_RESERVED_HEADERS = ("content-length", "content-type", "transfer-encoding", "connection")
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def handle(state, req):
+    allowed = ROUTES.get(req.path)
+    if allowed is None:
+        raise ApiError(404, "REQ-404", f"No such endpoint: {req.path}")
+    if req.method not in allowed:
+        raise ApiError(405, "REQ-405", f"Method {req.method} not allowed", {"Allow": ", ".join(allowed)})
+    route = (req.method, req.path.rsplit("/", 1)[1])
+
+    if route == ("GET", "requests"):
+        return 200, {"requests": list(state.requests)}
+    if route == ("DELETE", "requests"):
+        state.requests.clear()
+        return 200, {"success": True}
+    if route == ("POST", "reset"):
+        state.reset()
+        return 200, {"success": True}
+    if route == ("GET", "config"):
+        return 200, {"token_lifetime": state.token_lifetime}
+    if route == ("POST", "config"):
+        body = _object_body(req)
+        _only(body, ("token_lifetime",), "config")
+        if "token_lifetime" in body:
+            state.token_lifetime = _int(body, "token_lifetime", 0)
+        return 200, {"success": True, "token_lifetime": state.token_lifetime}
+    if route == ("POST", "expire-tokens"):
+        for jti in state.tokens:
+            state.tokens[jti] = 0
+        return 200, {"success": True, "expired": len(state.tokens)}
+    if route == ("GET", "faults"):
+        return 200, {"faults": state.faults}
+    if route == ("DELETE", "faults"):
+        state.faults.clear()
+        return 200, {"success": True}
+    body = _object_body(req)
+    faults = body["faults"] if "faults" in body else [body]
+    if not isinstance(faults, list) or not faults:
+        raise _bad("faults must be a non-empty array")
+    state.faults.extend([_fault(f) for f in faults])
+    return 200, {"success": True, "queued": len(state.faults)}
+
+
+def _bad(message):
+    return ApiError(400, "REQ-003", message)
+
+
+def _object_body(req):
+    # Content-Type is not checked here, so a bare `curl -d '{...}'` works.
+    value = parse_json(req.body or b"{}")
+    if not isinstance(value, dict):
+        raise ApiError(400, "REQ-001", "Request body must be a JSON object")
+    return value
+
+
+def _only(body, names, what):
+    unknown = sorted(set(body) - set(names))
+    if unknown:
+        raise _bad(f"unknown {what} field(s): {', '.join(unknown)}")
+
+
+def _int(body, name, low, high=None):
+    value = body[name]
+    if not isinstance(value, int) or isinstance(value, bool) or value < low \
+            or (high is not None and value > high):
+        raise _bad(f"{name} must be an integer >= {low}" + (f" and <= {high}" if high else ""))
+    return value
+
+
+def _fault(fault):
+    """Validate one fault; typos are rejected so a test cannot silently queue a no-op."""
+    if not isinstance(fault, dict):
+        raise _bad("each fault must be an object")
+    _only(fault, FAULT_FIELDS, "fault")
+    out = {"times": _int(fault, "times", 1) if "times" in fault else 1}
+    if "status" in fault:
+        out["status"] = _int(fault, "status", 200, 599)
+    elif "body" in fault or "content_type" in fault:
+        raise _bad("a fault's body and content_type need a status")
+    for name in ("body", "content_type", "method", "path"):
+        if name in fault:
+            if not isinstance(fault[name], str):
+                raise _bad(f"{name} must be a string")
+            out[name] = fault[name]
+    if "method" in out:
+        out["method"] = out["method"].upper()
+    if "path" in out and not out["path"].startswith("/"):
+        raise _bad("path must start with /")
+    if out.get("status") in (204, 304) and out.get("body"):
+        raise _bad("a 204 or 304 answer has no body")
+    for name in ("drop", "truncate"):
+        if name in fault:
+            value = fault[name]
+            if not isinstance(value, bool) and not (name == "truncate" and isinstance(value, int) and value >= 0):
+                raise _bad(f"{name} must be a boolean" + (" or a byte count" if name == "truncate" else ""))
+            out[name] = value
+    if "delay" in fault:
+        delay = fault["delay"]
+        if not isinstance(delay, (int, float)) or isinstance(delay, bool) or not 0 <= delay <= 300:
+            raise _bad("delay must be a number of seconds between 0 and 300")
+        out["delay"] = delay
+    if "headers" in fault:
+        headers = fault["headers"]
+        if not isinstance(headers, dict):
+            raise _bad("headers must be an object")
+        for name, value in headers.items():
+            if not _TOKEN.fullmatch(name) or name.lower() in _RESERVED_HEADERS:
+                raise _bad(f"header name {name!r} is not allowed")
+            if not isinstance(value, str) or not value.isascii() or re.search(r"[\r\n\0]", value):
+                raise _bad(f"header {name} must be an ASCII string without CR, LF or NUL")
+        out["headers"] = dict(headers)
+    return out
