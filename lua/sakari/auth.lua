@@ -1,0 +1,106 @@
+-- Where the bearer token comes from: a static token, or OAuth2 client credentials
+-- exchanged at /oauth2/token. This file knows the token protocol and its expiry;
+-- sending the request is the client's job (it passes `fetch` in).
+local core = require "sakari.core"
+local errors = require "sakari.errors"
+local util = require "sakari.util"
+
+local M = {}
+
+M.TOKEN_PATH = "/oauth2/token"
+
+-- Specs replace this to move time without sleeping.
+M.now = os.time
+
+-- Refresh this long before expiry, so a token does not die in flight.
+local MAX_MARGIN = 30
+local MARGIN_SHARE = 0.1
+
+local Static = {}
+Static.__index = Static
+
+function M.static(token)
+  return setmetatable({ token = token, refreshable = false }, Static)
+end
+
+function Static:get()
+  return self.token
+end
+
+function Static.invalidate() end
+
+-- The JWT payload, or nil when the token is not a JWT we can read.
+function M.jwt_claims(token)
+  local payload = type(token) == "string" and token:match("^[^.]+%.([^.]+)%.")
+  if not payload then return nil end
+  local json = util.base64url_decode(payload)
+  if not json then return nil end
+  local claims = core.decode(json)
+  if type(claims) ~= "table" then return nil end
+  return claims
+end
+
+-- Seconds the token is good for, counted from now; nil when unknown (then the
+-- token is kept until the server answers 401).
+local function lifetime(token, answer)
+  if type(answer.expires_in) == "number" then return answer.expires_in end
+  local claims = M.jwt_claims(token)
+  if not claims or type(claims.exp) ~= "number" then return nil end
+  -- exp - iat is measured on the server's clock alone, so a skewed local clock
+  -- cannot make a fresh token look expired (or a dead one alive).
+  if type(claims.iat) == "number" and claims.iat <= claims.exp then
+    return claims.exp - claims.iat
+  end
+  return claims.exp - M.now()
+end
+
+local OAuth = {}
+OAuth.__index = OAuth
+
+-- fetch(path, body) -> answer, nil, status | nil, err   (a POST with a JSON body)
+function M.oauth(client_id, client_secret, fetch)
+  return setmetatable({
+    client_id = client_id,
+    client_secret = client_secret,
+    fetch = fetch,
+    refreshable = true,
+  }, OAuth)
+end
+
+function OAuth:get()
+  if self.token and (self.refresh_at == nil or M.now() < self.refresh_at) then
+    return self.token
+  end
+  return self:refresh()
+end
+
+function OAuth:invalidate()
+  self.token, self.refresh_at = nil, nil
+end
+
+function OAuth:refresh()
+  self:invalidate()
+  local fetched_at = M.now()
+  local answer, err, status = self.fetch(M.TOKEN_PATH, {
+    grant_type = "client_credentials",
+    client_id = self.client_id,
+    client_secret = self.client_secret,
+  })
+  if not answer then return nil, err end
+  local token = type(answer) == "table" and answer.access_token
+  if type(token) ~= "string" or token == "" then
+    return nil, errors.new {
+      method = "POST", path = M.TOKEN_PATH, status = status, code = "auth",
+      message = "token endpoint answered without an access_token",
+    }
+  end
+  local life = lifetime(token, answer)
+  if life then
+    local margin = math.max(0, math.min(MAX_MARGIN, life * MARGIN_SHARE))
+    self.refresh_at = fetched_at + life - margin
+  end
+  self.token = token
+  return token
+end
+
+return M

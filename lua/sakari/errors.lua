@@ -1,0 +1,106 @@
+-- The one error object a failed call returns as its second value.
+-- Fields: status (HTTP status, nil when no answer arrived), code, message,
+-- retryable, method, path (no host, no query: a query may carry personal data).
+-- Nothing here ever sees a request header, so no token can end up in an error.
+local util = require "sakari.util"
+
+local M = {}
+
+local Error = {}
+Error.__index = Error
+
+-- Safe to repeat: nothing reached the server, or the server said "try later".
+local RETRYABLE_CODE = { timeout = true, connect = true, dns = true, transport = true }
+local RETRYABLE_STATUS = { [429] = true, [500] = true, [502] = true, [503] = true, [504] = true }
+
+function Error.__tostring(e)
+  local where = ("sakari: %s %s: "):format(e.method or "?", e.path or "?")
+  local what = {}
+  if e.status then what[#what + 1] = tostring(e.status) end
+  if e.code then what[#what + 1] = e.code end
+  local head = table.concat(what, " ")
+  if e.message and e.message ~= "" then
+    if head ~= "" then head = head .. ": " end
+    head = head .. e.message
+  end
+  return where .. head
+end
+
+function M.new(fields)
+  local e = {
+    status = fields.status,
+    code = fields.code,
+    message = fields.message,
+    method = fields.method,
+    path = fields.path,
+    curl_code = fields.curl_code,
+  }
+  e.retryable = (RETRYABLE_CODE[e.code] or RETRYABLE_STATUS[e.status]) and true or false
+  return setmetatable(e, Error)
+end
+
+function M.is_error(x)
+  return getmetatable(x) == Error
+end
+
+-- libcurl's CURLE_PARTIAL_FILE: the answer arrived but its body was cut short.
+local CURLE_PARTIAL_FILE = 18
+
+-- core's transport failure table: { code, message, curl_code }.
+function M.transport(method, path, failure)
+  failure = type(failure) == "table" and failure or {}
+  local code = type(failure.code) == "string" and failure.code or "transport"
+  local message = util.snippet(failure.message or "transport failure", 200)
+  if failure.curl_code == CURLE_PARTIAL_FILE then
+    -- the server did answer, so this is not a safe-to-repeat transport failure
+    code, message = "decode", "response body truncated: " .. message
+  end
+  return M.new {
+    method = method, path = path, code = code, message = message, curl_code = failure.curl_code,
+  }
+end
+
+-- core reports an undecodable body as "invalid JSON (<parser's reason>): <excerpt>";
+-- the parser's reason means nothing to a user, the excerpt does.
+local function excerpt(decode_err)
+  local text = tostring(decode_err)
+  text = text:gsub("^invalid JSON %b():%s*", ""):gsub("^invalid JSON:%s*", "")
+  return util.snippet(text, 120, true)
+end
+
+-- A 2xx the library cannot use: empty, not JSON, or not a JSON object.
+function M.decode(method, path, status, decode_err, what)
+  local message
+  if decode_err then
+    message = "response is not JSON: " .. excerpt(decode_err)
+  else
+    message = what or "response body is empty"
+  end
+  return M.new { method = method, path = path, status = status, code = "decode", message = message }
+end
+
+-- Any answer the server meant as a failure: a non-2xx status, or success == false.
+function M.response(method, path, status, body, decode_err)
+  local code, message
+  if type(body) == "table" then
+    local e = body.error
+    if type(e) == "table" then
+      if type(e.code) == "string" and e.code ~= "" then code = e.code end
+      message = e.message or e.description
+    elseif type(e) == "string" then
+      message = body.error_description or e
+    end
+    message = message or body.message
+  elseif decode_err then
+    message = excerpt(decode_err)
+  end
+  if type(message) ~= "string" or message == "" then
+    message = status and ("HTTP " .. tostring(status)) or "request failed"
+  end
+  return M.new {
+    method = method, path = path, status = status,
+    code = code or "http", message = util.snippet(message, 300),
+  }
+end
+
+return M

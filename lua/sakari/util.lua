@@ -1,0 +1,95 @@
+-- Small helpers shared by the Lua layer. Everything here must behave the same on
+-- Lua 5.4 and LuaJIT (5.1 semantics: no integer division, no bit operators).
+local M = {}
+
+M.unpack = table.unpack or unpack
+
+-- How a value is described in "expected X, got Y" messages.
+function M.describe(value)
+  if value == "" then return "empty string" end
+  if value ~= value then return "NaN" end
+  if value == math.huge or value == -math.huge then return "infinite number" end
+  return type(value)
+end
+
+-- Raises a luaL_argerror-style message. `level` is counted from the caller of
+-- argerror, so 2 blames whoever called the function that checks its arguments.
+function M.argerror(level, n, fname, detail)
+  error(("bad argument #%d to '%s' (%s)"):format(n, fname, detail), level + 1)
+end
+
+function M.sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = tostring(k) end
+  table.sort(keys)
+  return keys
+end
+
+-- string.gsub would treat a secret as a pattern; secrets are arbitrary bytes.
+function M.replace_plain(s, needle, replacement)
+  if needle == nil or needle == "" then return s end
+  local out, pos = {}, 1
+  while true do
+    local i, j = s:find(needle, pos, true)
+    if not i then break end
+    out[#out + 1] = s:sub(pos, i - 1)
+    out[#out + 1] = replacement
+    pos = j + 1
+  end
+  out[#out + 1] = s:sub(pos)
+  return table.concat(out)
+end
+
+-- Error bodies can be whole HTML pages; keep a short single-line readable excerpt.
+-- `markup` says the text may be an HTML page, whose tags carry no meaning for a human.
+function M.snippet(text, max, markup)
+  max = max or 120
+  text = tostring(text or "")
+  if markup then text = text:gsub("<[^>]*>", " ") end
+  text = text:gsub("[%z\1-\31\127]", " ")     -- no control characters in messages
+  text = text:gsub("%s+", " ")
+  text = text:gsub("^ ", ""):gsub(" $", "")
+  if #text > max then
+    text = text:sub(1, max)
+    -- do not leave half a UTF-8 sequence at the cut
+    text = text:gsub("[\192-\255][\128-\191]*$", "")
+    text = text .. "..."
+  end
+  return text
+end
+
+local B64 = {}
+do
+  local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+  for i = 1, #alphabet do B64[alphabet:byte(i)] = i - 1 end
+  -- tolerate the standard alphabet too: some issuers mix them up
+  B64[("+"):byte()] = 62
+  B64[("/"):byte()] = 63
+end
+
+-- Decodes base64url (padding optional). Returns nil for anything malformed.
+function M.base64url_decode(s)
+  if type(s) ~= "string" then return nil end
+  s = s:gsub("=+$", "")
+  local n = #s
+  if n % 4 == 1 then return nil end
+  local out = {}
+  for i = 1, n, 4 do
+    local acc, count = 0, 0
+    for j = i, math.min(i + 3, n) do
+      local v = B64[s:byte(j)]
+      if not v then return nil end
+      acc = acc * 64 + v
+      count = count + 1
+    end
+    for _ = count + 1, 4 do acc = acc * 64 end
+    local b1 = math.floor(acc / 65536) % 256
+    local b2 = math.floor(acc / 256) % 256
+    local b3 = acc % 256
+    local bytes = { b1, b2, b3 }
+    out[#out + 1] = string.char(M.unpack(bytes, 1, count - 1))
+  end
+  return table.concat(out)
+end
+
+return M

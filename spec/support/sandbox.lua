@@ -1,0 +1,134 @@
+-- The sandbox server for specs: one per busted run, started on first use, gone
+-- when the Lua process exits (--watch-pid). Control calls go through core.session.
+local S = {}
+
+S.ACCOUNT = "sandbox-account"
+S.TOKEN = "sandbox-token"
+S.CLIENT_ID = "sandbox-client-id"
+S.CLIENT_SECRET = "sandbox-client-secret"
+S.SEED_CONTACT = "seed-contact"
+
+local url, session
+
+local function sleep(seconds)
+  os.execute("sleep " .. tostring(seconds))
+end
+
+local function read_file(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local text = f:read("*a")
+  f:close()
+  return text
+end
+
+local function control_session()
+  session = session or require("sakari.core").session { timeout = 10, connect_timeout = 5 }
+  return session
+end
+
+local function raw_control(method, path, body)
+  local status, headers, answer, decode_err = control_session():request {
+    method = method, url = url .. path, body = body,
+  }
+  return status, headers, answer, decode_err
+end
+
+-- Starts the server the first time; returns its base URL.
+function S.url()
+  if url then return url end
+  local port_file = os.tmpname()
+  os.remove(port_file)
+  -- inside os.execute's shell, $PPID is this Lua process
+  local command = ("/usr/bin/python3 sandbox/sakari_sandbox.py --port 0 --quiet"
+    .. " --port-file %s --watch-pid $PPID >/dev/null 2>&1 &"):format(port_file)
+  os.execute(command)
+  for _ = 1, 300 do
+    local text = read_file(port_file)
+    local port = text and text:match("^%s*(%d+)%s*$")
+    if port then
+      url = "http://127.0.0.1:" .. port
+      -- the file may appear a moment before the socket answers
+      for _ = 1, 100 do
+        if raw_control("GET", "/_sandbox/requests") then
+          os.remove(port_file)
+          return url
+        end
+        sleep(0.05)
+      end
+      url = nil
+      break
+    end
+    sleep(0.05)
+  end
+  os.remove(port_file)
+  error("the sandbox did not start (python3 sandbox/sakari_sandbox.py, run from the repository root)")
+end
+
+local function control(method, path, body)
+  S.url()
+  local status, headers, answer = raw_control(method, path, body)
+  if not status then error("sandbox control call failed: " .. tostring(headers and headers.message), 2) end
+  if status >= 300 then error(("sandbox control %s %s: HTTP %d"):format(method, path, status), 2) end
+  return answer
+end
+
+-- Back to the start state: contacts, tokens, faults, request log, config.
+function S.reset()
+  control("POST", "/_sandbox/reset")
+end
+
+-- Every request the sandbox received since the last reset/clear, oldest first:
+-- { method, path (raw, with query), query = {name = {values}}, headers = {lowercased}, body = text }
+function S.requests()
+  return control("GET", "/_sandbox/requests").requests
+end
+
+function S.clear_requests()
+  control("DELETE", "/_sandbox/requests")
+end
+
+-- One fault, or several in order; see the sandbox's README for the fields.
+function S.fault(...)
+  control("POST", "/_sandbox/faults", { faults = { ... } })
+end
+
+function S.token_lifetime(seconds)
+  control("POST", "/_sandbox/config", { token_lifetime = seconds })
+end
+
+function S.expire_tokens()
+  control("POST", "/_sandbox/expire-tokens")
+end
+
+-- A client on the sandbox with the static token, plus any config overrides.
+function S.client(overrides)
+  local config = { base_url = S.url(), access_token = S.TOKEN }
+  for k, v in pairs(overrides or {}) do config[k] = v end
+  return require("sakari").new(config)
+end
+
+-- A client on the sandbox that authenticates with client credentials.
+function S.oauth_client(overrides)
+  local config = { base_url = S.url(), client_id = S.CLIENT_ID, client_secret = S.CLIENT_SECRET }
+  for k, v in pairs(overrides or {}) do config[k] = v end
+  return require("sakari").new(config)
+end
+
+-- The logged requests as "METHOD path" lines, to compare sequences at a glance.
+function S.request_lines()
+  local lines = {}
+  for i, r in ipairs(S.requests()) do lines[i] = r.method .. " " .. r.path end
+  return lines
+end
+
+-- A port on which nothing listens: bound by a throwaway server that then exits.
+function S.closed_port_url()
+  local handle = io.popen("/usr/bin/python3 -c 'import socket; s=socket.socket(); "
+    .. "s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1]); s.close()'")
+  local port = handle:read("*l")
+  handle:close()
+  return "http://127.0.0.1:" .. assert(port)
+end
+
+return S
