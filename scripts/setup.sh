@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  build-essential cmake pkg-config libcurl4-openssl-dev ca-certificates openssl
+  build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev ca-certificates openssl
   lua5.4 liblua5.4-dev luajit2 libluajit2-5.1-dev
   lua-cjson lua-busted lua-check luarocks
   python3 valgrind

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "compat.h"
+#include "crypto.h"
 #include "json.h"
 #include "multi.h"
 #include "request.h"
@@ -102,6 +103,7 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
   sk_setfuncs(L, functions);
   sk_session_open(L);
   sk_multi_open(L);
+  sk_crypto_open(L);
   lua_pushliteral(L, SAKARI_VERSION);
   lua_setfield(L, -2, "VERSION");
   push_curl_version(L);

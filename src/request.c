@@ -184,6 +184,13 @@ static int read_payload(lua_State *L, struct sk_transfer *t, int req) {
   size_t len;
   int has = 1;
   t->payload.len = 0;
+  lua_getfield(L, req, "raw_body");
+  if (!lua_isnil(L, -1)) {
+    lua_getfield(L, req, "body");
+    if (!lua_isnil(L, -1)) luaL_error(L, "sakari: a request has either body, raw_body or multipart");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
   lua_getfield(L, req, "body");
   if (lua_istable(L, -1)) {
     sk_json_encode(L, lua_gettop(L), "body");
@@ -264,6 +271,9 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req, const struc
 
   luaL_checktype(L, req, LUA_TTABLE);
   t->method = check_method(L, req);
+  lua_getfield(L, req, "raw_response");
+  t->raw_response = lua_toboolean(L, -1);
+  lua_pop(L, 1);
   build_url(L, t, req);
   t->has_body = read_payload(L, t, req);
   t->multipart = read_multipart(L, t, req, 0);
@@ -446,7 +456,10 @@ int sk_transfer_push_result(lua_State *L, struct sk_transfer *t, CURLcode rc) {
   curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
   lua_pushinteger(L, (lua_Integer)status);
   push_headers(L, &t->head);
-  if (t->body.len == 0) {
+  if (t->raw_response) { /* the caller reads the bytes itself (CSV reports, say) */
+    lua_pushlstring(L, t->body.data ? t->body.data : "", t->body.len);
+    lua_pushnil(L);
+  } else if (t->body.len == 0) {
     lua_pushnil(L);
     lua_pushnil(L);
   } else if (sk_json_decode(L, t->body.data, t->body.len)) {

@@ -13,6 +13,7 @@
 struct session {
   struct sk_transfer t;
   struct sk_defaults defaults;
+  lua_Integer connects; /* new connections opened so far: 1 for any number of keep-alive requests */
   int closed;
 };
 
@@ -39,10 +40,17 @@ static int session_new(lua_State *L) {
 static int session_request(lua_State *L) {
   struct session *s = check_session(L);
   CURLcode rc;
+  long connects = 0;
   if (s->closed) return luaL_error(L, "sakari: request on a closed session");
   sk_transfer_prepare(L, &s->t, 2, &s->defaults);
   rc = curl_easy_perform(s->t.easy);
+  if (curl_easy_getinfo(s->t.easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK) s->connects += connects;
   return sk_transfer_push_result(L, &s->t, rc);
+}
+
+static int session_connections(lua_State *L) {
+  lua_pushinteger(L, check_session(L)->connects);
+  return 1;
 }
 
 static int session_close(lua_State *L) {
@@ -59,7 +67,10 @@ static int session_tostring(lua_State *L) {
 }
 
 void sk_session_open(lua_State *L) {
-  static const luaL_Reg methods[] = {{"request", session_request}, {"close", session_close}, {NULL, NULL}};
+  static const luaL_Reg methods[] = {{"request", session_request},
+                                     {"connections", session_connections},
+                                     {"close", session_close},
+                                     {NULL, NULL}};
   luaL_newmetatable(L, SESSION_MT); /* an existing one is reused: luaopen may run twice */
   lua_newtable(L);
   sk_setfuncs(L, methods);

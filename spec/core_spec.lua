@@ -1,0 +1,290 @@
+-- The C core on its own: JSON exactness, escaping, request building, the
+-- session and multi handles, and the HMAC/base64 helpers.
+local core = require "sakari.core"
+local sandbox = require "spec.support.sandbox"
+
+local HAS_INTEGERS = math.type ~= nil
+
+describe("core JSON", function()
+  it("writes integers exactly, even past lua-cjson 2.1.0's 14 digits", function()
+    assert.are.equal('[123456789012345]', core.encode({ 123456789012345 }))
+    if HAS_INTEGERS then
+      assert.are.equal('[9007199254740993]', core.encode({ 9007199254740993 }))
+      assert.are.equal('[-9223372036854775808]', core.encode({ math.mininteger }))
+    end
+    assert.are.equal(3.141592653589793, core.decode(core.encode({ 3.141592653589793 }))[1])
+    assert.are.equal(0.1, core.decode(core.encode({ 0.1 }))[1])
+  end)
+
+  it("reads integral numbers back as integers on Lua 5.3+", function()
+    local v = core.decode('{"id":123,"n":[1,2.5,-7],"big":123456789012}')
+    assert.are.equal(123, v.id)
+    assert.are.equal(2.5, v.n[2])
+    if HAS_INTEGERS then
+      assert.are.equal("integer", math.type(v.id))
+      assert.are.equal("integer", math.type(v.n[3]))
+      assert.are.equal("float", math.type(v.n[2]))
+      assert.are.equal("integer", math.type(core.decode("42")))
+    end
+  end)
+
+  it("decodes null as core.null and encodes it back", function()
+    local v = core.decode('{"a":null,"b":[null]}')
+    assert.are.equal(core.null, v.a)
+    assert.are.equal(core.null, v.b[1])
+    assert.are.equal('{"a":null}', core.encode({ a = core.null }))
+  end)
+
+  it("writes an array marked with core.array as [] even when empty", function()
+    assert.are.equal("[]", core.encode(core.array()))
+    assert.are.equal('{"lists":[]}', core.encode({ lists = core.array() }))
+    assert.are.equal("[1,2]", core.encode(core.array({ 1, 2 })))
+    assert.are.equal("{}", core.encode({}))
+  end)
+
+  it("leaves a caller's strings alone, NUL bytes included", function()
+    local text = "a\0b \"quoted\" \\ é 日本"
+    assert.are.equal(text, core.decode(core.encode({ text }))[1])
+  end)
+
+  it("names the place of a value JSON cannot carry", function()
+    local cyclic = {}
+    cyclic.self = cyclic
+    local cases = {
+      { { a = { f = print } }, "value.a.f: a function has no JSON form" },
+      { { n = 0 / 0 }, "value.n: NaN is not a JSON number" },
+      { { n = math.huge }, "value.n: infinity is not a JSON number" },
+      { { s = "\255" }, "value.s: string is not valid UTF-8" },
+      { { 1, nil, 3 }, "array has holes" },
+      { { 1, x = 2 }, "mixes array items and object keys" },
+      { { [true] = 1 }, "table key of type boolean" },
+      { { [1.5] = 1 }, "not an array index" },
+      { cyclic, "value.self: table refers to itself" },
+      { { c = coroutine.create(print) }, "a thread has no JSON form" },
+      { { u = io.stdout }, "a userdata has no JSON form" },
+    }
+    for _, case in ipairs(cases) do
+      local ok, err = pcall(core.encode, case[1])
+      assert.is_false(ok)
+      assert.is_truthy(err:find(case[2], 1, true), err)
+    end
+  end)
+
+  it("accepts nesting up to 1000 levels and refuses deeper", function()
+    local function nest(n)
+      local root = {}
+      local t = root
+      for _ = 2, n do
+        t.x = {}
+        t = t.x
+      end
+      return root
+    end
+    assert.is_string(core.encode(nest(1000)))
+    local ok, err = pcall(core.encode, nest(1001))
+    assert.is_false(ok)
+    assert.is_truthy(err:find("nested deeper than 1000 levels", 1, true))
+  end)
+
+  it("returns nil and a message for text that is not JSON", function()
+    for _, text in ipairs { "{bad", "", "NaN", "[1,]", "0x10", "Infinity" } do
+      local v, err = core.decode(text)
+      assert.is_nil(v)
+      assert.is_string(err)
+    end
+  end)
+end)
+
+describe("core.escape", function()
+  it("keeps RFC 3986 unreserved characters and encodes every other byte", function()
+    assert.are.equal("AZaz09-._~", core.escape("AZaz09-._~"))
+    assert.are.equal("a%2Fb%20c%3F%23%25%00%0D%0A", core.escape("a/b c?#%\0\r\n"))
+    assert.are.equal("%C3%A9", core.escape("é"))
+  end)
+
+  it("encodes a segment made only of dots, which a server would read as a step", function()
+    assert.are.equal("%2E", core.escape("."))
+    assert.are.equal("%2E%2E", core.escape(".."))
+    assert.are.equal("a..b", core.escape("a..b"))
+  end)
+end)
+
+describe("core.prepare", function()
+  it("builds the URL with a sorted, encoded query and the JSON body", function()
+    local p = core.prepare {
+      method = "PUT",
+      url = "http://h/v1/x",
+      query = { limit = 10, tags = { "a", "b c" }, z = true, f = 1.5, q = "é&=" },
+      headers = { Authorization = "Bearer t" },
+      body = { a = 1 },
+    }
+    assert.are.equal("PUT", p.method)
+    assert.are.equal("http://h/v1/x?f=1.5&limit=10&q=%C3%A9%26%3D&tags=a&tags=b%20c&z=true", p.url)
+    assert.are.equal('{"a":1}', p.body)
+    assert.are.equal("Bearer t", p.headers.Authorization)
+    assert.are.equal("application/json", p.headers["Content-Type"])
+    assert.are.equal("application/json", p.headers.Accept)
+  end)
+
+  it("refuses a header value with CR, LF or NUL without echoing it", function()
+    for _, bad in ipairs { "x\r\nInjected: 1", "x\n", "x\0y" } do
+      local ok, err = pcall(core.prepare, { method = "GET", url = "http://h/", headers = { Authorization = bad } })
+      assert.is_false(ok)
+      assert.is_truthy(err:find("contains CR, LF or NUL", 1, true))
+      assert.is_falsy(err:find(bad, 1, true))
+    end
+  end)
+
+  it("refuses malformed requests", function()
+    local cases = {
+      { { method = "FETCH", url = "http://h/" }, "method must be one of" },
+      { { method = "GET", url = "ftp://h/" }, "must start with http" },
+      { { method = "GET", url = "http://h/a b" }, "space, control character" },
+      { { method = "GET", url = "http://h/", query = { [1] = "x" } }, "query keys must be strings" },
+      { { method = "GET", url = "http://h/", query = { a = {} , b = print } }, "query parameter 'b'" },
+      { { method = "GET", url = "http://h/", headers = { ["Bad Name"] = "x" } }, "not a valid HTTP token" },
+      { { method = "POST", url = "http://h/", raw_body = "x" }, "raw_body needs a content_type" },
+      { { method = "POST", url = "http://h/", body = {}, raw_body = "x", content_type = "a/b" },
+        "either body, raw_body or multipart" },
+      { { method = "POST", url = "http://h/", body = {}, multipart = { { name = "a", data = "b" } } },
+        "either body, raw_body or multipart" },
+      { { method = "GET", url = "http://h/", timeout = -1 }, "between 0 and 86400" },
+    }
+    for _, case in ipairs(cases) do
+      local ok, err = pcall(core.prepare, case[1])
+      assert.is_false(ok)
+      assert.is_truthy(err:find(case[2], 1, true), err)
+    end
+  end)
+end)
+
+describe("core.session", function()
+  local base
+
+  before_each(function()
+    base = sandbox.url()
+    sandbox.reset()
+  end)
+
+  it("is safe to close twice, and refuses requests once closed", function()
+    local s = core.session()
+    s:close()
+    s:close()
+    local ok, err = pcall(s.request, s, { method = "GET", url = base .. "/_sandbox/requests" })
+    assert.is_false(ok)
+    assert.is_truthy(err:find("closed session", 1, true))
+  end)
+
+  it("reuses one connection across requests", function()
+    local s = core.session()
+    local hdr = { Authorization = "Bearer " .. sandbox.TOKEN }
+    for _ = 1, 5 do
+      local status = s:request { method = "GET", url = base .. "/v1/accounts/sandbox-account/contacts/seed-contact",
+        headers = hdr }
+      assert.are.equal(200, status)
+    end
+    assert.are.equal(1, s:connections())
+    s:close()
+  end)
+
+  it("hands back raw bytes when asked, and sends a multipart body built by libcurl", function()
+    local s = core.session()
+    local status, headers, body = s:request { method = "GET", url = base .. "/_sandbox/requests",
+      raw_response = true }
+    assert.are.equal(200, status)
+    assert.are.equal("application/json", headers["content-type"])
+    assert.is_string(body)
+    assert.is_truthy(body:find('"requests"', 1, true))
+
+    s:request { method = "POST", url = base .. "/v1/upload-probe",
+      multipart = { { name = "media", data = "\0\1bytes\255", filename = "a.png", content_type = "image/png" } } }
+    local logged = sandbox.requests()
+    local r = logged[#logged]
+    assert.are.equal("POST", r.method)
+    assert.is_truthy(r.headers["content-type"]:find("^multipart/form%-data; boundary="))
+    s:close()
+  end)
+
+  it("reports a refused connection as a transport error, never a success", function()
+    local s = core.session { connect_timeout = 2 }
+    local status, err = s:request { method = "GET", url = sandbox.closed_port_url() .. "/x" }
+    assert.is_nil(status)
+    assert.are.equal("connect", err.code)
+    assert.is_number(err.curl_code)
+    s:close()
+  end)
+end)
+
+describe("core.multi", function()
+  it("runs requests concurrently and hands each result back once, with its id", function()
+    local base = sandbox.url()
+    sandbox.reset()
+    local m = core.multi { timeout = 10 }
+    local ids = {}
+    for i = 1, 20 do
+      local id = m:add { method = "GET", url = base .. "/v1/accounts/sandbox-account/contacts/seed-contact",
+        headers = { Authorization = "Bearer " .. sandbox.TOKEN }, query = { n = i } }
+      ids[id] = true
+    end
+    assert.are.equal(20, m:pending())
+    local seen = 0
+    while m:pending() > 0 do
+      for _, r in ipairs(m:poll(1)) do
+        assert.is_true(ids[r.id])
+        ids[r.id] = nil
+        assert.are.equal(200, r.status)
+        assert.are.equal("seed-contact", r.body.data.id)
+        seen = seen + 1
+      end
+    end
+    assert.are.equal(20, seen)
+    assert.are.same({}, m:poll(0))
+    m:close()
+    m:close()
+    assert.is_false(pcall(m.add, m, { method = "GET", url = base }))
+  end)
+
+  it("never blocks on poll(0) and reports a transport failure per request", function()
+    local m = core.multi { connect_timeout = 2 }
+    m:add { method = "GET", url = sandbox.closed_port_url() .. "/x" }
+    local results = {}
+    for _ = 1, 200 do
+      for _, r in ipairs(m:poll(0.05)) do results[#results + 1] = r end
+      if #results > 0 then break end
+    end
+    assert.are.equal(1, #results)
+    assert.are.equal("connect", results[1].err.code)
+    assert.is_nil(results[1].status)
+    m:close()
+  end)
+
+  it("refuses a malformed request at add, with nothing started", function()
+    local m = core.multi()
+    assert.is_false(pcall(m.add, m, { method = "GET", url = "http://h/", headers = { A = "x\r\n" } }))
+    assert.are.equal(0, m:pending())
+    m:close()
+  end)
+end)
+
+describe("core HMAC and base64", function()
+  it("matches the RFC 4648 base64 vectors, both alphabets", function()
+    local vectors = { [""] = "", f = "Zg==", fo = "Zm8=", foo = "Zm9v", foob = "Zm9vYg==", fooba = "Zm9vYmE=",
+      foobar = "Zm9vYmFy" }
+    for plain, encoded in pairs(vectors) do
+      assert.are.equal(encoded, core.base64(plain))
+      assert.are.equal(plain, core.unbase64(encoded))
+      assert.are.equal((encoded:gsub("=", "")), core.base64(plain, "url"))
+    end
+    assert.are.equal("__4", core.base64("\255\254", "url"))
+    assert.are.equal("\255\254", core.unbase64("__4"))
+    assert.is_nil(core.unbase64("not base64!"))
+  end)
+
+  it("matches the RFC 2202 and RFC 4231 HMAC vectors", function()
+    local function hex(s) return (s:gsub(".", function(c) return ("%02x"):format(c:byte()) end)) end
+    assert.are.equal("effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
+      hex(core.hmac_sha1("Jefe", "what do ya want for nothing?")))
+    assert.are.equal("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+      hex(core.hmac_sha256("Jefe", "what do ya want for nothing?")))
+  end)
+end)

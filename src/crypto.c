@@ -1,0 +1,99 @@
+/*
+ * HMAC and base64 for webhook signatures and JWTs. HMAC comes from OpenSSL's
+ * libcrypto, which libcurl already loads; base64 is small enough to own.
+ */
+#include "crypto.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <string.h>
+
+static int hmac(lua_State *L, const EVP_MD *md) {
+  size_t klen, dlen;
+  const char *key = luaL_checklstring(L, 1, &klen);
+  const char *data = luaL_checklstring(L, 2, &dlen);
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int olen = 0;
+  if (!HMAC(md, key, (int)klen, (const unsigned char *)data, dlen, out, &olen)) {
+    return luaL_error(L, "sakari: HMAC failed");
+  }
+  lua_pushlstring(L, (const char *)out, olen);
+  return 1;
+}
+
+static int core_hmac_sha1(lua_State *L) { return hmac(L, EVP_sha1()); }
+static int core_hmac_sha256(lua_State *L) { return hmac(L, EVP_sha256()); }
+
+static const char STD[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* core.base64(bytes [, "url"]): standard alphabet with padding, or the URL alphabet without. */
+static int core_base64(lua_State *L) {
+  size_t len, i;
+  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
+  int url = lua_isstring(L, 2) && strcmp(lua_tostring(L, 2), "url") == 0;
+  const char *abc = url ? URL : STD;
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (i = 0; i + 2 < len; i += 3) {
+    unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
+    luaL_addchar(&b, abc[v >> 18]);
+    luaL_addchar(&b, abc[(v >> 12) & 63]);
+    luaL_addchar(&b, abc[(v >> 6) & 63]);
+    luaL_addchar(&b, abc[v & 63]);
+  }
+  if (i < len) {
+    unsigned v = (unsigned)s[i] << 16 | (i + 1 < len ? (unsigned)s[i + 1] << 8 : 0);
+    luaL_addchar(&b, abc[v >> 18]);
+    luaL_addchar(&b, abc[(v >> 12) & 63]);
+    if (i + 1 < len) luaL_addchar(&b, abc[(v >> 6) & 63]);
+    if (!url) luaL_addstring(&b, i + 1 < len ? "=" : "==");
+  }
+  luaL_pushresult(&b);
+  return 1;
+}
+
+static int sextet(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+
+/* core.unbase64(text): either alphabet, padding optional; nil on a bad character. */
+static int core_unbase64(lua_State *L) {
+  size_t len;
+  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
+  unsigned acc = 0;
+  int bits = 0;
+  luaL_Buffer b;
+  while (len > 0 && s[len - 1] == '=') len--;
+  luaL_buffinit(L, &b);
+  for (size_t i = 0; i < len; i++) {
+    int v = sextet(s[i]);
+    if (v < 0) {
+      luaL_pushresult(&b);
+      lua_pushnil(L);
+      return 1;
+    }
+    acc = (acc << 6) | (unsigned)v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      luaL_addchar(&b, (char)((acc >> bits) & 0xFF));
+    }
+  }
+  luaL_pushresult(&b);
+  return 1;
+}
+
+void sk_crypto_open(lua_State *L) {
+  static const luaL_Reg functions[] = {{"hmac_sha1", core_hmac_sha1},
+                                       {"hmac_sha256", core_hmac_sha256},
+                                       {"base64", core_base64},
+                                       {"unbase64", core_unbase64},
+                                       {NULL, NULL}};
+  sk_setfuncs(L, functions);
+}
