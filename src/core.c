@@ -11,6 +11,7 @@
 #include "multi.h"
 #include "request.h"
 #include "session.h"
+#include "timing.h"
 #include "url.h"
 
 #define SAKARI_VERSION "0.1.0"
@@ -104,6 +105,7 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
   sk_session_open(L);
   sk_multi_open(L);
   sk_crypto_open(L);
+  sk_timing_open(L);
   lua_pushliteral(L, SAKARI_VERSION);
   lua_setfield(L, -2, "VERSION");
   push_curl_version(L);

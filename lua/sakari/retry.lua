@@ -1,0 +1,75 @@
+-- When a failed request is tried again, and after how long. Pure policy: the
+-- client asks `delay(...)` after each failure and sleeps what it is told.
+--
+--   outcome                              GET PUT DELETE   POST   retry = "never"
+--   connect / dns (nothing was sent)     yes              yes    yes
+--   timeout, dropped connection          yes              no     no
+--   429 (Retry-After honoured)           yes              yes    no
+--   500 502 503 504                      yes              no     no
+--   anything else                        no               no     no
+--
+-- A POST may create something or cost money, so it is repeated only when the
+-- server cannot have acted on it. A row marked retry = "never" (messages.send)
+-- is repeated only when the request never left this machine.
+local core = require "sakari.core"
+
+local M = {}
+
+M.DEFAULTS = { max_retries = 2, retry_backoff = 0.5, max_retry_delay = 30 }
+
+local IDEMPOTENT = { GET = true, HEAD = true, PUT = true, DELETE = true }
+local UNSENT = { connect = true, dns = true }
+local LOST_ANSWER = { timeout = true, transport = true }
+local SERVER_STATUS = { [500] = true, [502] = true, [503] = true, [504] = true }
+
+-- Whether this failure may be repeated for this request, by the table above.
+function M.allowed(request, err)
+  if UNSENT[err.code] and err.status == nil then return true end
+  if request.retry == "never" then return false end
+  local idempotent = IDEMPOTENT[request.method]
+  if err.status == nil then return idempotent and LOST_ANSWER[err.code] or false end
+  if err.status == 429 then return true end
+  return idempotent and SERVER_STATUS[err.status] or false
+end
+
+local MONTHS = { Jan = 1, Feb = 2, Mar = 3, Apr = 4, May = 5, Jun = 6, Jul = 7, Aug = 8, Sep = 9, Oct = 10,
+  Nov = 11, Dec = 12 }
+
+-- Seconds since the epoch of a UTC calendar date (os.time would read it as local time).
+local function utc_epoch(y, m, d, hh, mm, ss)
+  if m <= 2 then y, m = y - 1, m + 12 end
+  local days = 365 * y + math.floor(y / 4) - math.floor(y / 100) + math.floor(y / 400)
+    + math.floor((153 * (m - 3) + 2) / 5) + d - 719469
+  return days * 86400 + hh * 3600 + mm * 60 + ss
+end
+
+-- A Retry-After value (delay-seconds or an IMF-fixdate) as seconds from now, or nil.
+function M.retry_after(value, now)
+  if type(value) ~= "string" then return nil end
+  local seconds = value:match("^%s*(%d+)%s*$")
+  if seconds then return tonumber(seconds) end
+  local d, mon, y, hh, mm, ss = value:match("^%s*%a%a%a, (%d%d) (%a%a%a) (%d%d%d%d) (%d%d):(%d%d):(%d%d) GMT%s*$")
+  if not d or not MONTHS[mon] then return nil end
+  local at = utc_epoch(tonumber(y), MONTHS[mon], tonumber(d), tonumber(hh), tonumber(mm), tonumber(ss))
+  local left = at - (now or os.time())
+  return left > 0 and left or 0
+end
+
+-- Full jitter: anywhere between 0 and the exponential step, capped.
+function M.backoff(attempt, settings, random)
+  local step = settings.retry_backoff * 2 ^ (attempt - 1)
+  if step > settings.max_retry_delay then step = settings.max_retry_delay end
+  return (random or core.random)() * step
+end
+
+-- Seconds to wait before attempt `attempt + 1`, or nil when the failure is final.
+-- `attempt` counts tries made so far (1 after the first failure).
+function M.delay(request, err, attempt, settings, random)
+  if attempt > settings.max_retries or not M.allowed(request, err) then return nil end
+  if (err.status == 429 or err.status == 503) and err.retry_after then
+    return math.min(err.retry_after, settings.max_retry_delay)
+  end
+  return M.backoff(attempt, settings, random)
+end
+
+return M

@@ -1,0 +1,60 @@
+/*
+ * Clock, sleep and randomness for the retry policy: Lua 5.1 has none of a
+ * monotonic clock, a sleep or a seeded random source that is not the caller's.
+ */
+#include "timing.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+static int core_now(lua_State *L) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+  return 1;
+}
+
+static int core_sleep(lua_State *L) {
+  lua_Number s = luaL_checknumber(L, 1);
+  struct timespec ts;
+  if (!(s > 0)) return 0;
+  if (s > 86400) s = 86400;
+  ts.tv_sec = (time_t)s;
+  ts.tv_nsec = (long)((s - (lua_Number)ts.tv_sec) * 1e9);
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
+  return 0;
+}
+
+/* xorshift64*, seeded once from /dev/urandom: jitter that differs between
+ * processes, without reseeding the caller's math.random. */
+static uint64_t state;
+
+static uint64_t next_random(void) {
+  if (state == 0) {
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(&state, sizeof state, 1, f) != 1 || state == 0) {
+      struct timespec ts;
+      clock_gettime(CLOCK_REALTIME, &ts);
+      state = ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)ts.tv_nsec ^ 0x9E3779B97F4A7C15ULL;
+    }
+    if (f) fclose(f);
+  }
+  state ^= state >> 12;
+  state ^= state << 25;
+  state ^= state >> 27;
+  return state * 0x2545F4914F6CDD1DULL;
+}
+
+static int core_random(lua_State *L) {
+  lua_pushnumber(L, (lua_Number)(next_random() >> 11) / 9007199254740992.0);
+  return 1;
+}
+
+void sk_timing_open(lua_State *L) {
+  static const luaL_Reg functions[] = {
+      {"now", core_now}, {"sleep", core_sleep}, {"random", core_random}, {NULL, NULL}};
+  sk_setfuncs(L, functions);
+}
