@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev ca-certificates openssl
   lua5.4 liblua5.4-dev luajit2 libluajit2-5.1-dev
   lua-cjson lua-busted lua-check luarocks
-  python3 valgrind
+  python3 valgrind clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -8,3 +8,29 @@ package.cpath = build .. "/?.so;" .. package.cpath
 -- Required here, outside busted's per-file insulation, so that every spec file
 -- shares this one module table and therefore the one sandbox it starts.
 require "spec.support.sandbox"
+
+-- SAKARI_GC_STRESS=1: a full collection after every call into the C core, and
+-- the collector never resting, so a missing reference in C shows up as a crash
+-- or a wrong value instead of hiding until some rare collection.
+if os.getenv("SAKARI_GC_STRESS") == "1" then
+  local core = require "sakari.core"
+  local unpack = table.unpack or unpack
+  local function pack(...) return { n = select("#", ...), ... } end
+  local function stressed(f)
+    return function(...)
+      collectgarbage()
+      local results = pack(f(...))
+      collectgarbage()
+      return unpack(results, 1, results.n)
+    end
+  end
+  for name, f in pairs(core) do
+    if type(f) == "function" then core[name] = stressed(f) end
+  end
+  for _, probe in ipairs { core.session(), core.multi() } do
+    local methods = debug.getmetatable(probe).__index
+    for name, f in pairs(methods) do methods[name] = stressed(f) end
+    probe:close()
+  end
+  collectgarbage("setpause", 0)
+end

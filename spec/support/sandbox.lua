@@ -40,7 +40,8 @@ function S.url()
   local port_file = os.tmpname()
   os.remove(port_file)
   -- inside os.execute's shell, $PPID is this Lua process
-  local command = ("/usr/bin/python3 sandbox/sakari_sandbox.py --port 0 --quiet"
+  -- env -u: a sanitizer preloaded into Lua for the ASan run must not reach Python
+  local command = ("env -u LD_PRELOAD /usr/bin/python3 sandbox/sakari_sandbox.py --port 0 --quiet"
     .. " --port-file %s --watch-pid $PPID >/dev/null 2>&1 &"):format(port_file)
   os.execute(command)
   for _ = 1, 300 do
@@ -99,6 +100,36 @@ end
 
 function S.expire_tokens()
   control("POST", "/_sandbox/expire-tokens")
+end
+
+-- N more valid contacts (fresh numbers) in the account; returns their ids.
+function S.seed(n, account)
+  return control("POST", "/_sandbox/seed", { contacts = n, account = account }).ids
+end
+
+-- An inbound SMS: { mobile = number | contactId = id, message = text }; returns the message.
+function S.inbound(fields)
+  return control("POST", "/_sandbox/inbound", fields).data
+end
+
+-- The bytes tools.share_file stored at a link the sandbox handed out, and their content type.
+function S.file(link)
+  local path = assert(link:match("^https?://[^/]+(/_sandbox/files/.+)$"), "not a sandbox file link: " .. link)
+  S.url()
+  local status, headers, body = control_session():request { method = "GET", url = url .. path, raw_response = true }
+  if status ~= 200 then error(("sandbox file %s: HTTP %s"):format(path, tostring(status)), 2) end
+  return body, headers["content-type"]
+end
+
+-- The JSON body of a logged request, decoded (nil when it had none).
+function S.json(request)
+  if request.body == nil or request.body == "" then return nil end
+  return require("sakari.core").decode(request.body)
+end
+
+-- The path of a logged request without its query string.
+function S.path(request)
+  return (request.path:match("^[^?]*"))
 end
 
 -- A client on the sandbox with the static token, plus any config overrides.
