@@ -4,6 +4,7 @@ import copy
 import datetime
 import re
 
+from common import new_id
 from errors import ApiError
 
 # Writable fields, in the order of the documented Contact example (tags comes from spec 1.0.1).
@@ -173,3 +174,37 @@ def matches(record, filters):
             if not isinstance(value, str) or want not in value.casefold():
                 return False
     return True
+
+
+def find_by_number(book, number):
+    key = number_key(number)
+    return next((c for c in book.values()
+                 if "mobile" in c and number_key(c["mobile"]["number"]) == key), None)
+
+
+def number_index(book):
+    """{number key: contact id}, for bulk work (a CSV upload) that would otherwise scan per row."""
+    return {number_key(c["mobile"]["number"]): c["id"] for c in book.values() if "mobile" in c}
+
+
+def upsert(book, fields, strategy, actor, index=None):
+    """Create a contact from validated fields, or merge them into the one with the same number.
+
+    `index`, when given, is a number_index(book) kept up to date. Returns (record, True if created)."""
+    if index is None:
+        existing = find_by_number(book, fields["mobile"]["number"])
+    else:
+        existing = book.get(index.get(number_key(fields["mobile"]["number"])))
+    if existing is None:
+        contact_id = new_id()
+        record = build(contact_id, fields, actor)
+    else:
+        contact_id = existing["id"]
+        record = build(contact_id, merge(existing, fields, strategy), actor, existing)
+    book[contact_id] = record
+    if index is not None:
+        if existing is not None and "mobile" in existing:
+            index.pop(number_key(existing["mobile"]["number"]), None)
+        if "mobile" in record:
+            index[number_key(record["mobile"]["number"])] = contact_id
+    return record, existing is None

@@ -2,7 +2,8 @@
 
 import re
 
-from api import parse_json
+import control_data
+from common import parse_json
 from errors import ApiError
 
 ROUTES = {
@@ -11,6 +12,8 @@ ROUTES = {
     "/_sandbox/config": ("GET", "POST"),
     "/_sandbox/expire-tokens": ("POST",),
     "/_sandbox/faults": ("GET", "POST", "DELETE"),
+    "/_sandbox/seed": ("POST",),
+    "/_sandbox/inbound": ("POST",),
 }
 FAULT_FIELDS = ("status", "headers", "body", "content_type", "delay", "drop", "truncate",
                 "method", "path", "times")
@@ -20,6 +23,8 @@ _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def handle(state, req):
+    if req.path.startswith(control_data.FILES):
+        return control_data.file(state, req)
     allowed = ROUTES.get(req.path)
     if allowed is None:
         raise ApiError(404, "REQ-404", f"No such endpoint: {req.path}")
@@ -47,6 +52,10 @@ def handle(state, req):
         for jti in state.tokens:
             state.tokens[jti] = 0
         return 200, {"success": True, "expired": len(state.tokens)}
+    if route == ("POST", "seed"):
+        return control_data.seed(state, _object_body(req), _only)
+    if route == ("POST", "inbound"):
+        return control_data.inbound(state, _object_body(req), _only)
     if route == ("GET", "faults"):
         return 200, {"faults": state.faults}
     if route == ("DELETE", "faults"):

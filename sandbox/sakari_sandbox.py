@@ -20,10 +20,14 @@ from urllib.parse import parse_qs
 sys.dont_write_bytecode = True  # run from a checkout, the sandbox leaves no __pycache__ behind
 import api  # noqa: E402
 import control  # noqa: E402
+from common import Raw  # noqa: E402
 from errors import ApiError, envelope  # noqa: E402
 from store import State  # noqa: E402
 
 MAX_BODY = 1 << 20
+MAX_UPLOAD = 32 << 20  # CSV contact uploads and /v1/tools/sharefile
+_CSV_UPLOAD = re.compile(r"/v1/accounts/[^/]+/contacts")
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
 
@@ -74,7 +78,7 @@ class Handler(BaseHTTPRequestHandler):
         target = self.requestline.split()[1]
         path, _, query = target.partition("?")
         req = SimpleNamespace(method=self.command, target=target, path=path, headers=self.headers,
-                              query=parse_qs(query, keep_blank_values=True), body=body)
+                              query=parse_qs(query, keep_blank_values=True), body=body, base=self._base())
         state = self.server.state
         if path == "/_sandbox" or path.startswith("/_sandbox/"):
             self._answer(*self._run(control.handle, req))
@@ -102,13 +106,28 @@ class Handler(BaseHTTPRequestHandler):
         if len(lengths) != 1 or not re.fullmatch(r"[0-9]{1,15}", next(iter(lengths)).strip()):
             return self._refuse(400, "Invalid Content-Length")
         length = int(lengths.pop())
-        if length > MAX_BODY:
+        if length > self._body_limit():
             return self._refuse(413, "Request body too large")
         body = self.rfile.read(length)
         if len(body) < length:
             self.close_connection = True  # the client went away mid-body
             return None
         return body
+
+    def _body_limit(self):
+        path = self.requestline.split()[1].partition("?")[0]
+        mime = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if path == "/v1/tools/sharefile" or (mime == "text/csv" and _CSV_UPLOAD.fullmatch(path)):
+            return MAX_UPLOAD
+        return MAX_BODY
+
+    def _base(self):
+        """scheme://host[:port] as the client addressed this server (links to shared files use it)."""
+        host = (self.headers.get("Host") or "").strip()
+        if not _HOST.fullmatch(host):
+            name, port = self.server.server_address[:2]
+            host = f"[{name}]:{port}" if ":" in name else f"{name}:{port}"
+        return ("https" if self.server.tls_context else "http") + "://" + host
 
     def _refuse(self, status, message):
         # The body was not read, so this connection is out of step: answer and close it.
@@ -122,6 +141,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             with state.lock:
                 status, payload = handler(state, req)
+                if isinstance(payload, Raw):
+                    return status, payload.body, payload.content_type, {}
                 return status, _json(payload), "application/json", {}
         except ApiError as e:
             return e.status, _json(envelope(e.code, e.message)), "application/json", e.headers
@@ -148,7 +169,8 @@ class Handler(BaseHTTPRequestHandler):
         if fault:
             headers.update(fault.get("headers", {}))
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
+        if content_type is not None:
+            self.send_header("Content-Type", content_type)
         if status not in (204, 304):
             self.send_header("Content-Length", str(len(body)))
         for name, value in headers.items():
