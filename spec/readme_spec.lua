@@ -14,10 +14,52 @@ describe("README", function()
     assert.is_not_nil(start, "README quick start differs from examples/update_contact.lua")
   end)
 
-  it("lists every contacts function of the endpoint table", function()
+  -- the Functions table row of one function: "| `ns.name(args)` ... |"
+  local function table_row(readme, fname)
+    for line in readme:gmatch("[^\n]+") do
+      if line:find("| `" .. fname .. "(", 1, true) == 1 then return line end
+    end
+    return nil
+  end
+
+  it("has a Functions row for every function, with its method, path and options", function()
     local readme = read("README.md")
-    for name in pairs(require("sakari.resources").endpoints.contacts) do
-      assert.is_truthy(readme:find("contacts." .. name .. "(", 1, true), "README misses contacts." .. name)
+    local problems = {}
+    for namespace, rows in pairs(require("sakari.resources").endpoints) do
+      for name, row in pairs(rows) do
+        local fname = namespace .. "." .. name
+        local line = table_row(readme, fname)
+        if not line then
+          problems[#problems + 1] = fname .. ": no row"
+        else
+          local cells = {}
+          for cell in line:gmatch("|([^|]*)") do cells[#cells + 1] = cell end
+          local where, opts = cells[2] or "", cells[3] or ""
+          if row.kind == "local" then
+            if not where:find("no request", 1, true) then problems[#problems + 1] = fname .. ": not marked local" end
+          elseif not where:find(row[1] .. " `" .. row[2] .. "`", 1, true) then
+            problems[#problems + 1] = fname .. ": method and path differ from " .. row[1] .. " " .. row[2]
+          end
+          for _, option in ipairs(row.query or {}) do
+            if not opts:find("`" .. option .. "`", 1, true) then
+              problems[#problems + 1] = fname .. ": option " .. option .. " missing"
+            end
+          end
+          if (cells[1]:find("experimental", 1, true) ~= nil) ~= (row.experimental == true) then
+            problems[#problems + 1] = fname .. ": experimental marking differs"
+          end
+        end
+      end
+    end
+    table.sort(problems)
+    assert.same({}, problems)
+  end)
+
+  it("explains update versus patch, each, and webhooks.parse", function()
+    local readme = read("README.md")
+    for _, heading in ipairs { "### `update` replaces, `patch` changes", "### Pages: `list` and `each`",
+                               "### Webhooks", "### Options and the query string" } do
+      assert.truthy(readme:find("\n" .. heading .. "\n", 1, true), "README misses " .. heading)
     end
   end)
 end)

@@ -14,7 +14,9 @@ local RETRYABLE_CODE = { timeout = true, connect = true, dns = true, transport =
 local RETRYABLE_STATUS = { [429] = true, [500] = true, [502] = true, [503] = true, [504] = true }
 
 function Error.__tostring(e)
-  local where = ("sakari: %s %s: "):format(e.method or "?", e.path or "?")
+  -- no request behind it (webhooks.parse, say): no "METHOD path" to show
+  local where = "sakari: "
+  if e.method or e.path then where = ("sakari: %s %s: "):format(e.method or "?", e.path or "?") end
   local what = {}
   if e.status then what[#what + 1] = tostring(e.status) end
   if e.code then what[#what + 1] = e.code end

@@ -40,10 +40,15 @@ end
 
 for namespace, rows in pairs(resources.endpoints) do
   local functions = {}
-  for name in pairs(rows) do
-    functions[name] = function(...)
-      -- a tail call, so argument errors blame the caller's line, not this one
-      return default_client()[namespace][name](...)
+  for name, row in pairs(rows) do
+    if row.kind == "local" then
+      -- no request, so no client either: webhooks.parse works without credentials
+      functions[name] = row.fn
+    else
+      functions[name] = function(...)
+        -- a tail call, so argument errors blame the caller's line, not this one
+        return default_client()[namespace][name](...)
+      end
     end
   end
   M[namespace] = functions

@@ -1,176 +1,190 @@
--- Every endpoint of the API as one row; `bind` turns the rows into the functions
--- a user calls (`client.contacts.update(accountId, contactId, fields)`).
+-- Every function of the API as one row; `bind` turns the rows into the
+-- functions a user calls (`client.contacts.update(accountId, contactId, fields)`).
+-- Adding an endpoint is adding a row. endpoint.lua reads the rows.
 --
 -- A row: { METHOD, "/path/{placeholder}/...",
---           body    = name of the JSON body argument (a table), if the call sends one,
---           query   = { documented query option names },  (checked by name)
---           answer  = how the envelope {success, data, pagination} becomes the result:
---                     "item"    -> data                    (true when there is no data)
---                     "first"   -> data[1] when data is a list, else data
---                     "page"    -> data, pagination
---                     "success" -> true }
--- Arguments, in order: one per placeholder (non-empty strings, escaped into the
--- path), then the body table when `body` is set, then an optional options table.
-local core = require "sakari.core"
-local util = require "sakari.util"
+--   body     = name of the body argument (a table sent as JSON), if the call sends one
+--   upload   = "csv" | "file": the body argument is sent as CSV text / file bytes (upload.lua)
+--   check    = function(body) -> nil | detail: a body that cannot be right raises (checks.lua)
+--   query    = { documented query option names }   (checked by name; `query = {...}` passes others)
+--   required = { option names that must be given }
+--   enums    = { name = { documented values } }    (for options and placeholders)
+--   answer   = how the answer {success, data, pagination} becomes the result:
+--              "item" data (true when there is none) | "first" data[1] of a list, else data |
+--              "page" data, pagination | "success" true | "report" CSV records, header, text
+--   kind     = "call" (default) | "each" (lazy iterator over every page, pager.lua) |
+--              "patch" (read with the `read` row, merge `merge`-kind, then send; patch.lua) |
+--              "local" (no request: `fn` is the function)
+--   retry    = "never": the call must not be repeated once it may have reached the server
+--              (it costs money and cannot be undone); the client sees it as request.retry
+--   experimental = true: documented only by a third party (SAKARI_API.md §4.2 #53-55) }
+-- Arguments, in order: one per placeholder (non-empty strings, each escaped into
+-- one path segment), then the body when `body` is set, then an optional options table.
+local endpoint = require "sakari.endpoint"
+local checks = require "sakari.checks"
+local webhooks = require "sakari.webhooks"
 
 local M = {}
 
 local ACCOUNT = "/v1/accounts/{accountId}"
+local PAGE = { "offset", "limit" }
+
+-- the page options plus some filters
+local function paged(...)
+  return { "offset", "limit", ... }
+end
+
+local CONTACT_FILTERS = paged("firstName", "lastName", "mobile", "email", "tags")
+local MERGE = { mergeStrategy = { "append", "core", "remove" } }
+local MESSAGE_FILTERS = paged("contactId", "conversationId")
+local NAME_FILTER = paged("name")
+local FORM_FILTERS = paged("q", "orderBy")
+local DATE_RANGE = { "start", "end" }
+-- [G] names the filters of calls but not their wire names; these are the likely ones
+local CALL_FILTERS = paged("contactId", "conversationId", "direction", "status", "from", "to")
 
 M.endpoints = {
   contacts = {
-    list   = { "GET",    ACCOUNT .. "/contacts", answer = "page",
-               query = { "offset", "limit", "firstName", "lastName", "mobile", "email", "tags" } },
+    list   = { "GET",    ACCOUNT .. "/contacts", answer = "page", query = CONTACT_FILTERS },
+    each   = { "GET",    ACCOUNT .. "/contacts", kind = "each", query = CONTACT_FILTERS },
+    get    = { "GET",    ACCOUNT .. "/contacts/{contactId}" },
     create = { "POST",   ACCOUNT .. "/contacts", body = "fields", answer = "first",
-               query = { "mergeStrategy" } },
-    get    = { "GET",    ACCOUNT .. "/contacts/{contactId}", answer = "item" },
-    update = { "PUT",    ACCOUNT .. "/contacts/{contactId}", body = "fields", answer = "item" },
+               query = { "mergeStrategy" }, enums = MERGE },
+    update = { "PUT",    ACCOUNT .. "/contacts/{contactId}", body = "fields" },
+    patch  = { "PUT",    ACCOUNT .. "/contacts/{contactId}", body = "changes", kind = "patch",
+               read = "get", merge = "contact" },
     delete = { "DELETE", ACCOUNT .. "/contacts/{contactId}", answer = "success" },
+    import = { "POST",   ACCOUNT .. "/contacts", body = "csv", upload = "csv",
+               query = { "mergeStrategy" }, enums = MERGE },
+  },
+
+  messages = {
+    send = { "POST", ACCOUNT .. "/messages", body = "request", check = checks.send_request, retry = "never" },
+    list = { "GET",  ACCOUNT .. "/messages", answer = "page", query = MESSAGE_FILTERS },
+    each = { "GET",  ACCOUNT .. "/messages", kind = "each", query = MESSAGE_FILTERS },
+    get  = { "GET",  ACCOUNT .. "/messages/{messageId}" },
+  },
+
+  conversations = {
+    list  = { "GET", ACCOUNT .. "/conversations", answer = "page", query = PAGE },
+    each  = { "GET", ACCOUNT .. "/conversations", kind = "each", query = PAGE },
+    get   = { "GET", ACCOUNT .. "/conversations/{conversationId}" },
+    close = { "PUT", ACCOUNT .. "/conversations/{conversationId}/close" },
+  },
+
+  templates = {
+    list   = { "GET",    ACCOUNT .. "/templates", answer = "page", query = NAME_FILTER },
+    each   = { "GET",    ACCOUNT .. "/templates", kind = "each", query = NAME_FILTER },
+    get    = { "GET",    ACCOUNT .. "/templates/{templateId}" },
+    create = { "POST",   ACCOUNT .. "/templates", body = "fields", answer = "first" },
+    update = { "PUT",    ACCOUNT .. "/templates/{templateId}", body = "fields" },
+    delete = { "DELETE", ACCOUNT .. "/templates/{templateId}", answer = "success" },
+  },
+
+  campaigns = {
+    list   = { "GET",    ACCOUNT .. "/campaigns", answer = "page", query = NAME_FILTER },
+    each   = { "GET",    ACCOUNT .. "/campaigns", kind = "each", query = NAME_FILTER },
+    get    = { "GET",    ACCOUNT .. "/campaigns/{campaignId}" },
+    create = { "POST",   ACCOUNT .. "/campaigns", body = "fields", answer = "first" },
+    update = { "PUT",    ACCOUNT .. "/campaigns/{campaignId}", body = "fields" },
+    delete = { "DELETE", ACCOUNT .. "/campaigns/{campaignId}", answer = "success" },
+    quick  = { "POST",   ACCOUNT .. "/quickcampaigns", body = "fields", check = checks.quick_campaign,
+               retry = "never" },
+  },
+
+  webhooks = {
+    list        = { "GET",    ACCOUNT .. "/webhooks", answer = "page", query = PAGE },
+    each        = { "GET",    ACCOUNT .. "/webhooks", kind = "each", query = PAGE },
+    subscribe   = { "POST",   ACCOUNT .. "/webhooks", body = "fields" },
+    -- the callback URL itself names the subscription: one escaped path segment
+    unsubscribe = { "DELETE", ACCOUNT .. "/webhooks/{url}", answer = "success" },
+    parse       = { kind = "local", fn = webhooks.parse },
+    sign        = { kind = "local", fn = webhooks.sign },
+    verify      = { kind = "local", fn = webhooks.verify },
+  },
+
+  accounts = {
+    list             = { "GET",  "/v1/accounts", answer = "page", query = PAGE },
+    each             = { "GET",  "/v1/accounts", kind = "each", query = PAGE },
+    get              = { "GET",  ACCOUNT },
+    balance          = { "GET",  ACCOUNT .. "/balance" },
+    attributes       = { "GET",  ACCOUNT .. "/attributes", answer = "page", query = PAGE },
+    each_attribute   = { "GET",  ACCOUNT .. "/attributes", kind = "each", query = PAGE },
+    create_attribute = { "POST", ACCOUNT .. "/attributes/{attributeType}", body = "fields", answer = "first",
+                         enums = { attributeType = { "contacts", "deals", "tickets" } } },
+    update_attribute = { "PUT",  ACCOUNT .. "/attributes/{attributeType}/{attributeId}", body = "fields",
+                         enums = { attributeType = { "contacts", "deals", "tickets" } } },
+  },
+
+  links = {
+    list    = { "GET", ACCOUNT .. "/links", answer = "page", query = paged("q") },
+    each    = { "GET", ACCOUNT .. "/links", kind = "each", query = paged("q") },
+    get     = { "GET", ACCOUNT .. "/links/{linkId}" },
+    sources = { "GET", ACCOUNT .. "/links/{linkId}/sources", query = { "sources" } },
+  },
+
+  drip_campaigns = {
+    list       = { "GET", ACCOUNT .. "/dripcampaigns", answer = "page", query = PAGE },
+    each       = { "GET", ACCOUNT .. "/dripcampaigns", kind = "each", query = PAGE },
+    get        = { "GET", ACCOUNT .. "/dripcampaigns/{dripCampaignId}" },
+    update     = { "PUT", ACCOUNT .. "/dripcampaigns/{dripCampaignId}", body = "fields" },
+    executions = { "GET", ACCOUNT .. "/dripcampaigns/{dripCampaignId}/executions", answer = "page", query = PAGE },
+  },
+
+  lead_forms = {
+    list        = { "GET",    ACCOUNT .. "/forms", answer = "page", query = FORM_FILTERS },
+    each        = { "GET",    ACCOUNT .. "/forms", kind = "each", query = FORM_FILTERS },
+    create      = { "POST",   ACCOUNT .. "/forms", body = "fields", answer = "first", query = { "template" } },
+    templates   = { "GET",    ACCOUNT .. "/forms/templates", answer = "page", query = FORM_FILTERS },
+    get         = { "GET",    ACCOUNT .. "/forms/{formId}" },
+    update      = { "PUT",    ACCOUNT .. "/forms/{formId}", body = "fields" },
+    delete      = { "DELETE", ACCOUNT .. "/forms/{formId}", answer = "success" },
+    activate    = { "PUT",    ACCOUNT .. "/forms/{formId}/activate" },
+    deactivate  = { "PUT",    ACCOUNT .. "/forms/{formId}/deactivate" },
+    analytics   = { "GET",    ACCOUNT .. "/forms/{formId}/analytics", query = DATE_RANGE },
+    conversions = { "GET",    ACCOUNT .. "/forms/{formId}/conversions", answer = "page",
+                    query = paged("start", "end") },
+  },
+
+  phone_numbers = {
+    available = { "GET", ACCOUNT .. "/availablephonenumbers", answer = "page",
+                  query = paged("country", "type", "postalCode", "features", "contains", "areaCode") },
+  },
+
+  reports = {
+    -- at most once a day per Sakari; covers the last 24-48 hours
+    messages = { "GET", ACCOUNT .. "/reports/messages", answer = "report", query = DATE_RANGE,
+                 required = DATE_RANGE, accept = "text/csv, application/json" },
+  },
+
+  calls = {
+    list = { "GET", ACCOUNT .. "/calls", answer = "page", query = CALL_FILTERS, experimental = true },
+    each = { "GET", ACCOUNT .. "/calls", kind = "each", query = CALL_FILTERS, experimental = true },
+    get  = { "GET", ACCOUNT .. "/calls/{callId}", experimental = true },
+  },
+
+  autoresponders = {
+    list = { "GET", ACCOUNT .. "/autoresponders", answer = "page", query = PAGE, experimental = true },
+    each = { "GET", ACCOUNT .. "/autoresponders", kind = "each", query = PAGE, experimental = true },
+  },
+
+  tools = {
+    share_file = { "POST", "/v1/tools/sharefile", body = "file", upload = "file" },
   },
 }
-
-local ANSWER = {
-  item = function(envelope)
-    if envelope.data == nil then return true end
-    return envelope.data
-  end,
-  first = function(envelope)
-    local data = envelope.data
-    if data == nil then return true end
-    if type(data) == "table" and data[1] ~= nil then return data[1] end
-    return data
-  end,
-  page = function(envelope)
-    local data = envelope.data
-    if type(data) ~= "table" then data = core.array() end
-    local pagination = envelope.pagination
-    if type(pagination) ~= "table" then pagination = {} end
-    return data, pagination
-  end,
-  success = function()
-    return true
-  end,
-}
-
-local METHODS = { GET = true, POST = true, PUT = true, PATCH = true, DELETE = true }
-
-local function is_scalar(v)
-  local t = type(v)
-  if t == "number" then return v == v and v ~= math.huge and v ~= -math.huge end
-  return t == "string" or t == "boolean"
-end
-
-local function check_option_value(v)
-  if is_scalar(v) then return true end
-  if type(v) ~= "table" then return false end
-  local n = 0
-  for _ in pairs(v) do n = n + 1 end
-  for i = 1, n do
-    if not is_scalar(v[i]) then return false end
-  end
-  return true
-end
-
--- Turns the options argument into the query table, or raises naming the bad key.
-local function build_query(spec, options, argn)
-  if options == nil then return nil end
-  if type(options) ~= "table" then
-    util.argerror(3, argn, spec.fname, "options: expected a table, got " .. util.describe(options))
-  end
-  local query
-  for key, value in pairs(options) do
-    if not spec.accepted[key] then
-      util.argerror(3, argn, spec.fname, ("unknown option '%s' (accepted: %s)")
-        :format(tostring(key), spec.accepted_list))
-    end
-    if not check_option_value(value) then
-      util.argerror(3, argn, spec.fname, ("option '%s': expected a string, number, boolean or "
-        .. "an array of them, got %s"):format(key, util.describe(value)))
-    end
-    query = query or {}
-    query[key] = value
-  end
-  return query
-end
-
-local function compile(namespace, name, row)
-  local fname = namespace .. "." .. name
-  local method, template = row[1], row[2]
-  assert(METHODS[method], fname .. ": bad method")
-  assert(type(template) == "string" and template:sub(1, 1) == "/", fname .. ": bad path")
-  local unwrap = assert(ANSWER[row.answer or "item"], fname .. ": bad answer kind")
-
-  local params = {}
-  for p in template:gmatch("{([%w_]+)}") do params[#params + 1] = p end
-  local accepted, accepted_list = {}, {}
-  for _, q in ipairs(row.query or {}) do
-    accepted[q] = true
-    accepted_list[#accepted_list + 1] = q
-  end
-  table.sort(accepted_list)
-
-  return {
-    fname = fname,
-    method = method,
-    template = template,
-    params = params,
-    body = row.body,
-    accepted = accepted,
-    accepted_list = #accepted_list > 0 and table.concat(accepted_list, ", ") or "none",
-    unwrap = unwrap,
-  }
-end
 
 local compiled = {}
 for namespace, rows in pairs(M.endpoints) do
   compiled[namespace] = {}
   for name, row in pairs(rows) do
-    compiled[namespace][name] = compile(namespace, name, row)
-  end
-end
-
-local function make(spec, call)
-  local nparams = #spec.params
-  return function(...)
-    local values = {}
-    for i = 1, nparams do
-      local v = select(i, ...)
-      if type(v) ~= "string" or v == "" then
-        util.argerror(2, i, spec.fname, ("%s: expected a non-empty string, got %s")
-          :format(spec.params[i], util.describe(v)))
-      end
-      values[spec.params[i]] = core.escape(v)
-    end
-    local argn = nparams + 1
-    local body
-    if spec.body then
-      body = select(argn, ...)
-      if type(body) ~= "table" then
-        util.argerror(2, argn, spec.fname, ("%s: expected a table, got %s")
-          :format(spec.body, util.describe(body)))
-      end
-      argn = argn + 1
-    end
-    local query = build_query(spec, (select(argn, ...)), argn)
-    local path = spec.template:gsub("{([%w_]+)}", values)
-    local envelope, err = call { fname = spec.fname, method = spec.method, path = path, query = query, body = body }
-    if not envelope then return nil, err end
-    if envelope == true then return true end
-    return spec.unwrap(envelope)
+    compiled[namespace][name] = endpoint.compile(namespace, name, row)
   end
 end
 
 -- The namespaces of functions for one client; `call(request)` does the I/O and
 -- returns the decoded envelope (or true for an empty success) or nil, err.
 function M.bind(call)
-  local namespaces = {}
-  for namespace, specs in pairs(compiled) do
-    local functions = {}
-    for name, spec in pairs(specs) do functions[name] = make(spec, call) end
-    namespaces[namespace] = functions
-  end
-  return namespaces
+  return endpoint.bind(compiled, call)
 end
 
 return M

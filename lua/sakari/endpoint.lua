@@ -1,0 +1,266 @@
+-- Turns the rows of resources.lua into the functions a user calls. One
+-- compiled spec per row; one constructor per row kind:
+--   call  (default) one request: arguments -> request -> answer
+--   each  a lazy iterator over every page of the same request (pager.lua)
+--   patch read with the row named by `read`, merge, then this row's request (patch.lua)
+--   local no request at all (webhooks.parse): the row's `fn` as is
+--
+-- Every argument is checked before anything is sent; a bad one raises an error
+-- that blames the line of the user's call (hence the details returned by the
+-- checks below and raised by the function the user called).
+local core = require "sakari.core"
+local options = require "sakari.options"
+local pager = require "sakari.pager"
+local patch = require "sakari.patch"
+local upload = require "sakari.upload"
+local csv = require "sakari.csv"
+local errors = require "sakari.errors"
+local util = require "sakari.util"
+
+local M = {}
+
+local describe = options.describe
+
+-- How the answer {success, data, pagination} becomes the result.
+local ANSWER = {
+  -- data (true when there is no data)
+  item = function(envelope)
+    if envelope.data == nil then return true end
+    return envelope.data
+  end,
+  -- data[1] when data is a list, else data: creates answered "a list of one"
+  -- by the current docs and a single object by older ones
+  first = function(envelope)
+    local data = envelope.data
+    if data == nil then return true end
+    if type(data) == "table" and data[1] ~= nil then return data[1] end
+    return data
+  end,
+  -- items, pagination
+  page = function(envelope)
+    local data = envelope.data
+    if type(data) ~= "table" or data == core.null then data = core.array() end
+    local pagination = envelope.pagination
+    if type(pagination) ~= "table" then pagination = {} end
+    return data, pagination
+  end,
+  success = function()
+    return true
+  end,
+  -- a tabular report: records keyed by column name, the column names in order
+  -- and the raw text; a JSON answer (should Sakari switch) gives its data
+  report = function(envelope, request)
+    local content_type = envelope.headers and envelope.headers["content-type"] or ""
+    if content_type:lower():find("json", 1, true) then
+      local ok, decoded = pcall(core.decode, envelope.raw)
+      if ok and type(decoded) == "table" then
+        if decoded.success == false then return nil, errors.response(request.method, request.path, 200, decoded) end
+        return decoded.data == nil and decoded or decoded.data
+      end
+    end
+    local records, header = csv.records(envelope.raw)
+    if not records then
+      return nil, errors.decode(request.method, request.path, 200, nil, "report is not CSV: " .. tostring(header))
+    end
+    return records, header, envelope.raw
+  end,
+}
+
+local METHODS = { GET = true, POST = true, PUT = true, PATCH = true, DELETE = true }
+local UPLOADS = { csv = upload.csv, file = upload.file }
+
+local function set_of(list)
+  local set, names = {}, {}
+  for _, v in ipairs(list or {}) do
+    set[v] = true
+    names[#names + 1] = tostring(v)
+  end
+  table.sort(names)
+  return set, table.concat(names, ", ")
+end
+
+-- One row -> the spec its function works from.
+function M.compile(namespace, name, row)
+  local fname = namespace .. "." .. name
+  local kind = row.kind or "call"
+  if kind == "local" then
+    assert(type(row.fn) == "function", fname .. ": a local row needs fn")
+    return { fname = fname, kind = kind, fn = row.fn }
+  end
+  local method, template = row[1], row[2]
+  assert(METHODS[method], fname .. ": bad method")
+  assert(type(template) == "string" and template:sub(1, 1) == "/", fname .. ": bad path")
+  assert(kind == "call" or kind == "each" or kind == "patch", fname .. ": bad kind")
+  local answer = row.answer or (kind == "each" and "page") or "item"
+  assert(ANSWER[answer], fname .. ": bad answer kind")
+  assert(kind ~= "each" or answer == "page", fname .. ": each walks pages")
+  assert(row.upload == nil or UPLOADS[row.upload], fname .. ": bad upload kind")
+  assert(row.retry == nil or row.retry == "never", fname .. ": bad retry flag")
+
+  local params = {}
+  for p in template:gmatch("{([%w_]+)}") do params[#params + 1] = p end
+  local accepted, accepted_list = set_of(row.query)
+  if accepted_list == "" then accepted_list = "none" end
+  local enums, enum_lists = {}, {}
+  for key, values in pairs(row.enums or {}) do
+    enums[key], enum_lists[key] = set_of(values)
+  end
+
+  return {
+    fname = fname,
+    kind = kind,
+    method = method,
+    template = template,
+    params = params,
+    body = row.body,
+    upload = row.upload and UPLOADS[row.upload],
+    check = row.check,
+    accepted = accepted,
+    accepted_list = accepted_list,
+    enums = enums,
+    enum_lists = enum_lists,
+    required = row.required,
+    answer = answer,
+    unwrap = ANSWER[answer],
+    retry = row.retry,
+    raw_response = answer == "report" or nil,
+    accept = row.accept,
+    read = row.read,
+    merge = row.merge,
+  }
+end
+
+-- The arguments of a call -> the request table for client `call`, or nil,
+-- argument number, detail. Arguments, in order: one per path placeholder
+-- (non-empty strings, escaped into one path segment each), then the body when
+-- the row has one, then an optional options table.
+function M.request(spec, ...)
+  local values = {}
+  for i, param in ipairs(spec.params) do
+    local v = select(i, ...)
+    if type(v) ~= "string" or v == "" then
+      return nil, i, ("%s: expected a non-empty string, got %s"):format(param, describe(v))
+    end
+    local allowed = spec.enums[param]
+    if allowed and not allowed[v] then
+      return nil, i, ("%s: expected one of %s, got %q"):format(param, spec.enum_lists[param], v)
+    end
+    values[param] = core.escape(v)
+  end
+  local argn = #spec.params + 1
+  local request = {
+    fname = spec.fname, method = spec.method, retry = spec.retry,
+    raw_response = spec.raw_response, accept = spec.accept,
+  }
+  if spec.body then
+    local body = select(argn, ...)
+    if spec.upload then
+      local fields, detail = spec.upload(body)
+      if not fields then return nil, argn, spec.body .. ": " .. detail end
+      for k, v in pairs(fields) do request[k] = v end
+    else
+      if type(body) ~= "table" or body == core.null then
+        return nil, argn, ("%s: expected a table, got %s"):format(spec.body, describe(body))
+      end
+      local detail = spec.check and spec.check(body)
+      if detail then return nil, argn, spec.body .. ": " .. detail end
+      request.body = body
+    end
+    argn = argn + 1
+  end
+  local query, detail = options.query(spec, (select(argn, ...)))
+  if detail then return nil, argn, detail end
+  request.query = query
+  request.values = values
+  request.path = (spec.template:gsub("{([%w_]+)}", values))
+  return request
+end
+
+-- The JSON body as text. Encoded here rather than by core's request so that an
+-- error names the user's argument ("fields.attributes.n: NaN is not ...") and
+-- is raised before anything is sent; the bytes are the same either way.
+local function encode_body(spec, request)
+  if request.body == nil then return true end
+  local ok, json = pcall(core.encode, request.body, spec.body)
+  if not ok then return nil, (tostring(json):gsub("^[^:]*%.lua:%d+: ", "")) end
+  request.body, request.raw_body, request.content_type = nil, json, "application/json"
+  return true
+end
+
+local function answer(spec, request, envelope, err)
+  if not envelope then return nil, err end
+  if envelope == true then return true end
+  return spec.unwrap(envelope, request)
+end
+
+local MAKE = {}
+
+function MAKE.call(spec, call)
+  return function(...)
+    local request, argn, detail = M.request(spec, ...)
+    if not request then util.argerror(2, argn, spec.fname, detail) end
+    local encoded, reason = encode_body(spec, request)
+    if not encoded then error(spec.fname .. ": " .. reason, 2) end
+    return answer(spec, request, call(request))
+  end
+end
+
+function MAKE.each(spec, call)
+  return function(...)
+    local request, argn, detail = M.request(spec, ...)
+    if not request then util.argerror(2, argn, spec.fname, detail) end
+    return pager.each(function(query)
+      local page_request = {}
+      for k, v in pairs(request) do page_request[k] = v end
+      page_request.query = query
+      return answer(spec, page_request, call(page_request))
+    end, request.query)
+  end
+end
+
+-- `read` is the compiled spec of the row to read with (same placeholders).
+function MAKE.patch(spec, call, read)
+  return function(...)
+    local request, argn, detail = M.request(spec, ...)
+    if not request then util.argerror(2, argn, spec.fname, detail) end
+    -- changes the PUT could not send must fail now, before the read is sent
+    local changes = request.body
+    local encoded, reason = encode_body(spec, request)
+    if not encoded then error(spec.fname .. ": " .. reason, 2) end
+    local read_request = {
+      fname = spec.fname, method = read.method, path = (read.template:gsub("{([%w_]+)}", request.values)),
+    }
+    local current, err = answer(read, read_request, call(read_request))
+    if not current then return nil, err end
+    if type(current) ~= "table" then -- nothing to merge into: PUTting changes alone would clear the rest
+      return nil, errors.decode(read.method, read_request.path, 200, nil, "the contact read back has no data")
+    end
+    request.body = patch.body(spec.merge, current, changes)
+    encoded, reason = encode_body(spec, request)
+    if not encoded then error(spec.fname .. ": " .. reason, 2) end
+    return answer(spec, request, call(request))
+  end
+end
+
+-- The functions of every namespace for one client.
+function M.bind(compiled, call)
+  local namespaces = {}
+  for namespace, specs in pairs(compiled) do
+    local functions = {}
+    for name, spec in pairs(specs) do
+      if spec.kind == "local" then
+        functions[name] = spec.fn
+      elseif spec.kind == "patch" then
+        local read = assert(specs[spec.read], spec.fname .. ": bad read row")
+        assert(table.concat(read.params, ",") == table.concat(spec.params, ","), spec.fname .. ": read row differs")
+        functions[name] = MAKE.patch(spec, call, read)
+      else
+        functions[name] = MAKE[spec.kind](spec, call)
+      end
+    end
+    namespaces[namespace] = functions
+  end
+  return namespaces
+end
+
+return M

@@ -1,0 +1,125 @@
+-- An endpoint's options table -> its query table. The documented options are
+-- checked by name, so a typo (`firstname`) fails loudly instead of being ignored
+-- by the server (Sakari ignores unknown query parameters); `query = {...}` passes
+-- parameters this library does not know yet, checked only for their type.
+--
+-- Every check returns an error detail instead of raising, so that the one
+-- function the user called raises it and the message blames the user's line.
+local M = {}
+
+-- Documented ranges (SAKARI_API.md §3.3): a bad page size fails here, before
+-- anything is sent, rather than as a 400 from the server.
+local INTEGER_RANGE = {
+  limit = { min = 1, max = 100, expected = "an integer from 1 to 100" },
+  offset = { min = 0, expected = "an integer >= 0" },
+}
+
+-- The key that passes parameters unchecked by name.
+M.PASSTHROUGH = "query"
+
+local function describe(value)
+  if value == "" then return "empty string" end
+  if value ~= value then return "NaN" end
+  if value == math.huge or value == -math.huge then return "infinite number" end
+  return type(value)
+end
+M.describe = describe
+
+local function is_scalar(v)
+  local t = type(v)
+  if t == "number" then return v == v and v ~= math.huge and v ~= -math.huge end
+  return t == "string" or t == "boolean"
+end
+
+-- A value the query string can carry: a scalar, or an array of scalars (sent
+-- as the parameter repeated).
+local function is_query_value(v)
+  if is_scalar(v) then return true end
+  if type(v) ~= "table" then return false end
+  local n = 0
+  for _ in pairs(v) do n = n + 1 end
+  for i = 1, n do
+    if not is_scalar(v[i]) then return false end
+  end
+  return true
+end
+
+local function check_value(key, value)
+  if not is_query_value(value) then
+    return ("option '%s': expected a string, number, boolean or an array of them, got %s")
+      :format(tostring(key), describe(value))
+  end
+  return nil
+end
+
+-- An integral float (10.0) becomes an integer, so the query says limit=10, not 10.0.
+local function check_range(key, value)
+  local range = INTEGER_RANGE[key]
+  if not range then return value end
+  if type(value) ~= "number" or value ~= math.floor(value)
+      or value < range.min or (range.max and value > range.max) then
+    local got = type(value) == "number" and tostring(value) or describe(value)
+    return nil, ("option '%s': expected %s, got %s"):format(key, range.expected, got)
+  end
+  return math.floor(value)
+end
+
+local function check_enum(spec, key, value)
+  local allowed = spec.enums[key]
+  if not allowed or allowed[value] then return nil end
+  return ("option '%s': expected one of %s, got %q"):format(key, spec.enum_lists[key], tostring(value))
+end
+
+local function add(query, key, value)
+  if query[key] ~= nil then
+    return ("option '%s' is given twice (once in options.query)"):format(key)
+  end
+  query[key] = value
+  return nil
+end
+
+-- spec: { accepted = {name = true}, accepted_list = "a, b", enums = {name = {value = true}},
+--         enum_lists = {name = "x, y"}, required = {names} }
+-- Returns the query table (nil when there is none) or nil, detail.
+function M.query(spec, options)
+  if options == nil then options = {} end
+  if type(options) ~= "table" then
+    return nil, "options: expected a table, got " .. describe(options)
+  end
+  local query = {}
+  for key, value in pairs(options) do
+    if key ~= M.PASSTHROUGH then
+      if not spec.accepted[key] then
+        return nil, ("unknown option '%s' (accepted: %s)"):format(tostring(key), spec.accepted_list)
+      end
+      local detail = check_value(key, value)
+      if detail then return nil, detail end
+      value, detail = check_range(key, value)
+      if detail then return nil, detail end
+      detail = check_enum(spec, key, value) or add(query, key, value)
+      if detail then return nil, detail end
+    end
+  end
+  local extra = options[M.PASSTHROUGH]
+  if extra ~= nil then
+    if type(extra) ~= "table" then
+      return nil, "options.query: expected a table, got " .. describe(extra)
+    end
+    for key, value in pairs(extra) do
+      if type(key) ~= "string" or key == "" then
+        return nil, "options.query: keys must be non-empty strings, got " .. describe(key)
+      end
+      local detail = check_value(key, value) or add(query, key, value)
+      if detail then return nil, detail end
+    end
+  end
+  for _, name in ipairs(spec.required or {}) do
+    if query[name] == nil then
+      return nil, ("option '%s' is required"):format(name)
+    end
+  end
+  if next(query) == nil then return nil end
+  return query
+end
+
+return M

@@ -1,0 +1,87 @@
+-- `contacts.patch`: change some fields of a contact and keep the rest.
+--
+-- Sakari's PUT replaces the contact: a writable field missing from the body is
+-- cleared (lists, attributes, opt-in state, ...). So patch reads the contact,
+-- deep-merges the changes into its writable fields and PUTs the result. It is a
+-- read-modify-write, not atomic: a change made by someone else between the read
+-- and the write is overwritten.
+local core = require "sakari.core"
+
+local M = {}
+
+local ARRAY_MT = getmetatable(core.array())
+
+-- Fields the server computes; sending them back is pointless at best.
+-- Everything else is kept, unknown fields included: a writable field this
+-- library does not know yet must survive a patch, not be cleared by it.
+local READ_ONLY = {
+  contact = {
+    id = true, valid = true, error = true, created = true, updated = true,
+    mobile = { valid = true, verified = true, lineType = true },
+  },
+}
+
+-- Fields that are JSON arrays. core.decode gives an empty array back as an
+-- empty table, which would go out again as `{}`; these are re-marked as arrays.
+local ARRAYS = {
+  contact = { lists = true, tags = true },
+}
+
+local function is_array(t)
+  return getmetatable(t) == ARRAY_MT or t[1] ~= nil
+end
+
+local function copy(value)
+  if type(value) ~= "table" or value == core.null then return value end
+  local out = {}
+  for k, v in pairs(value) do out[k] = copy(v) end
+  return setmetatable(out, getmetatable(value))
+end
+
+-- Merges `changes` into `target` (a fresh copy), key by key:
+--   an object merges into an object, recursively (attributes = {plan = "gold"}
+--   changes one attribute); anything else, arrays included, replaces (lists is
+--   a whole new list); sakari.null removes the field, so the PUT clears it.
+function M.merge(target, changes)
+  for key, change in pairs(changes) do
+    local current = target[key]
+    if change == core.null then
+      target[key] = nil
+    elseif type(change) == "table" and not is_array(change)
+        and type(current) == "table" and current ~= core.null and not is_array(current) then
+      M.merge(current, change)
+    else
+      target[key] = copy(change)
+    end
+  end
+  return target
+end
+
+local function strip(record, read_only)
+  for key, rule in pairs(read_only) do
+    if rule == true then
+      record[key] = nil
+    elseif type(record[key]) == "table" then
+      strip(record[key], rule)
+    end
+  end
+end
+
+-- The body a PUT needs to turn `current` (as read) into `current` + `changes`.
+-- kind: "contact".
+function M.body(kind, current, changes)
+  local body = copy(current)
+  strip(body, READ_ONLY[kind] or {})
+  for key, value in pairs(body) do
+    -- a null read back (mobile.verified, say) is not a value PUT accepts
+    if value == core.null then body[key] = nil end
+  end
+  M.merge(body, changes)
+  for key in pairs(ARRAYS[kind] or {}) do
+    local value = body[key]
+    if type(value) == "table" and next(value) == nil then body[key] = core.array() end
+  end
+  return body
+end
+
+return M

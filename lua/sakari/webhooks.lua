@@ -1,0 +1,173 @@
+-- What arrives at a webhook URL, read without any request: `webhooks.parse`,
+-- and the signature scheme of Sakari's Node SDK (`webhooks.sign`/`verify`).
+--
+-- Two payload formats exist (SAKARI_API.md §8.2):
+--   current (help centre): {accountId, eventType = "message-received", payload = {...}}
+--   legacy (spec 1.0.1):   {accountId, eventId, type = "messageIncoming", data = {...}}
+-- parse gives both the same shape:
+--   { type = "message-received", accountId, id (eventId, legacy only), data (payload/data,
+--     untouched), format = "current" | "legacy", body = the whole decoded body }
+-- Legacy type names are mapped to the current event names where one exists, so
+-- one handler serves both; the name as delivered stays in body.type.
+local core = require "sakari.core"
+local errors = require "sakari.errors"
+
+local M = {}
+
+local LEGACY_TYPES = {
+  messageIncoming = "message-received",
+  messageStatus = "message-status",
+}
+
+local function fail(code, message)
+  return nil, errors.new { code = code, message = message }
+end
+
+local function argerror(n, fname, detail)
+  -- level 3: argerror < the checking function < its caller, whom we blame
+  error(("bad argument #%d to '%s' (%s)"):format(n, fname, detail), 3)
+end
+
+-- The value as JavaScript's `${value}` writes it, which is what the SDK signs.
+local function js_string(value)
+  local t = type(value)
+  if value == core.null then return "null" end
+  if t == "string" then return value end
+  if t == "boolean" then return tostring(value) end
+  if t == "number" then
+    if value ~= value then return "NaN" end
+    if value == math.huge then return "Infinity" end
+    if value == -math.huge then return "-Infinity" end
+    if value == math.floor(value) and math.abs(value) < 1e21 then return ("%.0f"):format(value) end
+    for digits = 15, 17 do -- the shortest form that reads back the same, as JS prints it
+      local text = ("%." .. digits .. "g"):format(value)
+      if tonumber(text) == value then return text end
+    end
+  end
+  if t == "table" then
+    if value[1] ~= nil or next(value) == nil and getmetatable(value) then
+      local parts = {}
+      for i, item in ipairs(value) do parts[i] = (item == core.null) and "" or js_string(item) end
+      return table.concat(parts, ",")
+    end
+    return "[object Object]"
+  end
+  return tostring(value)
+end
+
+local function check_sign_args(fname, url, params, secret)
+  if type(url) ~= "string" or url == "" then
+    argerror(1, fname, "url: expected the webhook URL (a non-empty string), got " .. type(url))
+  end
+  if type(params) ~= "table" then
+    argerror(2, fname, "params: expected a table, got " .. type(params))
+  end
+  if type(secret) ~= "string" or secret == "" then
+    argerror(fname == "webhooks.sign" and 3 or 4, fname,
+      "secret: expected your client secret (a non-empty string), got " .. type(secret))
+  end
+end
+
+local function signature(url, params, secret)
+  -- the SDK's normalisation: the URL ends in "?" or "&" before the parameters
+  local data = url
+  if url:find("?", 1, true) then
+    if not (url:sub(-1) == "?" or url:sub(-1) == "&") then data = data .. "&" end
+  else
+    data = data .. "?"
+  end
+  local keys = {}
+  for k in pairs(params) do keys[#keys + 1] = tostring(k) end
+  table.sort(keys)
+  local parts = { data }
+  for _, k in ipairs(keys) do
+    local v = params[k]
+    if v == nil then v = params[tonumber(k)] end
+    parts[#parts + 1] = k .. "=" .. js_string(v) .. "&"
+  end
+  data = table.concat(parts)
+  return core.base64(core.hmac_sha1(secret, data:sub(1, -2)))
+end
+
+-- base64(HMAC-SHA1(client secret, url .. "?" .. sorted "key=value" joined by "&")),
+-- as the official Node SDK's validateRequest computes it. Whether Sakari still
+-- signs deliveries, and in which header, is not documented.
+function M.sign(url, params, secret)
+  check_sign_args("webhooks.sign", url, params, secret)
+  return signature(url, params, secret)
+end
+
+-- Compares in constant time, so the comparison does not leak the expected value.
+function M.verify(url, params, given, secret)
+  check_sign_args("webhooks.verify", url, params, secret)
+  if type(given) ~= "string" then
+    argerror(3, "webhooks.verify", "signature: expected a string, got " .. type(given))
+  end
+  local expected = signature(url, params, secret)
+  if #given ~= #expected then return false end
+  local diff = 0
+  for i = 1, #expected do
+    if expected:byte(i) ~= given:byte(i) then diff = diff + 1 end
+  end
+  return diff == 0
+end
+
+local function non_empty_string(v) return type(v) == "string" and v ~= "" end
+
+-- body: the request body as delivered (a string), or already decoded (a table).
+-- opts (optional): { secret = client secret, url = this webhook's URL,
+--                    signature = the signature that came with it }:
+-- with `secret`, the signature is checked (over the body's top-level fields)
+-- and a mismatch is an error; without it nothing is checked.
+-- Returns the event, or nil, err (err.code "decode", "webhook" or "signature").
+function M.parse(body, opts)
+  if type(body) ~= "string" and type(body) ~= "table" then
+    argerror(1, "webhooks.parse", "body: expected the delivered body (a string or a table), got " .. type(body))
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    argerror(2, "webhooks.parse", "options: expected a table, got " .. type(opts))
+  end
+  opts = opts or {}
+  for key in pairs(opts) do
+    if key ~= "secret" and key ~= "url" and key ~= "signature" then
+      argerror(2, "webhooks.parse", ("unknown option '%s' (accepted: secret, signature, url)"):format(tostring(key)))
+    end
+  end
+  if opts.secret ~= nil and not (non_empty_string(opts.secret) and non_empty_string(opts.url)) then
+    argerror(2, "webhooks.parse", "options: secret and url must both be non-empty strings to check a signature")
+  end
+
+  local decoded = body
+  if type(body) == "string" then
+    local ok, value, reason = pcall(core.decode, body)
+    if not ok then value, reason = nil, value end
+    if value == nil then return fail("decode", "webhook body is not JSON: " .. tostring(reason)) end
+    decoded = value
+  end
+  if type(decoded) ~= "table" or decoded == core.null or decoded[1] ~= nil then
+    return fail("webhook", "webhook body is not a JSON object")
+  end
+
+  if opts.secret then
+    local given = opts.signature
+    if type(given) ~= "string" or given == "" or not M.verify(opts.url, decoded, given, opts.secret) then
+      return fail("signature", "webhook signature missing or wrong")
+    end
+  end
+
+  local event
+  if non_empty_string(decoded.eventType) then
+    event = { format = "current", type = decoded.eventType, data = decoded.payload }
+  elseif non_empty_string(decoded.type) then
+    event = { format = "legacy", type = LEGACY_TYPES[decoded.type] or decoded.type, data = decoded.data,
+              id = decoded.eventId }
+  else
+    return fail("webhook", "not a Sakari webhook body: no eventType (or type) field")
+  end
+  event.accountId = decoded.accountId
+  if event.accountId == nil and type(event.data) == "table" then event.accountId = event.data.accountId end
+  event.body = decoded
+  return event
+end
+
+return M
