@@ -156,20 +156,22 @@ describe("OAuth client credentials", function()
   end)
 
   it("reports a failing token endpoint as the call's error", function()
+    -- three times: the first fetch and its two retries (fetching a token is safe to repeat)
     sandbox.fault({ path = "/oauth2/token", status = 503, body = "<html><h1>Down</h1></html>",
-                    content_type = "text/html" })
+                    content_type = "text/html", times = 3 })
     local contact, err = client.contacts.get(ACC, SEED)
     assert.is_nil(contact)
     assert.equal(503, err.status)
     assert.equal("http", err.code)
     assert.is_true(err.retryable)
     assert.equal("sakari: POST /oauth2/token: 503 http: Down", tostring(err))
+    assert.are.same({ "POST /oauth2/token", "POST /oauth2/token", "POST /oauth2/token" }, sandbox.request_lines())
   end)
 
   it("never shows the token or the secret in an error", function()
     assert.truthy(client.contacts.get(ACC, SEED))
     local token = bearer(sandbox.requests()[2])
-    sandbox.fault({ path = "/v1/", status = 500, times = 1,
+    sandbox.fault({ path = "/v1/", status = 400, times = 1,
                     body = ('{"success":false,"error":{"code":"X-1","message":"echo %s %s"}}')
                       :format(token, sandbox.CLIENT_SECRET),
                     content_type = "application/json" })

@@ -41,9 +41,11 @@ static int core_array(lua_State *L) {
   return 1;
 }
 
+/* core.encode(value [, name]): name is what errors call the value ("fields", say). */
 static int core_encode(lua_State *L) {
+  const char *name = luaL_optstring(L, 2, "value");
   luaL_checkany(L, 1);
-  sk_json_encode(L, 1, "value");
+  sk_json_encode(L, 1, name);
   return 1;
 }
 

@@ -302,12 +302,17 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req, const struc
     append_header(L, t, lua_tostring(L, -1));
     lua_pop(L, 1);
   }
+  t->caller_content_type = has_type;
 }
 
 void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req, const struct sk_defaults *d) {
   const char *method;
   sk_transfer_build(L, t, req, d);
   append_header(L, t, "Expect:"); /* no 100-continue round trip before a large body */
+  if (!t->has_body && !t->multipart && !t->caller_content_type) {
+    /* libcurl would label an empty POST/PUT body as a form: an empty value drops the header */
+    append_header(L, t, "Content-Type:");
+  }
   method = t->method;
   curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, NULL);
   curl_mime_free(t->mime);

@@ -27,6 +27,8 @@ function Static:get()
   return self.token
 end
 
+function Static.valid() return true end
+
 function Static.invalidate() end
 
 -- The JWT payload, or nil when the token is not a JWT we can read.
@@ -57,40 +59,52 @@ end
 local OAuth = {}
 OAuth.__index = OAuth
 
--- fetch(path, body) -> answer, nil, status | nil, err   (a POST with a JSON body)
+-- fetch(io, path, body) -> answer | nil, err   (a POST with a JSON body, through io)
 function M.oauth(client_id, client_secret, fetch)
   return setmetatable({
     client_id = client_id,
     client_secret = client_secret,
     fetch = fetch,
     refreshable = true,
+    fetching = false,
   }, OAuth)
 end
 
-function OAuth:get()
-  if self.token and (self.refresh_at == nil or M.now() < self.refresh_at) then
-    return self.token
-  end
-  return self:refresh()
+function OAuth:valid()
+  return self.token and (self.refresh_at == nil or M.now() < self.refresh_at)
 end
 
-function OAuth:invalidate()
+-- The current token, fetched first if there is none or it is about to expire.
+-- Single flight: while one call fetches, the others of a queue wait (io.wait)
+-- for its token instead of fetching their own. A blocking io has no wait, and
+-- fetches itself in the one case that happens (a queue's fetch is paused).
+function OAuth:get(io)
+  while not self:valid() and self.fetching and io.wait do io.wait() end
+  if self:valid() then return self.token end
+  return self:refresh(io)
+end
+
+-- Forgets the token a call was refused with, unless another call replaced it already.
+function OAuth:invalidate(token)
+  if token == nil or token == self.token then self.token, self.refresh_at = nil, nil end
+end
+
+function OAuth:refresh(io)
   self.token, self.refresh_at = nil, nil
-end
-
-function OAuth:refresh()
-  self:invalidate()
+  self.fetching = true
   local fetched_at = M.now()
-  local answer, err, status = self.fetch(M.TOKEN_PATH, {
+  local ok, answer, err = pcall(self.fetch, io, M.TOKEN_PATH, {
     grant_type = "client_credentials",
     client_id = self.client_id,
     client_secret = self.client_secret,
   })
+  self.fetching = false
+  if not ok then error(answer, 0) end
   if not answer then return nil, err end
   local token = type(answer) == "table" and answer.access_token
   if type(token) ~= "string" or token == "" then
     return nil, errors.new {
-      method = "POST", path = M.TOKEN_PATH, status = status, code = "auth",
+      method = "POST", path = M.TOKEN_PATH, status = 200, code = "auth",
       message = "token endpoint answered without an access_token",
     }
   end

@@ -1,18 +1,26 @@
--- A client: its configuration, its credentials and all of its I/O. Every request
--- of a client goes through `send` below; every answer goes through `interpret`.
+-- A client: its configuration, its credentials and its I/O. Every call goes
+-- through flow.run (token, send, answer, retries), blocking on the client's
+-- session, or yielding to a queue when it runs inside one (batch, queue).
 local core = require "sakari.core"
 local auth = require "sakari.auth"
 local errors = require "sakari.errors"
+local flow = require "sakari.flow"
+local queue = require "sakari.queue"
 local resources = require "sakari.resources"
+local retry = require "sakari.retry"
 local util = require "sakari.util"
 
 local M = {}
+local unpack = table.unpack or unpack
 
 M.DEFAULT_BASE_URL = "https://api.sakari.io"
 
 local function non_empty_string(v) return type(v) == "string" and v ~= "" end
 local function positive_number(v) return type(v) == "number" and v > 0 and v == v and v ~= math.huge end
 local function boolean(v) return type(v) == "boolean" end
+local function callable(v) return type(v) == "function" end
+local function count(v) return type(v) == "number" and v >= 0 and v == math.floor(v) and v < 100 end
+local function seconds(v) return type(v) == "number" and v >= 0 and v == v and v ~= math.huge end
 
 -- For the README: every key of sakari.new(config) / sakari.configure(config).
 -- A key absent from `config` falls back to its environment variable (if any),
@@ -27,6 +35,11 @@ local function boolean(v) return type(v) == "boolean" end
 --   proxy              -                     e.g. "http://proxy:3128"
 --   insecure           -                     true turns TLS verification off, default false
 --   user_agent_suffix  -                     appended to the User-Agent header
+--   max_retries        -                     repeats of a failed call (retry.lua), default 2
+--   retry_backoff      -                     first backoff step in seconds, default 0.5
+--   max_retry_delay    -                     cap on one wait (backoff or Retry-After), default 30
+--   on_request         -                     function(event) before each attempt
+--   on_response        -                     function(event) after each attempt
 -- Credentials: an access_token given in `config` wins; else client_id/client_secret
 -- given in `config` (each may come from its environment variable); else, from the
 -- environment, SAKARI_ACCESS_TOKEN, then SAKARI_CLIENT_ID + SAKARI_CLIENT_SECRET.
@@ -42,9 +55,18 @@ local KEYS = {
   proxy             = { check = non_empty_string, expected = "a non-empty string" },
   insecure          = { check = boolean, expected = "a boolean" },
   user_agent_suffix = { check = non_empty_string, expected = "a non-empty string" },
+  max_retries       = { check = count, expected = "a whole number from 0 to 99" },
+  retry_backoff     = { check = seconds, expected = "a number of seconds" },
+  max_retry_delay   = { check = seconds, expected = "a number of seconds" },
+  on_request        = { check = callable, expected = "a function" },
+  on_response       = { check = callable, expected = "a function" },
 }
 
-local DEFAULTS = { base_url = M.DEFAULT_BASE_URL, timeout = 30, connect_timeout = 10, insecure = false }
+local DEFAULTS = {
+  base_url = M.DEFAULT_BASE_URL, timeout = 30, connect_timeout = 10, insecure = false,
+  max_retries = retry.DEFAULTS.max_retries, retry_backoff = retry.DEFAULTS.retry_backoff,
+  max_retry_delay = retry.DEFAULTS.max_retry_delay,
+}
 
 local NO_CREDENTIALS = "sakari: no credentials: give access_token, or client_id and client_secret, "
   .. "in the config, or set SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET"
@@ -114,20 +136,19 @@ function M.user_agent(suffix)
   return ua
 end
 
--- The answer of one request as either a usable envelope (a table, or true for a
--- bodiless success) or nil, err.
-local function interpret(method, path, status, body, decode_err)
-  if status >= 200 and status < 300 then
-    if status == 204 then return true end
-    if decode_err then return nil, errors.decode(method, path, status, decode_err) end
-    if body == nil then return nil, errors.decode(method, path, status) end
-    if type(body) ~= "table" then
-      return nil, errors.decode(method, path, status, nil, "response is JSON but not an object")
-    end
-    if body.success == false then return nil, errors.response(method, path, status, body) end
-    return body
+
+-- A batch or queue call: { "namespace.function", args... } or a function.
+local function call_function(client, call, fname)
+  if type(call) == "function" then return call end
+  if type(call) ~= "table" or type(call[1]) ~= "string" then
+    error(("%s: a call is { \"namespace.function\", arguments... } or a function, got %s")
+      :format(fname, util.describe(call)), 3)
   end
-  return nil, errors.response(method, path, status, body, decode_err)
+  local namespace, name = call[1]:match("^([%w_]+)%.([%w_]+)$")
+  local f = namespace and client[namespace] and client[namespace][name]
+  if type(f) ~= "function" then error(("%s: no function %q"):format(fname, call[1]), 3) end
+  local n = call.n or #call
+  return function() return f(unpack(call, 2, n)) end
 end
 
 function M.new(config, fname)
@@ -140,9 +161,7 @@ function M.new(config, fname)
     ca_file = resolved.ca_file,
     proxy = resolved.proxy,
     insecure = resolved.insecure,
-    user_agent = M.user_agent(resolved.user_agent_suffix),
   }
-  local base_url = resolved.base_url
   local session
 
   -- Secrets that must never survive into an error message, even if a server echoes them.
@@ -157,56 +176,150 @@ function M.new(config, fname)
     return err
   end
 
-  local function send(request, token)
-    session = session or core.session(options)
-    local headers = { Accept = "application/json" }
-    if token then headers.Authorization = "Bearer " .. token end
-    local ok, status, failure, body, decode_err = pcall(session.request, session, {
-      method = request.method,
-      url = base_url .. request.path,
-      headers = headers,
-      query = request.query,
-      body = request.body,
-    })
-    if not ok then
-      -- core refused the request before sending it (e.g. a body JSON cannot express):
-      -- the caller's mistake, so blame the caller's call (send < call < endpoint < caller)
-      local reason = tostring(status):gsub("^[^:]*%.lua:%d+: ", "")
-      error(("%s: %s"):format(request.fname or "sakari", reason), 4)
-    end
-    if not status then
-      return nil, redact(errors.transport(request.method, request.path, failure), token)
-    end
-    local envelope, err = interpret(request.method, request.path, status, body, decode_err)
-    return envelope, redact(err, token), status
+  local ctx = {
+    base_url = resolved.base_url,
+    headers = { ["User-Agent"] = M.user_agent(resolved.user_agent_suffix) },
+    settings = {
+      max_retries = resolved.max_retries,
+      retry_backoff = resolved.retry_backoff,
+      max_retry_delay = resolved.max_retry_delay,
+    },
+    on_request = resolved.on_request,
+    on_response = resolved.on_response,
+    redact = redact,
+  }
+  -- the token request itself: no bearer token, and harmless to repeat
+  local token_ctx = setmetatable({ auth = false }, { __index = ctx })
+
+  local blocking = {
+    send = function(request)
+      session = session or core.session(options)
+      return session:request(request)
+    end,
+    sleep = core.sleep,
+  }
+
+  local client = {}
+
+  -- The I/O of the running call: its queue's when it runs inside one of this
+  -- client's queues, else this client's blocking session.
+  local function current_io()
+    local q = queue.current()
+    if q and q.client == client then return q.io end
+    return blocking
   end
 
-  local provider
   if credentials and credentials.token then
-    provider = auth.static(credentials.token)
+    ctx.auth = auth.static(credentials.token)
   elseif credentials then
-    provider = auth.oauth(credentials.client_id, credentials.client_secret, function(path, body)
-      return send { method = "POST", path = path, body = body }
+    ctx.auth = auth.oauth(credentials.client_id, credentials.client_secret, function(io, path, body)
+      return flow.run(token_ctx, {
+        method = "POST", path = path, raw_body = core.encode(body), content_type = "application/json",
+        idempotent = true,
+      }, io)
     end)
   end
 
+  -- request: as endpoint.lua builds it: { fname, method, path, query?, raw_body +
+  -- content_type | multipart, raw_response?, accept?, retry?, settings? }
   local function call(request)
-    if not provider then error(NO_CREDENTIALS, 3) end
-    local token, err = provider:get()
-    if not token then return nil, err end
-    local envelope, status
-    envelope, err, status = send(request, token)
-    if status == 401 and provider.refreshable then
-      -- the token may have been revoked or expired early: one fresh token, one repeat
-      provider:invalidate()
-      token, err = provider:get()
-      if not token then return nil, err end
-      envelope, err = send(request, token)
-    end
-    return envelope, err
+    if not ctx.auth then error(NO_CREDENTIALS, 3) end
+    return flow.run(ctx, request, current_io())
   end
 
-  local client = resources.bind(call)
+  for namespace, functions in pairs(resources.bind(call)) do client[namespace] = functions end
+
+  -- A non-blocking queue of calls: push returns at once, poll(timeout) advances
+  -- them (0 never blocks) and returns {id, value, err} for those that finished.
+  function client.queue(opts)
+    opts = opts or {}
+    if type(opts) ~= "table" then util.argerror(2, 1, "queue", "options: expected a table") end
+    local concurrency = opts.concurrency or 8
+    if type(concurrency) ~= "number" or concurrency < 1 or concurrency ~= math.floor(concurrency) then
+      util.argerror(2, 1, "queue", "concurrency: expected a whole number >= 1")
+    end
+    local q = queue.new(core.multi(options), concurrency)
+    q.client = client
+    return {
+      push = function(c, callback)
+        local f = call_function(client, c, "queue.push")
+        if callback ~= nil and type(callback) ~= "function" then
+          util.argerror(2, 2, "queue.push", "callback: expected a function")
+        end
+        return q:push(f, callback and function(_, value, err) callback(value, err) end)
+      end,
+      poll = function(timeout) return q:poll(timeout) end,
+      pending = function() return q:pending() end,
+      close = function() q:close() end,
+    }
+  end
+
+  -- Runs many calls with up to `concurrency` in flight. `calls` is an array or
+  -- a function returning the next call (nil at the end), so any number of calls
+  -- streams through in constant memory. Without on_result, returns
+  -- results[i] = { value = ..., err = ... } in input order; with
+  -- on_result(i, value, err), called as each call finishes, returns the counts
+  -- { done = n, failed = n }.
+  function client.batch(calls, opts)
+    opts = opts or {}
+    if type(calls) ~= "table" and type(calls) ~= "function" then
+      util.argerror(2, 1, "batch", "calls: expected an array or an iterator function")
+    end
+    if type(opts) ~= "table" then util.argerror(2, 2, "batch", "options: expected a table") end
+    local on_result = opts.on_result
+    if on_result ~= nil and type(on_result) ~= "function" then
+      util.argerror(2, 2, "batch", "on_result: expected a function")
+    end
+    local concurrency = opts.concurrency or 8
+    if type(concurrency) ~= "number" or concurrency < 1 or concurrency ~= math.floor(concurrency) then
+      util.argerror(2, 2, "batch", "concurrency: expected a whole number >= 1")
+    end
+    local next_call
+    if type(calls) == "function" then
+      next_call = calls
+    else
+      local i = 0
+      next_call = function()
+        i = i + 1
+        return calls[i]
+      end
+    end
+
+    local q = queue.new(core.multi(options), concurrency)
+    q.client = client
+    local results = not on_result and {} or nil
+    local counts = { done = 0, failed = 0 }
+    local index_of = {}
+    local fed, exhausted = 0, false
+    local function deliver(id, value, err)
+      local i = index_of[id]
+      index_of[id] = nil
+      counts.done = counts.done + 1
+      if err then counts.failed = counts.failed + 1 end
+      if on_result then on_result(i, value, err) else results[i] = { value = value, err = err } end
+    end
+    local ok, failure = pcall(function()
+      repeat
+        while not exhausted and q:pending() < concurrency do
+          local c = next_call()
+          if c == nil then
+            exhausted = true
+          else
+            fed = fed + 1
+            local i = fed
+            local f = call_function(client, c, "batch")
+            local id = q.next_id + 1
+            index_of[id] = i
+            q:push(f, deliver)
+          end
+        end
+        if q:pending() > 0 then q:poll(1) end
+      until exhausted and q:pending() == 0
+    end)
+    q:close()
+    if not ok then error(failure, 0) end
+    return results or counts
+  end
 
   function client.close()
     if session then

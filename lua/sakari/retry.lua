@@ -26,7 +26,8 @@ local SERVER_STATUS = { [500] = true, [502] = true, [503] = true, [504] = true }
 function M.allowed(request, err)
   if UNSENT[err.code] and err.status == nil then return true end
   if request.retry == "never" then return false end
-  local idempotent = IDEMPOTENT[request.method]
+  -- idempotent: a POST that is harmless to repeat (fetching a token)
+  local idempotent = request.idempotent or IDEMPOTENT[request.method]
   if err.status == nil then return idempotent and LOST_ANSWER[err.code] or false end
   if err.status == 429 then return true end
   return idempotent and SERVER_STATUS[err.status] or false

@@ -1,0 +1,107 @@
+-- One call from request to result: token, send, read the answer, and on
+-- failure refresh the token once or wait and repeat as the retry policy says.
+-- The I/O is passed in (`io.send`, `io.sleep`, `io.wait`), so the same flow
+-- runs blocking on a client's session or yielding inside a queue.
+local core = require "sakari.core"
+local errors = require "sakari.errors"
+local retry = require "sakari.retry"
+
+local M = {}
+
+-- The envelope of a usable answer (true for a bodiless success), or nil, err.
+-- A raw_response request (a CSV report) gets { raw = bytes, headers = ... }.
+local function interpret(req, status, headers, body, decode_err)
+  local method, path = req.method, req.path
+  if req.raw_response then
+    if status >= 200 and status < 300 then
+      if status == 204 then return true end
+      return { raw = body, headers = headers }
+    end
+    -- an error answer is still Sakari's JSON error envelope
+    local text = body
+    body, decode_err = nil, nil
+    if text ~= "" then body, decode_err = core.decode(text) end
+  end
+  if status >= 200 and status < 300 then
+    if status == 204 then return true end
+    if decode_err then return nil, errors.decode(method, path, status, decode_err) end
+    if body == nil then return nil, errors.decode(method, path, status) end
+    if type(body) ~= "table" then
+      return nil, errors.decode(method, path, status, nil, "response is JSON but not an object")
+    end
+    if body.success == false then return nil, errors.response(method, path, status, body) end
+    return body
+  end
+  local err = errors.response(method, path, status, body, decode_err)
+  if status == 429 or status == 503 then err.retry_after = retry.retry_after(headers["retry-after"]) end
+  return nil, err
+end
+
+local function emit(hook, event)
+  if hook then hook(event) end
+end
+
+-- The request table for core: the client's fixed headers plus this token.
+local function wire_request(ctx, req, token)
+  local headers = {}
+  for name, value in pairs(ctx.headers) do headers[name] = value end
+  if token then headers.Authorization = "Bearer " .. token end
+  if req.accept then headers.Accept = req.accept end
+  return {
+    method = req.method,
+    url = ctx.base_url .. req.path,
+    headers = headers,
+    query = req.query,
+    raw_body = req.raw_body,
+    content_type = req.content_type,
+    multipart = req.multipart,
+    raw_response = req.raw_response,
+    timeout = req.timeout,
+    connect_timeout = req.connect_timeout,
+  }
+end
+
+-- ctx: { base_url, headers, auth (nil for the token request itself), settings,
+--        on_request, on_response, redact(err, token) }
+-- req: { method, path, query, raw_body (bytes) + content_type | multipart,
+--        raw_response, accept, retry, idempotent, timeout, connect_timeout,
+--        settings (per-call retry settings) }
+function M.run(ctx, req, io)
+  local settings = req.settings or ctx.settings
+  local attempt, refreshed = 0, false
+  while true do
+    local token, err
+    if ctx.auth then
+      token, err = ctx.auth:get(io)
+      if not token then return nil, err end
+    end
+    attempt = attempt + 1
+    emit(ctx.on_request, { method = req.method, path = req.path, attempt = attempt })
+    local started = core.now()
+    local status, headers, body, decode_err = io.send(wire_request(ctx, req, token))
+    local envelope
+    if status then
+      envelope, err = interpret(req, status, headers, body, decode_err)
+    else
+      err = errors.transport(req.method, req.path, headers)
+    end
+    emit(ctx.on_response, {
+      method = req.method, path = req.path, status = status, attempt = attempt,
+      elapsed = core.now() - started, code = err and err.code or nil,
+    })
+    if envelope ~= nil then return envelope end
+    ctx.redact(err, token)
+    if status == 401 and ctx.auth and ctx.auth.refreshable and not refreshed then
+      -- the token may have been revoked or expired early: one fresh token, one repeat
+      refreshed = true
+      ctx.auth:invalidate(token)
+    else
+      -- the repeat after a refresh is not a retry: it does not use up max_retries
+      local delay = retry.delay(req, err, attempt - (refreshed and 1 or 0), settings)
+      if not delay then return nil, err end
+      io.sleep(delay, status == 429)
+    end
+  end
+end
+
+return M

@@ -1,0 +1,201 @@
+-- Many calls at once, without blocking: each call runs in a coroutine of its
+-- own, and where a blocking call would send, sleep or wait for a token, the
+-- coroutine yields to this queue instead. `poll(timeout)` advances everything
+-- (timeout 0 never blocks) and hands back the calls that finished.
+--
+-- Calls reach the queue's I/O through `queue.current()`: the client asks it
+-- whether the running coroutine belongs to a queue, and if so sends through
+-- the queue's `io`, else through its own blocking session. So any function of
+-- a client, even one that makes several requests (contacts.patch), runs here
+-- unchanged.
+local core = require "sakari.core"
+
+local M = {}
+
+local owner = setmetatable({}, { __mode = "k" }) -- coroutine -> queue running it
+
+-- The queue running the current coroutine, or nil outside any queue.
+function M.current()
+  local co = coroutine.running()
+  return co and owner[co]
+end
+
+-- What a call does instead of blocking, when it runs inside a queue.
+local io = {
+  async = true,
+  send = function(request) return coroutine.yield("send", request) end,
+  -- throttle: this pause is the server's "slow down" (429): it holds every call
+  sleep = function(seconds, throttle) coroutine.yield("sleep", seconds, throttle) end,
+  wait = function() coroutine.yield("wait") end,
+}
+
+local Queue = {}
+Queue.__index = Queue
+
+-- multi: a core.multi; concurrency: calls running at once (sending, sleeping
+-- between retries or waiting for a token all count).
+function M.new(multi, concurrency)
+  return setmetatable({
+    multi = multi,
+    concurrency = concurrency,
+    io = io,
+    running = 0,
+    next_id = 0,
+    backlog = {}, backlog_first = 1, backlog_last = 0,
+    sending = {}, -- multi transfer id -> task
+    timers = {},  -- tasks sleeping, each with .wake_at
+    held = {},    -- tasks with a request ready while the queue is throttled
+    waiting = {}, -- tasks waiting for another call's token fetch
+    finished = {},
+    pause_until = 0,
+  }, Queue)
+end
+
+local function finish(self, task, value, err)
+  owner[task.co] = nil
+  self.running = self.running - 1
+  if task.callback then
+    task.callback(task.id, value, err)
+  else
+    self.finished[#self.finished + 1] = { id = task.id, value = value, err = err }
+  end
+end
+
+local function fail(self, task, message)
+  local errors = require "sakari.errors"
+  finish(self, task, nil, errors.new { code = "error", message = tostring(message) })
+end
+
+-- Runs a task until it yields or ends; `first` lets a raised error (a bad
+-- argument, before anything was sent) reach the caller of push.
+local function resume(self, task, first, ...)
+  local ok, op, a, b = coroutine.resume(task.co, ...)
+  if not ok then
+    if first then
+      owner[task.co] = nil
+      self.running = self.running - 1
+      error(op, 0)
+    end
+    return fail(self, task, op)
+  end
+  if coroutine.status(task.co) == "dead" then return finish(self, task, op, a) end
+  if op == "send" then
+    task.request = a
+    if core.now() < self.pause_until then
+      self.held[#self.held + 1] = task
+    else
+      self:transmit(task)
+    end
+  elseif op == "sleep" then
+    local now = core.now()
+    task.wake_at = now + a
+    self.timers[#self.timers + 1] = task
+    if b and task.wake_at > self.pause_until then self.pause_until = task.wake_at end
+  elseif op == "wait" then
+    self.waiting[#self.waiting + 1] = task
+  else
+    fail(self, task, "sakari: unexpected yield inside a queued call: " .. tostring(op))
+  end
+end
+
+function Queue:transmit(task)
+  local ok, id = pcall(self.multi.add, self.multi, task.request)
+  task.request = nil
+  if not ok then return resume(self, task, false, nil, { code = "error", message = tostring(id) }) end
+  self.sending[id] = task
+end
+
+local function start(self, task)
+  self.running = self.running + 1
+  task.co = coroutine.create(task.fn)
+  task.fn = nil
+  owner[task.co] = self
+  resume(self, task, true)
+end
+
+-- Queues fn (a function making client calls; its results become the call's
+-- value and err) and starts it if a slot is free. callback(id, value, err), if
+-- given, receives the result instead of poll. Returns the call's id.
+function Queue:push(fn, callback)
+  self.next_id = self.next_id + 1
+  local task = { id = self.next_id, fn = fn, callback = callback }
+  if self.running < self.concurrency then
+    start(self, task)
+  else
+    self.backlog_last = self.backlog_last + 1
+    self.backlog[self.backlog_last] = task
+  end
+  return task.id
+end
+
+-- Calls not finished yet: queued, running, sleeping or in flight.
+function Queue:pending()
+  return self.running + (self.backlog_last - self.backlog_first + 1)
+end
+
+-- Empties list in place (others hold it) and returns its items in order.
+local function take(list)
+  local items = {}
+  for i = 1, #list do items[i] = list[i] end
+  for i = #list, 1, -1 do list[i] = nil end
+  return items
+end
+
+-- One step of everything, then the calls that finished since the last poll.
+function Queue:poll(timeout)
+  timeout = timeout or 0
+  local now = core.now()
+
+  local due, later = {}, {}
+  for _, task in ipairs(self.timers) do
+    if task.wake_at <= now then due[#due + 1] = task else later[#later + 1] = task end
+  end
+  self.timers = later
+  for _, task in ipairs(due) do resume(self, task, false) end
+
+  if now >= self.pause_until and #self.held > 0 then
+    local held = self.held
+    self.held = {}
+    for _, task in ipairs(held) do self:transmit(task) end
+  end
+
+  while self.running < self.concurrency and self.backlog_first <= self.backlog_last do
+    local task = self.backlog[self.backlog_first]
+    self.backlog[self.backlog_first] = nil
+    self.backlog_first = self.backlog_first + 1
+    start(self, task)
+  end
+
+  -- wait no longer than the caller allows, nor past the next wake-up
+  local wait = timeout
+  for _, task in ipairs(self.timers) do
+    if task.wake_at - now < wait then wait = task.wake_at - now end
+  end
+  if #self.held > 0 and self.pause_until - now < wait then wait = self.pause_until - now end
+  if wait < 0 then wait = 0 end
+
+  if self.multi:pending() > 0 then
+    for _, r in ipairs(self.multi:poll(wait)) do
+      local task = self.sending[r.id]
+      self.sending[r.id] = nil
+      if r.err then
+        resume(self, task, false, nil, r.err)
+      else
+        resume(self, task, false, r.status, r.headers, r.body, r.decode_err)
+      end
+    end
+  elseif wait > 0 and self.running > 0 then
+    core.sleep(wait)
+  end
+
+  -- a send finished, so a token fetch may have: let the waiters look again
+  for _, task in ipairs(take(self.waiting)) do resume(self, task, false) end
+
+  return take(self.finished)
+end
+
+function Queue:close()
+  self.multi:close()
+end
+
+return M
