@@ -1,5 +1,6 @@
 """The /_sandbox test-control API: no auth, never logged, never faulted. Runs with State.lock held."""
 
+import base64
 import re
 
 import control_data
@@ -15,7 +16,7 @@ ROUTES = {
     "/_sandbox/seed": ("POST",),
     "/_sandbox/inbound": ("POST",),
 }
-FAULT_FIELDS = ("status", "headers", "body", "content_type", "delay", "drop", "truncate",
+FAULT_FIELDS = ("status", "headers", "body", "body_base64", "content_type", "delay", "drop", "truncate",
                 "method", "path", "times")
 # The sandbox computes these itself; a fault sets them through `content_type` and `truncate`.
 _RESERVED_HEADERS = ("content-length", "content-type", "transfer-encoding", "connection")
@@ -103,8 +104,16 @@ def _fault(fault):
     out = {"times": _int(fault, "times", 1) if "times" in fault else 1}
     if "status" in fault:
         out["status"] = _int(fault, "status", 200, 599)
-    elif "body" in fault or "content_type" in fault:
+    elif "body" in fault or "body_base64" in fault or "content_type" in fault:
         raise _bad("a fault's body and content_type need a status")
+    if "body" in fault and "body_base64" in fault:
+        raise _bad("give body or body_base64, not both")
+    if "body_base64" in fault:
+        # bytes JSON cannot carry (invalid UTF-8, say), for a client's decoder to meet
+        try:
+            out["body_bytes"] = base64.b64decode(fault["body_base64"], validate=True)
+        except (TypeError, ValueError):
+            raise _bad("body_base64 must be base64") from None
     for name in ("body", "content_type", "method", "path"):
         if name in fault:
             if not isinstance(fault[name], str):

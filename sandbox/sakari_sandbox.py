@@ -119,6 +119,8 @@ class Handler(BaseHTTPRequestHandler):
         mime = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if path == "/v1/tools/sharefile" or (mime == "text/csv" and _CSV_UPLOAD.fullmatch(path)):
             return MAX_UPLOAD
+        if path == "/_sandbox/faults":
+            return MAX_UPLOAD  # a test may queue a very large answer (10 MB, say)
         return MAX_BODY
 
     def _base(self):
@@ -153,7 +155,9 @@ class Handler(BaseHTTPRequestHandler):
     @staticmethod
     def _fault_answer(fault):
         status = fault["status"]
-        if "body" in fault:
+        if "body_bytes" in fault:
+            body = fault["body_bytes"]
+        elif "body" in fault:
             body = fault["body"].encode("utf-8")
         elif status in (204, 304):
             body = b""

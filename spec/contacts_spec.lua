@@ -205,7 +205,8 @@ describe("config errors", function()
       config_error(sakari.new, { insecure = "yes" }))
     contains("config.base_url: expected a non-empty string, got empty string",
       config_error(sakari.new, { base_url = "" }))
-    contains("'sakari.configure' (config.access_token: expected a non-empty string, got number",
+    contains("'sakari.configure' (config.access_token: expected a non-empty string without CR, LF or NUL, "
+      .. "got a number)",
       config_error(sakari.configure, { access_token = 42 }))
   end)
 

@@ -452,6 +452,11 @@ static void integers_back(lua_State *L, int idx) {
 #endif
 
 int sk_json_decode(lua_State *L, const char *text, size_t len) {
+  /* JSON text is UTF-8 (RFC 8259); lua-cjson would pass other bytes through unseen */
+  if (!sk_utf8_valid(text, len)) {
+    lua_pushliteral(L, "text is not valid UTF-8");
+    return 0;
+  }
   push_state(L);
   lua_getfield(L, -1, "decode");
   lua_remove(L, -2);

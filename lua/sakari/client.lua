@@ -16,6 +16,8 @@ local unpack = table.unpack or unpack
 M.DEFAULT_BASE_URL = "https://api.sakari.io"
 
 local function non_empty_string(v) return type(v) == "string" and v ~= "" end
+-- sent in a header: CR, LF or NUL would let a value smuggle in headers of its own
+local function header_safe(v) return non_empty_string(v) and not v:find("[\r\n%z]") end
 local function positive_number(v) return type(v) == "number" and v > 0 and v == v and v ~= math.huge end
 local function boolean(v) return type(v) == "boolean" end
 local function callable(v) return type(v) == "function" end
@@ -46,7 +48,8 @@ local function seconds(v) return type(v) == "number" and v >= 0 and v == v and v
 -- Construction never does I/O; a call without any credentials raises an error.
 local KEYS = {
   base_url          = { check = non_empty_string, expected = "a non-empty string", env = "SAKARI_API_URL" },
-  access_token      = { check = non_empty_string, expected = "a non-empty string", env = "SAKARI_ACCESS_TOKEN" },
+  access_token      = { check = header_safe, expected = "a non-empty string without CR, LF or NUL",
+                        env = "SAKARI_ACCESS_TOKEN" },
   client_id         = { check = non_empty_string, expected = "a non-empty string", env = "SAKARI_CLIENT_ID" },
   client_secret     = { check = non_empty_string, expected = "a non-empty string", env = "SAKARI_CLIENT_SECRET" },
   timeout           = { check = positive_number, expected = "a positive number of seconds" },
@@ -54,13 +57,15 @@ local KEYS = {
   ca_file           = { check = non_empty_string, expected = "a non-empty string" },
   proxy             = { check = non_empty_string, expected = "a non-empty string" },
   insecure          = { check = boolean, expected = "a boolean" },
-  user_agent_suffix = { check = non_empty_string, expected = "a non-empty string" },
+  user_agent_suffix = { check = header_safe, expected = "a non-empty string without CR, LF or NUL" },
   max_retries       = { check = count, expected = "a whole number from 0 to 99" },
   retry_backoff     = { check = seconds, expected = "a number of seconds" },
   max_retry_delay   = { check = seconds, expected = "a number of seconds" },
   on_request        = { check = callable, expected = "a function" },
   on_response       = { check = callable, expected = "a function" },
 }
+
+local SECRET = { access_token = true, client_id = true, client_secret = true }
 
 local DEFAULTS = {
   base_url = M.DEFAULT_BASE_URL, timeout = 30, connect_timeout = 10, insecure = false,
@@ -92,14 +97,20 @@ local function read_config(config, fname)
         :format(tostring(key), table.concat(util.sorted_keys(KEYS), ", ")))
     end
     if not spec.check(value) then
-      util.argerror(3, 1, fname, ("config.%s: expected %s, got %s")
-        :format(key, spec.expected, util.describe(value)))
+      -- a credential is never echoed, not even a malformed one
+      local got = SECRET[key] and ("a " .. type(value)) or util.describe(value)
+      util.argerror(3, 1, fname, ("config.%s: expected %s, got %s"):format(key, spec.expected, got))
     end
   end
   local resolved = {}
   for key, spec in pairs(KEYS) do
     local value = config[key]
-    if value == nil then value = env(spec.env) end
+    if value == nil then
+      value = env(spec.env)
+      if value ~= nil and not spec.check(value) then
+        error(("%s: environment variable %s: expected %s"):format(fname, spec.env, spec.expected), 3)
+      end
+    end
     if value == nil then value = DEFAULTS[key] end
     resolved[key] = value
   end

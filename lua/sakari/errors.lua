@@ -54,8 +54,9 @@ function M.transport(method, path, failure)
   local code = type(failure.code) == "string" and failure.code or "transport"
   local message = util.snippet(failure.message or "transport failure", 200)
   if failure.curl_code == CURLE_PARTIAL_FILE then
-    -- the server did answer, so this is not a safe-to-repeat transport failure
-    code, message = "decode", "response body truncated: " .. message
+    -- the connection dropped mid-answer: a transport failure, which the retry
+    -- policy repeats only where repeating is safe (never a POST)
+    code, message = "transport", "response body truncated: " .. message
   end
   return M.new {
     method = method, path = path, code = code, message = message, curl_code = failure.curl_code,
@@ -74,7 +75,8 @@ end
 function M.decode(method, path, status, decode_err, what)
   local message
   if decode_err then
-    message = "response is not JSON: " .. excerpt(decode_err)
+    local utf8 = tostring(decode_err):find("not valid UTF-8", 1, true)
+    message = (utf8 and "response is not valid UTF-8: " or "response is not JSON: ") .. excerpt(decode_err)
   else
     message = what or "response body is empty"
   end
