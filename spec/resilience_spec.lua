@@ -76,6 +76,23 @@ describe("a fault", function()
       once.close()
     end)
 
+    it("takes max_retries and timeout per call, over the client's", function()
+      sandbox.fault({ path = SEED_PATH, status = 500, times = 5 })
+      local _, err = client.contacts.get(ACC, SEED, { max_retries = 0 })
+      assert.are.equal(500, keep(err).status)
+      assert.are.equal(1, count("GET", SEED_PATH))
+      sandbox.reset()
+      sandbox.fault({ path = SEED_PATH, status = 500, times = 5 })
+      _, err = client.contacts.get(ACC, SEED, { max_retries = 4 })
+      assert.are.equal(500, keep(err).status)
+      assert.are.equal(5, count("GET", SEED_PATH))
+      sandbox.reset()
+      sandbox.fault({ path = SEED_PATH, delay = 1 })
+      _, err = client.contacts.get(ACC, SEED, { timeout = 0.2, max_retries = 0 })
+      assert.are.equal("timeout", keep(err).code)
+      assert.is_false(pcall(client.contacts.get, ACC, SEED, { max_retries = -1 }))
+    end)
+
     it("429 with Retry-After: waits that long, then succeeds", function()
       local times = {}
       local c = fast_client { on_request = function() times[#times + 1] = core.now() end }

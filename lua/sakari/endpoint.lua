@@ -168,9 +168,14 @@ function M.request(spec, ...)
     end
     argn = argn + 1
   end
-  local query, detail = options.query(spec, (select(argn, ...)))
+  local query, detail, settings = options.query(spec, (select(argn, ...)))
   if detail then return nil, argn, detail end
   request.query = query
+  if settings then
+    request.timeout, request.connect_timeout = settings.timeout, settings.connect_timeout
+    settings.timeout, settings.connect_timeout = nil, nil
+    if next(settings) then request.settings = settings end
+  end
   request.values = values
   request.path = (spec.template:gsub("{([%w_]+)}", values))
   return request

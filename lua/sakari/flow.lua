@@ -67,7 +67,12 @@ end
 --        raw_response, accept, retry, idempotent, timeout, connect_timeout,
 --        settings (per-call retry settings) }
 function M.run(ctx, req, io)
-  local settings = req.settings or ctx.settings
+  local settings = ctx.settings
+  if req.settings then
+    settings = {}
+    for k, v in pairs(ctx.settings) do settings[k] = v end
+    for k, v in pairs(req.settings) do settings[k] = v end
+  end
   local attempt, refreshed = 0, false
   while true do
     local token, err

@@ -78,17 +78,34 @@ local function add(query, key, value)
   return nil
 end
 
+-- Options of every call that are not query parameters: how this one call is
+-- retried and timed (they override the client's settings for it).
+local CALL_SETTINGS = {
+  max_retries = function(v) return type(v) == "number" and v >= 0 and v < 100 and v == math.floor(v) end,
+  retry_backoff = function(v) return type(v) == "number" and v >= 0 and v ~= math.huge end,
+  max_retry_delay = function(v) return type(v) == "number" and v >= 0 and v ~= math.huge end,
+  timeout = function(v) return type(v) == "number" and v > 0 and v <= 86400 end,
+  connect_timeout = function(v) return type(v) == "number" and v > 0 and v <= 86400 end,
+}
+
 -- spec: { accepted = {name = true}, accepted_list = "a, b", enums = {name = {value = true}},
 --         enum_lists = {name = "x, y"}, required = {names} }
--- Returns the query table (nil when there is none) or nil, detail.
+-- Returns the query table (nil when there is none), nil, and the call settings
+-- given (nil when none); or nil, detail.
 function M.query(spec, options)
   if options == nil then options = {} end
   if type(options) ~= "table" then
     return nil, "options: expected a table, got " .. describe(options)
   end
-  local query = {}
+  local query, settings = {}, nil
   for key, value in pairs(options) do
-    if key ~= M.PASSTHROUGH then
+    if CALL_SETTINGS[key] and not spec.accepted[key] then
+      if not CALL_SETTINGS[key](value) then
+        return nil, ("option '%s': got %s"):format(key, describe(value))
+      end
+      settings = settings or {}
+      settings[key] = value
+    elseif key ~= M.PASSTHROUGH then
       if not spec.accepted[key] then
         return nil, ("unknown option '%s' (accepted: %s)"):format(tostring(key), spec.accepted_list)
       end
@@ -118,8 +135,8 @@ function M.query(spec, options)
       return nil, ("option '%s' is required"):format(name)
     end
   end
-  if next(query) == nil then return nil end
-  return query
+  if next(query) == nil then query = nil end
+  return query, nil, settings
 end
 
 return M
