@@ -5,6 +5,7 @@ import copy
 import json
 import os
 import threading
+import time
 
 import fixture_data
 
@@ -53,6 +54,8 @@ class State:
             "query": req.query,
             "headers": headers,
             "body": req.body.decode("utf-8", "replace"),
+            # arrival on a monotonic clock, so tests can see how requests were spaced
+            "at": time.monotonic(),
         })
 
     def take_fault(self, method, target):

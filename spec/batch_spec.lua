@@ -1,0 +1,165 @@
+-- Many calls at once: client.batch (blocking, results in order or streamed)
+-- and client.queue (non-blocking: push, then poll).
+local sandbox = require "spec.support.sandbox"
+local core = require "sakari.core"
+
+local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
+local CONTACTS = "/v1/accounts/sandbox-account/contacts/"
+
+describe("client.batch", function()
+  local client, ids
+
+  before_each(function()
+    sandbox.reset()
+    ids = sandbox.seed(12)
+    sandbox.clear_requests()
+    client = sandbox.client { retry_backoff = 0.01 }
+  end)
+
+  after_each(function()
+    client.close()
+  end)
+
+  it("returns results in input order, each with its own value or err", function()
+    local calls = {}
+    for i, id in ipairs(ids) do calls[i] = { "contacts.get", ACC, id } end
+    calls[5] = { "contacts.get", ACC, "no-such-contact" }
+    local results = client.batch(calls, { concurrency = 4 })
+    assert.are.equal(#ids, #results)
+    for i, r in ipairs(results) do
+      if i == 5 then
+        assert.is_nil(r.value)
+        assert.are.equal("CONT-002", r.err.code)
+      else
+        assert.is_nil(r.err)
+        assert.are.equal(ids[i], r.value.id)
+      end
+    end
+    assert.are.equal(#ids, #sandbox.requests())
+  end)
+
+  it("keeps many in flight on few connections", function()
+    local calls = {}
+    for i = 1, 40 do calls[i] = { "contacts.get", ACC, ids[(i - 1) % #ids + 1] } end
+    sandbox.fault({ path = CONTACTS, delay = 0.2, times = 40 })
+    local started = core.now()
+    local results = client.batch(calls, { concurrency = 20 })
+    local elapsed = core.now() - started
+    for _, r in ipairs(results) do assert.is_nil(r.err) end
+    -- 40 answers of 0.2 s each, 20 at a time, take two rounds: far less than 40 x 0.2 s one by one
+    assert.is_true(elapsed < 4, "took " .. elapsed)
+  end)
+
+  it("runs any function of the client, several requests each: patch", function()
+    local results = client.batch({
+      { "contacts.patch", ACC, ids[1], { firstName = "Patched1" } },
+      { "contacts.patch", ACC, ids[2], { firstName = "Patched2" } },
+    }, { concurrency = 2 })
+    assert.are.equal("Patched1", results[1].value.firstName)
+    assert.are.equal("Patched2", results[2].value.firstName)
+    assert.are.equal(ids[1], results[1].value.id)
+    assert.are.equal(4, #sandbox.requests()) -- a GET and a PUT each
+  end)
+
+  it("streams: calls come from an iterator and results go to on_result, in constant memory", function()
+    local fed, delivered, most_ahead = 0, 0, 0
+    local n = 600
+    local function next_call()
+      if fed == n then return nil end
+      fed = fed + 1
+      if fed - delivered > most_ahead then most_ahead = fed - delivered end
+      return { "contacts.get", ACC, ids[fed % #ids + 1] }
+    end
+    local seen = {}
+    local counts = client.batch(next_call, {
+      concurrency = 8,
+      on_result = function(i, value, err)
+        assert.is_nil(err)
+        assert.is_table(value)
+        assert.is_nil(seen[i])
+        seen[i] = true
+        delivered = delivered + 1
+      end,
+    })
+    assert.are.same({ done = n, failed = 0 }, counts)
+    assert.are.equal(n, delivered)
+    -- the iterator is pulled only as far as the calls in flight need
+    assert.is_true(most_ahead <= 9, "pulled " .. most_ahead .. " calls ahead")
+  end)
+
+  it("slows the whole batch on a 429 instead of letting every call hammer", function()
+    -- the first answer is a 429; the others take 0.05 s, so the batch would still be busy within that second
+    sandbox.fault({ path = CONTACTS, status = 429, headers = { ["Retry-After"] = "1" } },
+      { path = CONTACTS, delay = 0.05, times = 40 })
+    local calls = {}
+    for i = 1, 30 do calls[i] = { "contacts.get", ACC, ids[(i - 1) % #ids + 1] } end
+    local results = client.batch(calls, { concurrency = 4 })
+    for _, r in ipairs(results) do assert.is_nil(r.err) end
+    local log = sandbox.requests()
+    assert.are.equal(31, #log)
+    -- after the 429 (and the calls already in flight with it), nothing new
+    -- reaches the server until its Retry-After has passed
+    local throttled_at = log[1].at
+    local early = 0
+    for _, r in ipairs(log) do
+      if r.at > throttled_at + 0.1 and r.at < throttled_at + 0.9 then early = early + 1 end
+    end
+    assert.are.equal(0, early)
+    assert.is_true(log[#log].at - throttled_at >= 0.95)
+  end)
+
+  it("refuses a malformed call before sending it", function()
+    local ok, err = pcall(client.batch, { { "contacts.get", ACC, 42 } })
+    assert.is_false(ok)
+    assert.is_truthy(tostring(err):find("contactId", 1, true))
+    ok, err = pcall(client.batch, { { "contacts.nope", ACC } })
+    assert.is_false(ok)
+    assert.is_truthy(tostring(err):find("no function", 1, true))
+    assert.is_false(pcall(client.batch, { { "contacts.get", ACC, SEED } }, { concurrency = 0 }))
+    assert.are.same({}, sandbox.requests())
+  end)
+
+  it("never repeats messages.send inside a batch either", function()
+    sandbox.fault({ method = "POST", path = "/v1/accounts/sandbox-account/messages", status = 500 })
+    local results = client.batch({
+      { "messages.send", ACC, { contacts = { { mobile = { number = "+15555550123", country = "US" } } }, template = "Hi" } },
+    })
+    assert.are.equal(500, results[1].err.status)
+    assert.are.equal(1, #sandbox.requests())
+  end)
+end)
+
+describe("client.queue", function()
+  it("never blocks on poll(0), and delivers every result once", function()
+    sandbox.reset()
+    local client = sandbox.client()
+    local q = client.queue { concurrency = 4 }
+    sandbox.fault({ path = CONTACTS, delay = 0.3, times = 6 })
+    local via_callback = {}
+    for i = 1, 6 do
+      q.push({ "contacts.get", ACC, SEED }, function(value, err)
+        assert.is_nil(err)
+        via_callback[#via_callback + 1] = value.id
+        assert.is_true(i >= 1)
+      end)
+    end
+    local polls, done = 0, {}
+    local started = core.now()
+    assert.are.same({}, q.poll(0)) -- answers take 0.3 s: nothing is finished yet
+    assert.is_true(core.now() - started < 0.25)
+    while q.pending() > 0 do
+      polls = polls + 1
+      for _, r in ipairs(q.poll(0)) do done[#done + 1] = r end
+    end
+    assert.is_true(polls > 10, "polled " .. polls .. " times")
+    assert.are.equal(6, #via_callback)
+    assert.are.equal(0, #done) -- results with a callback go to the callback only
+    local id = q.push({ "contacts.get", ACC, SEED })
+    local result
+    repeat result = q.poll(0.1)[1] until result
+    assert.are.equal(id, result.id)
+    assert.are.equal(SEED, result.value.id)
+    q.close()
+    client.close()
+  end)
+end)
