@@ -121,9 +121,8 @@ describe("client.batch", function()
 
   it("never repeats messages.send inside a batch either", function()
     sandbox.fault({ method = "POST", path = "/v1/accounts/sandbox-account/messages", status = 500 })
-    local results = client.batch({
-      { "messages.send", ACC, { contacts = { { mobile = { number = "+15555550123", country = "US" } } }, template = "Hi" } },
-    })
+    local request = { contacts = { { mobile = { number = "+15555550123", country = "US" } } }, template = "Hi" }
+    local results = client.batch({ { "messages.send", ACC, request } })
     assert.are.equal(500, results[1].err.status)
     assert.are.equal(1, #sandbox.requests())
   end)
