@@ -288,3 +288,16 @@ describe("core HMAC and base64", function()
       hex(core.hmac_sha256("Jefe", "what do ya want for nothing?")))
   end)
 end)
+
+describe("core SIGINT watch", function()
+  it("turns Ctrl-C into a flag while watched, and gives the signal back after", function()
+    assert.is_false(core.watch_sigint(true))
+    assert.is_false(core.interrupted())
+    -- in the background: os.execute's own shell ignores SIGINT while it waits
+    os.execute("(sleep 0.1; kill -INT $PPID) &")
+    core.sleep(0.5) -- a signal does not cut the sleep short
+    assert.is_true(core.interrupted())
+    assert.is_true(core.watch_sigint(false))
+    assert.is_false(core.watch_sigint(false))
+  end)
+end)

@@ -11,6 +11,7 @@
 #include "multi.h"
 #include "request.h"
 #include "session.h"
+#include "signals.h"
 #include "timing.h"
 #include "url.h"
 
@@ -108,6 +109,7 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
   sk_multi_open(L);
   sk_crypto_open(L);
   sk_timing_open(L);
+  sk_signals_open(L);
   lua_pushliteral(L, SAKARI_VERSION);
   lua_setfield(L, -2, "VERSION");
   push_curl_version(L);
