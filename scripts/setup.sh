@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev ca-certificates openssl
   lua5.4 liblua5.4-dev luajit2 libluajit2-5.1-dev
-  lua-cjson lua-busted lua-check luarocks
+  lua-cjson lua-busted lua-check lua-socket luarocks
   python3 valgrind clang libclang-rt-14-dev
 )
 missing=()

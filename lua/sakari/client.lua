@@ -8,6 +8,7 @@ local flow = require "sakari.flow"
 local queue = require "sakari.queue"
 local resources = require "sakari.resources"
 local retry = require "sakari.retry"
+local transports = require "sakari.transport"
 local util = require "sakari.util"
 
 local M = {}
@@ -42,6 +43,7 @@ local function seconds(v) return type(v) == "number" and v >= 0 and v == v and v
 --   max_retry_delay    -                     cap on one wait (backoff or Retry-After), default 30
 --   on_request         -                     function(event) before each attempt
 --   on_response        -                     function(event) after each attempt
+--   transport          -                     I/O of the host's own (transport.lua); default libcurl
 -- Credentials: an access_token given in `config` wins; else client_id/client_secret
 -- given in `config` (each may come from its environment variable); else, from the
 -- environment, SAKARI_ACCESS_TOKEN, then SAKARI_CLIENT_ID + SAKARI_CLIENT_SECRET.
@@ -57,6 +59,7 @@ local KEYS = {
   ca_file           = { check = non_empty_string, expected = "a non-empty string" },
   proxy             = { check = non_empty_string, expected = "a non-empty string" },
   insecure          = { check = boolean, expected = "a boolean" },
+  transport         = { check = transports.check, expected = "a table with a request function (transport.lua)" },
   user_agent_suffix = { check = header_safe, expected = "a non-empty string without CR, LF or NUL" },
   max_retries       = { check = count, expected = "a whole number from 0 to 99" },
   retry_backoff     = { check = seconds, expected = "a number of seconds" },
@@ -189,6 +192,8 @@ function M.new(config, fname)
 
   local ctx = {
     base_url = resolved.base_url,
+    timeout = resolved.timeout,
+    connect_timeout = resolved.connect_timeout,
     headers = { ["User-Agent"] = M.user_agent(resolved.user_agent_suffix) },
     settings = {
       max_retries = resolved.max_retries,
@@ -202,7 +207,8 @@ function M.new(config, fname)
   -- the token request itself: no bearer token, and harmless to repeat
   local token_ctx = setmetatable({ auth = false }, { __index = ctx })
 
-  local blocking = {
+  local custom = resolved.transport
+  local blocking = custom and transports.io(custom) or {
     send = function(request)
       session = session or core.session(options)
       return session:request(request)
@@ -242,6 +248,15 @@ function M.new(config, fname)
 
   -- A non-blocking queue of calls: push returns at once, poll(timeout) advances
   -- them (0 never blocks) and returns {id, value, err} for those that finished.
+  -- A queue needs libcurl's multi handle; over a custom transport its calls run
+  -- one at a time, through the transport, inside push and poll.
+  local function new_queue(concurrency)
+    local q = queue.new(custom and queue.serial() or core.multi(options), concurrency)
+    q.client = client
+    if custom then q.io = blocking end
+    return q
+  end
+
   function client.queue(opts)
     opts = opts or {}
     if type(opts) ~= "table" then util.argerror(2, 1, "queue", "options: expected a table") end
@@ -249,8 +264,7 @@ function M.new(config, fname)
     if type(concurrency) ~= "number" or concurrency < 1 or concurrency ~= math.floor(concurrency) then
       util.argerror(2, 1, "queue", "concurrency: expected a whole number >= 1")
     end
-    local q = queue.new(core.multi(options), concurrency)
-    q.client = client
+    local q = new_queue(concurrency)
     return {
       push = function(c, callback)
         local f = call_function(client, c, "queue.push")
@@ -296,8 +310,7 @@ function M.new(config, fname)
       end
     end
 
-    local q = queue.new(core.multi(options), concurrency)
-    q.client = client
+    local q = new_queue(concurrency)
     local results = not on_result and {} or nil
     local counts = { done = 0, failed = 0 }
     local index_of = {}
@@ -337,6 +350,7 @@ function M.new(config, fname)
       session:close()
       session = nil
     end
+    if custom and custom.close then custom.close() end
   end
 
   return client

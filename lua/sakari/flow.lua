@@ -56,8 +56,8 @@ local function wire_request(ctx, req, token)
     content_type = req.content_type,
     multipart = req.multipart,
     raw_response = req.raw_response,
-    timeout = req.timeout,
-    connect_timeout = req.connect_timeout,
+    timeout = req.timeout or ctx.timeout,
+    connect_timeout = req.connect_timeout or ctx.connect_timeout,
   }
 end
 

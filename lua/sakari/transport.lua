@@ -1,0 +1,65 @@
+-- Hosts with I/O of their own (OpenResty, an event loop, a test double) plug
+-- in a transport; URL building, JSON, errors, auth and retries stay here.
+--
+--   transport = {
+--     request = function(req) ... end,  -- req: { method, url, headers = { Name = value },
+--                                       --        body = bytes or nil, timeout, connect_timeout }
+--                                       -- returns status, headers, body (bytes)
+--                                       -- or nil, { code = "timeout" | "connect" | "dns" | "tls"
+--                                       --             | "transport", message = "..." } (or a string)
+--     sleep = function(seconds) end,    -- optional: how to wait between retries (default: block)
+--     close = function() end,           -- optional: called by client.close()
+--   }
+local core = require "sakari.core"
+
+local M = {}
+
+local CODES = { timeout = true, connect = true, dns = true, tls = true, transport = true }
+
+function M.check(t)
+  if type(t) ~= "table" or type(t.request) ~= "function" then return false end
+  if t.sleep ~= nil and type(t.sleep) ~= "function" then return false end
+  if t.close ~= nil and type(t.close) ~= "function" then return false end
+  return true
+end
+
+local function lower_keys(headers)
+  local out = {}
+  for name, value in pairs(type(headers) == "table" and headers or {}) do
+    if type(name) == "string" then out[name:lower()] = tostring(value) end
+  end
+  return out
+end
+
+-- The failure of a transport as core's { code, message }.
+local function failure(err)
+  if type(err) == "table" then
+    local code = CODES[err.code] and err.code or "transport"
+    return { code = code, message = tostring(err.message or code) }
+  end
+  return { code = "transport", message = tostring(err or "transport failed") }
+end
+
+-- An io for flow.run over a transport: the same answers a core session gives.
+function M.io(t)
+  return {
+    send = function(request)
+      local prepared = core.prepare(request)
+      local ok, status, headers, body = pcall(t.request, prepared)
+      if not ok then return nil, failure(status) end
+      if type(status) ~= "number" then return nil, failure(headers) end
+      headers = lower_keys(headers)
+      body = body ~= nil and tostring(body) or ""
+      if request.raw_response then return status, headers, body end
+      if body == "" then return status, headers, nil end
+      local value, why = core.decode(body)
+      if value == nil and why then
+        return status, headers, nil, ("invalid JSON (%s): %s"):format(why, body:sub(1, 200))
+      end
+      return status, headers, value
+    end,
+    sleep = t.sleep or core.sleep,
+  }
+end
+
+return M
