@@ -93,13 +93,14 @@ function OAuth:refresh(io)
   self.token, self.refresh_at = nil, nil
   self.fetching = true
   local fetched_at = M.now()
-  local ok, answer, err = pcall(self.fetch, io, M.TOKEN_PATH, {
+  -- no pcall around it: inside a queue the fetch yields, which Lua 5.1 cannot do
+  -- across a pcall; fetch returns its failures rather than raising them
+  local answer, err = self.fetch(io, M.TOKEN_PATH, {
     grant_type = "client_credentials",
     client_id = self.client_id,
     client_secret = self.client_secret,
   })
   self.fetching = false
-  if not ok then error(answer, 0) end
   if not answer then return nil, err end
   local token = type(answer) == "table" and answer.access_token
   if type(token) ~= "string" or token == "" then
