@@ -277,7 +277,11 @@ describe("core HMAC and base64", function()
     end
     assert.are.equal("__4", core.base64("\255\254", "url"))
     assert.are.equal("\255\254", core.unbase64("__4"))
+    assert.are.equal("\251\255", core.unbase64("+/8="))
+    assert.are.equal('{"exp":1700000000}', core.unbase64("eyJleHAiOjE3MDAwMDAwMDB9"))
     assert.is_nil(core.unbase64("not base64!"))
+    assert.is_nil(core.unbase64("a"))
+    assert.is_nil(core.unbase64("ab$d"))
   end)
 
   it("matches the RFC 2202 and RFC 4231 HMAC vectors", function()

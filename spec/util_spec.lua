@@ -1,24 +1,6 @@
 -- Pure helpers: no core, no server.
 local util = require "sakari.util"
 
-describe("util.base64url_decode", function()
-  it("decodes with and without padding, in both alphabets", function()
-    assert.equal("hello", util.base64url_decode("aGVsbG8"))
-    assert.equal("hello", util.base64url_decode("aGVsbG8="))
-    assert.equal("hi", util.base64url_decode("aGk"))
-    assert.equal("\251\255", util.base64url_decode("-_8"))
-    assert.equal("\251\255", util.base64url_decode("+/8="))
-    assert.equal('{"exp":1700000000}', util.base64url_decode("eyJleHAiOjE3MDAwMDAwMDB9"))
-    assert.equal("", util.base64url_decode(""))
-  end)
-
-  it("refuses what is not base64url", function()
-    assert.is_nil(util.base64url_decode("a"))
-    assert.is_nil(util.base64url_decode("ab$d"))
-    assert.is_nil(util.base64url_decode(nil))
-  end)
-end)
-
 describe("util.snippet", function()
   it("makes one short line out of an HTML page", function()
     local text = util.snippet("<html>\n<h1>Bad\tGateway</h1>\r\n" .. ("x"):rep(300) .. "</html>", 20, true)

@@ -71,6 +71,11 @@ static int core_unbase64(lua_State *L) {
   luaL_Buffer b;
   while (len > 0 && s[len - 1] == '=') len--;
   luaL_buffinit(L, &b);
+  if (len % 4 == 1) { /* six bits cannot end a byte: not base64 */
+    luaL_pushresult(&b);
+    lua_pushnil(L);
+    return 1;
+  }
   for (size_t i = 0; i < len; i++) {
     int v = sextet(s[i]);
     if (v < 0) {

@@ -3,7 +3,6 @@
 -- sending the request is the client's job (it passes `fetch` in).
 local core = require "sakari.core"
 local errors = require "sakari.errors"
-local util = require "sakari.util"
 
 local M = {}
 
@@ -35,7 +34,7 @@ function Static.invalidate() end
 function M.jwt_claims(token)
   local payload = type(token) == "string" and token:match("^[^.]+%.([^.]+)%.")
   if not payload then return nil end
-  local json = util.base64url_decode(payload)
+  local json = core.unbase64(payload)
   if not json then return nil end
   local claims = core.decode(json)
   if type(claims) ~= "table" then return nil end

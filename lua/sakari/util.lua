@@ -2,7 +2,6 @@
 -- Lua 5.4 and LuaJIT (5.1 semantics: no integer division, no bit operators).
 local M = {}
 
-M.unpack = table.unpack or unpack
 
 -- How a value is described in "expected X, got Y" messages.
 function M.describe(value)
@@ -56,40 +55,6 @@ function M.snippet(text, max, markup)
     text = text .. "..."
   end
   return text
-end
-
-local B64 = {}
-do
-  local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-  for i = 1, #alphabet do B64[alphabet:byte(i)] = i - 1 end
-  -- tolerate the standard alphabet too: some issuers mix them up
-  B64[("+"):byte()] = 62
-  B64[("/"):byte()] = 63
-end
-
--- Decodes base64url (padding optional). Returns nil for anything malformed.
-function M.base64url_decode(s)
-  if type(s) ~= "string" then return nil end
-  s = s:gsub("=+$", "")
-  local n = #s
-  if n % 4 == 1 then return nil end
-  local out = {}
-  for i = 1, n, 4 do
-    local acc, count = 0, 0
-    for j = i, math.min(i + 3, n) do
-      local v = B64[s:byte(j)]
-      if not v then return nil end
-      acc = acc * 64 + v
-      count = count + 1
-    end
-    for _ = count + 1, 4 do acc = acc * 64 end
-    local b1 = math.floor(acc / 65536) % 256
-    local b2 = math.floor(acc / 256) % 256
-    local b3 = acc % 256
-    local bytes = { b1, b2, b3 }
-    out[#out + 1] = string.char(M.unpack(bytes, 1, count - 1))
-  end
-  return table.concat(out)
 end
 
 return M
