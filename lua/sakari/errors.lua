@@ -1,7 +1,17 @@
--- The one error object a failed call returns as its second value.
--- Fields: status (HTTP status, nil when no answer arrived), code, message,
--- retryable, method, path (no host, no query: a query may carry personal data).
+--- The one error object a failed call returns as its second value.
 -- Nothing here ever sees a request header, so no token can end up in an error.
+-- @module sakari.errors
+
+--- Fields of an error object; `tostring(err)` reads
+-- `sakari: PUT /v1/accounts/acc/contacts/c1: 404 CONT-002: Invalid contact id`.
+-- @table err
+-- @tfield integer|nil status the HTTP status, nil when no answer arrived
+-- @tfield string code Sakari's `error.code` ("CONT-001", ...), or "timeout", "connect", "dns", "tls",
+--   "transport", "decode", "http", "auth"
+-- @tfield string message Sakari's message, or what went wrong
+-- @tfield boolean retryable a transient kind of failure (transport, 429, 500, 502, 503, 504)
+-- @tfield string method the request's method
+-- @tfield string path the request's path, without host or query (a query may carry personal data)
 local util = require "sakari.util"
 
 local M = {}

@@ -1,15 +1,15 @@
--- Hosts with I/O of their own (OpenResty, an event loop, a test double) plug
--- in a transport; URL building, JSON, errors, auth and retries stay here.
---
---   transport = {
---     request = function(req) ... end,  -- req: { method, url, headers = { Name = value },
---                                       --        body = bytes or nil, timeout, connect_timeout }
---                                       -- returns status, headers, body (bytes)
---                                       -- or nil, { code = "timeout" | "connect" | "dns" | "tls"
---                                       --             | "transport", message = "..." } (or a string)
---     sleep = function(seconds) end,    -- optional: how to wait between retries (default: block)
---     close = function() end,           -- optional: called by client.close()
---   }
+--- Hosts with I/O of their own (OpenResty, an event loop, a test double) plug
+-- in a transport with `sakari.new{ transport = t }`; URL building, JSON, errors,
+-- auth and retries stay in the module whatever moves the bytes.
+-- @module sakari.transport
+
+--- What a transport is.
+-- @table transport
+-- @tfield function request `function(req)`: req is `{ method, url, headers = { Name = value },
+--   body = bytes or nil, timeout, connect_timeout }`; returns `status, headers, body` (bytes), or
+--   `nil, { code = "timeout" | "connect" | "dns" | "tls" | "transport", message = ... }` (or a string)
+-- @tfield[opt] function sleep `function(seconds)`: how to wait between retries (default: block)
+-- @tfield[opt] function close `function()`: called by `client.close()`
 local core = require "sakari.core"
 
 local M = {}
