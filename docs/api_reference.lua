@@ -30,7 +30,8 @@ for _, namespace in ipairs(namespaces) do
     if row.kind == "local" then
       say(("--- `%s.%s`: no request; see the README."):format(namespace, name))
     else
-      local what = ({ each = "A lazy iterator over every item of every page of ", patch = "Read, merge and " })[row.kind]
+      local what = ({ each = "A lazy iterator over every item of every page of ",
+        patch = "Read, merge and " })[row.kind]
       say(("--- %s%s `%s`%s."):format(what or "", row[1], row[2], row.experimental and " (experimental)" or ""))
       if row.retry == "never" then say("-- Never repeated once it may have reached the server.") end
       for placeholder in row[2]:gmatch("{([%w_]+)}") do say(("-- @string %s"):format(placeholder)) end
