@@ -1,0 +1,260 @@
+-- Neovim: every function of a client, without ever blocking the editor.
+--
+--   local s = require("sakari.nvim").new { access_token = "...", base_url = "..." }
+--   s.contacts.update(acc, id, { firstName = "Bob" }, function(contact, err)
+--     if err then vim.notify(tostring(err), vim.log.levels.WARN) return end
+--     vim.notify("updated " .. contact.id)
+--   end)
+--
+-- A call returns at once (with its id); the request runs on the client's
+-- non-blocking queue (libcurl multi), which a libuv timer polls with a zero
+-- timeout while calls are pending and stops when none are, so an idle editor
+-- pays nothing. The result reaches the callback on Neovim's main loop
+-- (vim.schedule), outside any fast event and outside the queue's coroutines,
+-- so it may call any vim.api function and start further calls. An error raised
+-- by a callback is reported with vim.notify; it never stops the other calls.
+--
+-- The functions are made from the client's own namespaces (resources.lua):
+--   each        delivers every item of every page as one array
+--   local kinds (webhooks.parse, sign, verify: no request) run at once; with a
+--               trailing callback, their result is delivered like the others
+-- Without a callback, a call's result is dropped and a failure is reported with
+-- vim.notify. Wrong arguments raise at once, at the caller's line.
+-- luacheck: globals vim
+local clients = require "sakari.client"
+local errors = require "sakari.errors"
+local resources = require "sakari.resources"
+
+local M = {}
+
+local unpack = table.unpack or unpack
+
+-- LuaJIT and Lua 5.2+ can yield across pcall; a PUC Lua 5.1 Neovim cannot.
+local YIELDABLE_PCALL = jit ~= nil or _VERSION ~= "Lua 5.1"
+
+M.DEFAULT_CONCURRENCY = 8
+M.DEFAULT_INTERVAL = 10 -- milliseconds between two polls while calls are pending
+
+local function pack(...) return { n = select("#", ...), ... } end
+
+-- An error raised on behalf of the caller: without the position inside the
+-- library (the caller's own line is added by error(message, level)).
+local function strip(message)
+  if type(message) ~= "string" then return message end
+  return (message:gsub("^[^\n:]-%.lua:%d+: ", "", 1))
+end
+
+local function levels()
+  return vim.log and vim.log.levels or { ERROR = 4, WARN = 3 }
+end
+
+-- Splits off a trailing callback: the client's functions never take a function.
+local function split(...)
+  local n = select("#", ...)
+  if n > 0 and type((select(n, ...))) == "function" then
+    return pack(...), n - 1, (select(n, ...))
+  end
+  return pack(...), n, nil
+end
+
+-- Drains an `each` iterator into one array, inside a queued call.
+local function collect(f, args, n)
+  local items = {}
+  local iterate, state, control = f(unpack(args, 1, n))
+  while true do
+    -- a plain call, not a for-in loop: Lua 5.1 cannot yield from a for-in iterator
+    local item = iterate(state, control)
+    if item == nil then return items end
+    items[#items + 1] = item
+    control = item
+  end
+end
+
+local function walk(f, args, n)
+  if not YIELDABLE_PCALL then return collect(f, args, n) end
+  local ok, result = pcall(collect, f, args, n)
+  if ok then return result end
+  -- a failed page raises its err object (pager.lua): hand it back as a result
+  if errors.is_error(result) then return nil, result end
+  error(result, 0)
+end
+
+local function positive_integer(v) return type(v) == "number" and v >= 1 and v == math.floor(v) end
+
+-- config: as sakari.new(config). opts: { concurrency = calls in flight at once
+-- (default 8), interval = milliseconds between polls while calls are pending
+-- (default 10) }.
+function M.new(config, opts)
+  opts = opts == nil and {} or opts
+  if type(opts) ~= "table" then error("sakari.nvim.new: options: expected a table", 2) end
+  for key in pairs(opts) do
+    if key ~= "concurrency" and key ~= "interval" then
+      error(("sakari.nvim.new: unknown option '%s' (accepted: concurrency, interval)"):format(tostring(key)), 2)
+    end
+  end
+  local concurrency = opts.concurrency or M.DEFAULT_CONCURRENCY
+  if not positive_integer(concurrency) then
+    error("sakari.nvim.new: concurrency: expected a whole number >= 1", 2)
+  end
+  local interval = opts.interval or M.DEFAULT_INTERVAL
+  if not positive_integer(interval) then
+    error("sakari.nvim.new: interval: expected a whole number of milliseconds >= 1", 2)
+  end
+  if type(config) == "table" and config.transport ~= nil then
+    -- calls through a transport run inside push and poll, and would block the editor
+    error("sakari.nvim.new: config.transport: not here; calls go through libcurl's multi handle", 2)
+  end
+  local uv = vim.uv or vim.loop -- Neovim 0.10 renamed vim.loop to vim.uv
+
+  local made, client = pcall(clients.new, config, "sakari.nvim.new")
+  if not made then error(strip(client), 2) end
+
+  local q = client.queue { concurrency = concurrency }
+  local timer -- made on the first call; runs only while calls are pending
+  local outstanding = {} -- seq -> finish(value, err), for close and for a failed poll
+  local next_seq = 0
+  local closed = false
+  local s = {}
+
+  -- The callback on the main loop, its errors reported instead of raised.
+  local function deliver(callback, fname, ...)
+    local results = pack(...)
+    vim.schedule(function()
+      if not callback then
+        if results[2] ~= nil then
+          vim.notify(("sakari.nvim: %s failed: %s"):format(fname, tostring(results[2])), levels().WARN)
+        end
+        return
+      end
+      local ok, why = xpcall(function() callback(unpack(results, 1, results.n)) end, debug.traceback)
+      if not ok then
+        vim.notify(("sakari.nvim: the callback of %s raised an error: %s"):format(fname, tostring(why)),
+          levels().ERROR)
+      end
+    end)
+  end
+
+  -- Every call not finished yet gets err instead of a result.
+  local function fail_outstanding(err)
+    local seqs = {}
+    for seq in pairs(outstanding) do seqs[#seqs + 1] = seq end
+    table.sort(seqs)
+    for _, seq in ipairs(seqs) do
+      local finish = outstanding[seq]
+      if finish then finish(nil, err) end
+    end
+  end
+
+  local function stop_timer()
+    if timer and timer:is_active() then timer:stop() end
+  end
+
+  -- One step of every call; a zero timeout, so it never waits for the network.
+  local function tick()
+    if closed then return stop_timer() end
+    local ok, why = pcall(q.poll, 0)
+    if not ok then
+      -- the queue itself broke (not one call: those come back as err): start
+      -- afresh, and tell every call that was in it
+      vim.schedule(function()
+        vim.notify("sakari.nvim: polling failed: " .. tostring(why), levels().ERROR)
+      end)
+      pcall(q.close)
+      q = client.queue { concurrency = concurrency }
+      fail_outstanding(errors.new { code = "error", message = "sakari.nvim: polling failed: " .. tostring(why) })
+    end
+    if q.pending() == 0 then stop_timer() end
+  end
+
+  local function ensure_timer()
+    if closed or q.pending() == 0 then return end
+    timer = timer or uv.new_timer()
+    if not timer:is_active() then timer:start(0, interval, tick) end
+  end
+
+  -- Pushes task (a function making client calls) and returns its id.
+  local function start(fname, task, callback)
+    if closed then error(fname .. ": this sakari.nvim client is closed", 3) end
+    next_seq = next_seq + 1
+    local seq = next_seq
+    local done = false
+    local function finish(value, err)
+      if done then return end
+      done = true
+      outstanding[seq] = nil
+      deliver(callback, fname, value, err)
+    end
+    outstanding[seq] = finish
+    local ok, id = pcall(q.push, task, finish)
+    if not ok then
+      outstanding[seq] = nil
+      error(strip(id), 3) -- a wrong argument: at the caller's line, before anything is sent
+    end
+    ensure_timer()
+    return id
+  end
+
+  local function wrap(fname, kind, f)
+    if kind == "local" then
+      return function(...)
+        local args, n, callback = split(...)
+        if not callback then return f(unpack(args, 1, n)) end
+        local results = pack(pcall(f, unpack(args, 1, n)))
+        if not results[1] then error(strip(results[2]), 2) end
+        deliver(callback, fname, unpack(results, 2, results.n))
+      end
+    elseif kind == "each" then
+      return function(...)
+        local args, n, callback = split(...)
+        local id = start(fname, function() return walk(f, args, n) end, callback)
+        return id -- not a tail call: start's error level counts this frame
+      end
+    end
+    return function(...)
+      local args, n, callback = split(...)
+      local id = start(fname, function() return f(unpack(args, 1, n)) end, callback)
+      return id -- not a tail call: start's error level counts this frame
+    end
+  end
+
+  -- generated from the client's namespaces: every function it has, nothing listed here
+  for namespace, functions in pairs(client) do
+    if type(functions) == "table" then
+      local rows = resources.endpoints[namespace] or {}
+      local wrapped = {}
+      for name, f in pairs(functions) do
+        local row = rows[name] or {}
+        wrapped[name] = wrap(namespace .. "." .. name, row.kind, f)
+      end
+      s[namespace] = wrapped
+    end
+  end
+
+  -- Calls not finished yet.
+  function s.pending()
+    return closed and 0 or q.pending()
+  end
+
+  -- Whether the polling timer runs (only while calls are pending).
+  function s.polling()
+    return timer ~= nil and timer:is_active()
+  end
+
+  -- Stops the timer, frees the connections; calls still pending get
+  -- err.code "closed". Safe to call twice.
+  function s.close()
+    if closed then return end
+    closed = true
+    if timer then
+      stop_timer()
+      if not timer:is_closing() then timer:close() end
+    end
+    fail_outstanding(errors.new { code = "closed", message = "the sakari.nvim client was closed" })
+    pcall(q.close)
+    client.close()
+  end
+
+  return s
+end
+
+return M

@@ -1,0 +1,196 @@
+-- A transport for nginx with lua-nginx-module (OpenResty, or Debian's nginx +
+-- libnginx-mod-http-lua): each request is a subrequest (ngx.location.capture)
+-- into an internal location that proxy_passes to Sakari, so nginx's own
+-- upstream client does the I/O and the worker serves other requests meanwhile.
+--
+--   local sakari = require "sakari"
+--   local client = sakari.new {
+--     transport = require("sakari.transport.nginx").new { location = "/_sakari" },
+--   }
+--
+-- The location (examples/openresty/nginx.conf has it in full):
+--
+--   location /_sakari/ {
+--     internal;
+--     set $sakari_uri $sakari_uri;               # declares the variables the
+--     set $sakari_authorization $sakari_authorization;  # transport fills in (vars);
+--     set $sakari_accept $sakari_accept;         # assigning each to itself keeps
+--     set $sakari_content_type $sakari_content_type;    # the value it was given
+--     set $sakari_user_agent $sakari_user_agent;
+--     proxy_pass_request_headers off;            # a subrequest inherits the client's headers
+--     proxy_set_header Authorization $sakari_authorization;
+--     proxy_set_header Accept $sakari_accept;
+--     proxy_set_header Content-Type $sakari_content_type;
+--     proxy_set_header User-Agent $sakari_user_agent;
+--     proxy_set_header Host api.sakari.io;
+--     proxy_pass https://sakari_api$sakari_uri;  # an upstream block, or an address
+--     proxy_connect_timeout 10s; proxy_send_timeout 30s; proxy_read_timeout 30s;
+--     # tells "could not connect" (safe to repeat, even a POST) from a lost answer
+--     header_filter_by_lua_block { require("sakari.transport.nginx").header_filter() }
+--   }
+--
+-- What this transport does not take from the client's config: the host of
+-- base_url (the location's proxy_pass decides where requests go; the path,
+-- and any path prefix of base_url, is kept), and timeout/connect_timeout (the
+-- location's proxy_connect_timeout, proxy_send_timeout and proxy_read_timeout
+-- apply). Subrequests exist only in the rewrite, access and content phases;
+-- elsewhere a call fails with err.code "transport" and says so.
+--
+-- Failures of nginx itself (it answers the subrequest with an error status,
+-- no body, and the capture marked truncated) become the transport codes:
+-- 504 (a proxy_*_timeout) "timeout"; 502 "connect" when not one byte was
+-- sent upstream (the header filter above records $upstream_bytes_sent), else
+-- "transport" (the request may have reached Sakari); any other status (a
+-- location that is missing or broken) "transport". Sakari's own answers,
+-- 502 and 504 included, come back as they are.
+-- luacheck: globals ngx
+local M = {}
+
+M.DEFAULT_LOCATION = "/_sakari"
+
+-- request header (lower case) -> the nginx variable the location sends it from
+M.DEFAULT_VARIABLES = {
+  authorization = "sakari_authorization",
+  accept = "sakari_accept",
+  ["content-type"] = "sakari_content_type",
+  ["user-agent"] = "sakari_user_agent",
+}
+M.URI_VARIABLE = "sakari_uri"
+
+-- where the header filter leaves $upstream_bytes_sent, in the subrequest's ngx.ctx
+M.CTX_KEY = "sakari_upstream_bytes_sent"
+
+local CAPTURE_PHASES = { rewrite = true, access = true, content = true }
+local SLEEP_PHASES = { rewrite = true, access = true, content = true, timer = true,
+  ssl_cert = true, ssl_session_fetch = true, ssl_client_hello = true }
+local BODY_METHODS = { POST = true, PUT = true, PATCH = true }
+
+local function failure(code, message)
+  return { code = code, message = "sakari.transport.nginx: " .. message }
+end
+
+-- nginx's own answer to the subrequest (not Sakari's): a transport failure.
+-- sent: $upstream_bytes_sent as the header filter saw it ("0", "127", or
+-- "0, 0" when nginx tried several servers), nil without the header filter.
+local function nginx_failure(status, sent)
+  if status == 504 then return failure("timeout", "the upstream timed out (proxy_*_timeout of the location)") end
+  if status == 502 then
+    local any, reached = false, false
+    for bytes in tostring(sent or ""):gmatch("%d+") do
+      any = true
+      if tonumber(bytes) > 0 then reached = true end
+    end
+    if any and not reached then
+      -- not one byte left nginx: safe to repeat, even a POST
+      return failure("connect", "nginx could not connect to the upstream (see its error log)")
+    end
+    -- the request may have reached Sakari: a lost answer, repeated only where that is safe
+    return failure("transport", "the upstream connection failed (see nginx's error log)")
+  end
+  return failure("transport", ("nginx answered the subrequest with %d itself: is the location configured?")
+    :format(status))
+end
+
+local function flatten(headers)
+  local out = {}
+  for name, value in pairs(headers or {}) do
+    if type(value) == "table" then value = table.concat(value, ", ") end
+    out[name] = tostring(value)
+  end
+  return out
+end
+
+-- opts: { location = "/_sakari" (the internal location's prefix),
+--         variables = { ["X-Header"] = "nginx_variable" } (more headers, if
+--         the client ever sends any; the four defaults are always there) }
+function M.new(opts)
+  if type(ngx) ~= "table" or type(ngx.location) ~= "table" then
+    error("sakari.transport.nginx.new: needs nginx with lua-nginx-module (OpenResty, libnginx-mod-http-lua)", 2)
+  end
+  opts = opts == nil and {} or opts
+  if type(opts) ~= "table" then error("sakari.transport.nginx.new: options: expected a table", 2) end
+  for key in pairs(opts) do
+    if key ~= "location" and key ~= "variables" then
+      error(("sakari.transport.nginx.new: unknown option '%s' (accepted: location, variables)")
+        :format(tostring(key)), 2)
+    end
+  end
+  local location = opts.location or M.DEFAULT_LOCATION
+  if type(location) ~= "string" or not location:find("^/") or location:find("[%s?#]") then
+    error("sakari.transport.nginx.new: location: expected a path such as \"/_sakari\"", 2)
+  end
+  location = location:gsub("/+$", "")
+  local variables = {}
+  for header, variable in pairs(M.DEFAULT_VARIABLES) do variables[header] = variable end
+  if opts.variables ~= nil and type(opts.variables) ~= "table" then
+    error("sakari.transport.nginx.new: variables: expected a table of header name -> variable name", 2)
+  end
+  for header, variable in pairs(opts.variables or {}) do
+    if type(header) ~= "string" or type(variable) ~= "string" or not variable:find("^[%w_]+$") then
+      error("sakari.transport.nginx.new: variables: expected header name -> variable name strings", 2)
+    end
+    variables[header:lower()] = variable
+  end
+
+  local t = {}
+
+  function t.request(req)
+    local phase = ngx.get_phase()
+    if not CAPTURE_PHASES[phase] then
+      return nil, failure("transport", ("no subrequests in the %s phase (only rewrite, access and content): "
+        .. "call Sakari from a content handler, or from ngx.timer.at with a cosocket transport"):format(phase))
+    end
+    local method = ngx["HTTP_" .. tostring(req.method)]
+    if type(method) ~= "number" then
+      return nil, failure("transport", "no subrequest method for " .. tostring(req.method))
+    end
+    -- what follows the authority of the URL: path and query, sent as given
+    local target = req.url:match("^%a[%w+.-]*://[^/?#]*(.*)$") or req.url
+    if target == "" or target:sub(1, 1) == "?" then target = "/" .. target end
+
+    local vars = { [M.URI_VARIABLE] = target }
+    for _, variable in pairs(variables) do vars[variable] = "" end
+    for name, value in pairs(req.headers or {}) do
+      local variable = variables[name:lower()]
+      if not variable then
+        return nil, failure("transport", ("no variable for the header %s: add it to variables, and a "
+          .. "proxy_set_header for it to the location"):format(name))
+      end
+      vars[variable] = value
+    end
+
+    local ctx = {} -- the subrequest's ngx.ctx, for header_filter
+    local options = { method = method, vars = vars, ctx = ctx }
+    if req.body ~= nil then
+      options.body = req.body
+    elseif BODY_METHODS[req.method] then
+      options.body = "" -- else the subrequest would forward the client's own request body
+    end
+    local res = ngx.location.capture(location .. target, options)
+
+    local body = res.body or ""
+    if res.truncated and body == "" and res.status >= 400 then
+      return nil, nginx_failure(res.status, ctx[M.CTX_KEY])
+    end
+    if res.truncated then
+      return nil, failure("transport", "response body truncated (the upstream connection broke)")
+    end
+    return res.status, flatten(res.header), body
+  end
+
+  -- Waiting between retries suspends this request only; where nginx cannot
+  -- sleep, no request could have been sent either, so there is nothing to wait for.
+  function t.sleep(seconds)
+    if SLEEP_PHASES[ngx.get_phase()] then ngx.sleep(seconds) end
+  end
+
+  return t
+end
+
+-- header_filter_by_lua in the location: records how many bytes nginx sent
+-- upstream, for the subrequest's caller (see nginx_failure).
+function M.header_filter()
+  ngx.ctx[M.CTX_KEY] = ngx.var.upstream_bytes_sent
+end
+
+return M

@@ -1,0 +1,163 @@
+-- Runs inside the nginx of spec/nginx/run.sh: one case of the subrequest
+-- transport per /probe/<name>, answered as JSON { ok = true, ... } or
+-- { ok = false, why = "..." }. spec/nginx/test.lua checks the answers and what
+-- the sandbox received.
+-- luacheck: globals ngx
+local sakari = require "sakari"
+local core = require "sakari.core"
+local transport = require "sakari.transport.nginx"
+
+local M = {}
+
+local ACC, SEED = "sandbox-account", "seed-contact"
+
+local function client(overrides)
+  local config = {
+    access_token = os.getenv("SAKARI_ACCESS_TOKEN"),
+    transport = transport.new { location = "/_sakari" },
+    retry_backoff = 0.01,
+  }
+  for k, v in pairs(overrides or {}) do config[k] = v end
+  return sakari.new(config)
+end
+
+local function err_fields(err)
+  if not err then return nil end
+  return { code = err.code, status = err.status, message = err.message, retryable = err.retryable }
+end
+
+local cases = {}
+
+-- a GET while the client's own request is a POST with a body: no body travels
+function cases.get_with_parent_body()
+  local contact, err = client().contacts.get(ACC, SEED)
+  return { ok = contact ~= nil, id = contact and contact.id, err = err_fields(err) }
+end
+
+function cases.escaping()
+  local c = client()
+  local _, err = c.contacts.get(ACC, "a/b?c")
+  local page, perr = c.contacts.list(ACC, { limit = 5, firstName = "Zoë" })
+  return { ok = err ~= nil and page ~= nil, err = err_fields(err), list_err = err_fields(perr) }
+end
+
+function cases.not_found()
+  local _, err = client().contacts.get(ACC, "missing")
+  return { ok = err ~= nil, err = err_fields(err) }
+end
+
+function cases.connect()
+  local _, err = client { transport = transport.new { location = "/_sakari_closed" }, max_retries = 0 }
+    .contacts.get(ACC, SEED)
+  return { ok = err ~= nil, err = err_fields(err) }
+end
+
+-- nothing was sent: even a message is tried again (and fails again here)
+function cases.connect_send()
+  local attempts = 0
+  local c = client { transport = transport.new { location = "/_sakari_closed" }, max_retries = 1,
+    on_request = function() attempts = attempts + 1 end }
+  local _, err = c.messages.send(ACC, { contacts = { { mobile = { number = "+15555550100" } } }, template = "hi" })
+  return { ok = err ~= nil, err = err_fields(err), attempts = attempts }
+end
+
+function cases.nofilter()
+  local _, err = client { transport = transport.new { location = "/_sakari_nofilter" }, max_retries = 0 }
+    .contacts.get(ACC, SEED)
+  return { ok = err ~= nil, err = err_fields(err) }
+end
+
+function cases.timeout()
+  local _, err = client { transport = transport.new { location = "/_sakari_slow" }, max_retries = 0 }
+    .contacts.get(ACC, SEED)
+  return { ok = err ~= nil, err = err_fields(err) }
+end
+
+-- the connection drops after the request went out: a POST is not repeated
+function cases.drop_post()
+  local _, err = client().contacts.create(ACC, { firstName = "Dropped", mobile = { number = "+15555550101" } })
+  return { ok = err ~= nil, err = err_fields(err) }
+end
+
+function cases.upstream_502()
+  local _, err = client { max_retries = 0 }.contacts.get(ACC, SEED)
+  return { ok = err ~= nil, err = err_fields(err) }
+end
+
+-- a 503 then success: the retry waits with ngx.sleep
+function cases.retry()
+  local contact, err = client().contacts.get(ACC, SEED)
+  return { ok = contact ~= nil, id = contact and contact.id, err = err_fields(err) }
+end
+
+function cases.oauth()
+  local c = sakari.new { client_id = "sandbox-client-id", client_secret = "sandbox-client-secret",
+    transport = transport.new { location = "/_sakari" } }
+  local first, err = c.contacts.get(ACC, SEED)
+  local second, err2 = c.contacts.get(ACC, SEED)
+  return { ok = first ~= nil and second ~= nil, err = err_fields(err or err2) }
+end
+
+function cases.batch()
+  local results = client().batch { { "contacts.get", ACC, SEED }, { "contacts.get", ACC, "missing" } }
+  return {
+    ok = results[1].value ~= nil and results[2].err ~= nil,
+    first = results[1].value and results[1].value.id,
+    second = results[2].err and results[2].err.code,
+  }
+end
+
+function cases.missing_location()
+  local _, err = client { transport = transport.new { location = "/_nowhere" }, max_retries = 0 }
+    .contacts.get(ACC, SEED)
+  return { ok = err ~= nil, err = err_fields(err) }
+end
+
+function cases.large()
+  local page, pagination = client().contacts.list(ACC, { limit = 100 })
+  if not page then return { ok = false, err = err_fields(pagination) } end
+  return { ok = true, count = #page, bytes = #core.encode(page) }
+end
+
+function cases.close_without_body()
+  local _, err = client().conversations.close(ACC, "no-such-conversation")
+  return { ok = err ~= nil, err = err_fields(err) }
+end
+
+-- several calls at once inside one request: one light thread each
+function cases.threads()
+  local c = client()
+  local started = ngx.now()
+  local threads = {}
+  for i = 1, 3 do
+    threads[i] = ngx.thread.spawn(function() return c.contacts.get(ACC, SEED) end)
+  end
+  local ids = {}
+  for i, thread in ipairs(threads) do
+    local ok, contact, err = ngx.thread.wait(thread)
+    ids[i] = ok and contact and contact.id or tostring(err)
+  end
+  ngx.update_time()
+  return { ok = true, ids = ids, seconds = ngx.now() - started }
+end
+
+function M.run(name)
+  local case = cases[name]
+  local result
+  if not case then
+    result = { ok = false, why = "no probe " .. name }
+  else
+    local ok, value = pcall(case)
+    result = ok and value or { ok = false, why = tostring(value) }
+  end
+  ngx.header["Content-Type"] = "application/json"
+  ngx.say(core.encode(result))
+end
+
+-- set_by_lua: no subrequests here, and the error says so.
+function M.in_set_phase()
+  local _, err = client().contacts.get(ACC, SEED)
+  return err and err.message or "no error"
+end
+
+return M

@@ -1,0 +1,386 @@
+-- The nginx tests, driven from Lua 5.4 (spec/nginx/run.sh runs this):
+--
+--   lua5.4 spec/nginx/test.lua PREFIX
+--
+-- from the repository root. Starts the sandbox (it exits with this process),
+-- writes PREFIX/nginx.conf from spec/nginx/nginx.conf.in and starts nginx with
+-- PREFIX as its prefix (run.sh stops it through PREFIX/nginx.pid whatever
+-- happens), then checks: content_by_lua with the module, the subrequest
+-- transport case by case, 50 concurrent requests through subrequests against a
+-- 200 ms sandbox (well under 50 x 200 ms), the same 50 through the blocking
+-- default (serialized by the one worker), and examples/openresty/nginx.conf.
+-- Prints one line per case and "nginx: N passed, N failed".
+package.path = "lua/?.lua;lua/?/init.lua;./?.lua;" .. package.path
+package.cpath = "build/lua5.4/?.so;" .. package.cpath
+
+local core = require "sakari.core"
+local sandbox = require "spec.support.sandbox"
+
+local PREFIX = assert(arg[1], "usage: lua5.4 spec/nginx/test.lua PREFIX")
+local REPO = io.popen("pwd -P"):read("l")
+local MODULES = os.getenv("NGINX_MODULES") or "/usr/lib/nginx/modules"
+local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
+local SEED_PATH = "/v1/accounts/sandbox-account/contacts/seed-contact"
+local CONCURRENT, DELAY = 50, 0.2
+
+local passed, failed = 0, 0
+local function say(line)
+  io.stdout:write(line, "\n")
+  io.stdout:flush()
+end
+
+local function check(cond, message, ...)
+  if not cond then error(message:format(...), 2) end
+end
+
+local function test(name, fn)
+  local ok, why = xpcall(fn, debug.traceback)
+  if ok then
+    passed = passed + 1
+    say("ok   " .. name)
+  else
+    failed = failed + 1
+    say("FAIL " .. name .. "\n  " .. tostring(why):gsub("\n", "\n  "))
+  end
+end
+
+local function sh(command)
+  local ok = os.execute(command)
+  return ok == true or ok == 0
+end
+
+local function read_file(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local text = f:read("a")
+  f:close()
+  return text
+end
+
+local function write_file(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+end
+
+local function free_port()
+  local handle = io.popen("/usr/bin/python3 -c 'import socket; s=socket.socket(); "
+    .. "s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1]); s.close()'")
+  local port = handle:read("l")
+  handle:close()
+  return assert(tonumber(port), "no free port")
+end
+
+local function fill(template, values)
+  return (template:gsub("@([%u_]+)@", function(name) return assert(values[name], "no value for @" .. name .. "@") end))
+end
+
+local function plain(text, pattern, replacement)
+  local at, stop = text:find(pattern, 1, true)
+  assert(at, "not found in the config: " .. pattern)
+  return text:sub(1, at - 1) .. replacement .. text:sub(stop + 1)
+end
+
+local function shell_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
+local SANDBOX = sandbox.url()
+local SANDBOX_HOSTPORT = SANDBOX:match("^http://(.+)$")
+local PORT = free_port()
+local BASE = "http://127.0.0.1:" .. PORT
+local ENV = ("SAKARI_API_URL=%s SAKARI_ACCESS_TOKEN=%s SAKARI_ACCOUNT_ID=%s"):format(SANDBOX, sandbox.TOKEN, ACC)
+
+-- Starts nginx on conf (its prefix is prefix), waits until url answers.
+local function start_nginx(prefix, conf, url)
+  local command = ("%s nginx -p %s -c %s -e %s/error.log >%s/start.log 2>&1"):format(
+    ENV, shell_quote(prefix), shell_quote(conf), shell_quote(prefix), shell_quote(prefix))
+  if not sh(command) then
+    error("nginx did not start:\n" .. (read_file(prefix .. "/start.log") or "")
+      .. (read_file(prefix .. "/error.log") or ""):sub(-2000))
+  end
+  local probe = core.session { timeout = 2, connect_timeout = 1 }
+  for _ = 1, 100 do
+    if probe:request { method = "GET", url = url, raw_response = true } then
+      probe:close()
+      return
+    end
+    sh("sleep 0.05")
+  end
+  probe:close()
+  error("nginx does not answer at " .. url)
+end
+
+local session = core.session { timeout = 30, connect_timeout = 5 }
+
+-- One request to nginx: status, headers, body (raw bytes).
+local function http(method, path, opts)
+  opts = opts or {}
+  local status, headers, body = session:request {
+    method = method, url = BASE .. path, headers = opts.headers,
+    raw_body = opts.body, content_type = opts.body and (opts.content_type or "application/json"),
+    raw_response = true,
+  }
+  if not status then error(("%s %s: %s"):format(method, path, headers and headers.message), 2) end
+  return status, headers, body
+end
+
+local function probe(name, opts)
+  local status, _, body = http(opts and opts.method or "GET", "/probe/" .. name, opts)
+  check(status == 200, "probe %s: HTTP %d %s", name, status, body)
+  local result = core.decode(body)
+  check(type(result) == "table", "probe %s: %s", name, body)
+  return result
+end
+
+-- `n` concurrent GETs of path, all in flight at once; returns the wall time
+-- and the number that answered 200 with the seed contact.
+local function fire(path, n)
+  local multi = core.multi { timeout = 60, connect_timeout = 5 }
+  local started = core.now()
+  for _ = 1, n do multi:add { method = "GET", url = BASE .. path, raw_response = true } end
+  local good, problems = 0, {}
+  local deadline = started + 90
+  while multi:pending() > 0 and core.now() < deadline do
+    for _, r in ipairs(multi:poll(1)) do
+      local contact = r.status == 200 and core.decode(r.body)
+      if type(contact) == "table" and contact.id == SEED then
+        good = good + 1
+      else
+        problems[#problems + 1] = r.err and r.err.message or (tostring(r.status) .. " " .. tostring(r.body))
+      end
+    end
+  end
+  local wall = core.now() - started
+  multi:close()
+  return wall, good, problems
+end
+
+local function main()
+  -- the worker runs as nobody: it must reach the prefix (nginx makes the temp
+  -- directories itself, owned by the worker's user)
+  assert(sh(("mkdir -p %s/example && chmod 755 %s %s/example"):format(
+    shell_quote(PREFIX), shell_quote(PREFIX), shell_quote(PREFIX))))
+  local conf = fill(read_file("spec/nginx/nginx.conf.in"), {
+    PREFIX = PREFIX, REPO = REPO, PORT = tostring(PORT), SANDBOX = SANDBOX_HOSTPORT,
+    CLOSED = sandbox.closed_port_url():match("^http://(.+)$"), MODULES = MODULES,
+  })
+  write_file(PREFIX .. "/nginx.conf", conf)
+  start_nginx(PREFIX, PREFIX .. "/nginx.conf", BASE .. "/probe/none")
+  say(("nginx: %s on %s, sandbox on %s"):format(
+    io.popen("nginx -v 2>&1"):read("l") or "nginx", BASE, SANDBOX))
+
+  test("content_by_lua calls the module (blocking libcurl) and returns the contact", function()
+    sandbox.reset()
+    local status, headers, body = http("GET", "/blocking/contacts/" .. SEED)
+    check(status == 200, "HTTP %d %s", status, body)
+    check(headers["content-type"] == "application/json", "content-type %s", tostring(headers["content-type"]))
+    local contact = core.decode(body)
+    check(contact.id == SEED and contact.hubspot.id == 123 and contact.mobile.lineType == "mobile", "%s", body)
+    check(#sandbox.requests() == 1, "%d requests", #sandbox.requests())
+  end)
+
+  test("the same through the subrequest transport", function()
+    sandbox.reset()
+    local status, _, body = http("GET", "/contacts/" .. SEED)
+    check(status == 200, "HTTP %d %s", status, body)
+    local contact = core.decode(body)
+    check(contact.id == SEED and contact.hubspot.id == 123 and contact.firstName ~= nil, "%s", body)
+    local r = sandbox.requests()[1]
+    check(r.method == "GET" and r.path == SEED_PATH, "%s %s", r.method, r.path)
+  end)
+
+  test("a PUT through a subrequest sends the transport's headers and body, none of the client's", function()
+    sandbox.reset()
+    local fields = { firstName = "Bob", lastName = "Thomson", mobile = { number = "+1234567890", country = "US" } }
+    local status, _, body = http("PUT", "/contacts/" .. SEED, {
+      body = core.encode(fields),
+      headers = { Cookie = "session=secret", ["X-Leak"] = "yes", Authorization = "Basic cGFyZW50OnNlY3JldA==" },
+    })
+    check(status == 200, "HTTP %d %s", status, body)
+    local contact = core.decode(body)
+    check(contact.firstName == "Bob" and contact.mobile.lineType == "mobile", "%s", body)
+    local log = sandbox.requests()
+    check(#log == 1, "%d requests", #log)
+    local r = log[1]
+    check(r.method == "PUT" and r.path == SEED_PATH, "%s %s", r.method, r.path)
+    check(r.headers.authorization == "Bearer " .. sandbox.TOKEN, "authorization %s", tostring(r.headers.authorization))
+    check(r.headers["content-type"] == "application/json", "content-type %s", tostring(r.headers["content-type"]))
+    check(r.headers.accept == "application/json", "accept %s", tostring(r.headers.accept))
+    check((r.headers["user-agent"] or ""):find("^lua%-sakari/"), "user-agent %s", tostring(r.headers["user-agent"]))
+    check(r.headers.cookie == nil and r.headers["x-leak"] == nil, "a header of the client's request leaked: %s",
+      core.encode(r.headers))
+    local sent = core.decode(r.body)
+    check(sent.firstName == "Bob" and sent.mobile.number == "+1234567890", "body %s", r.body)
+  end)
+
+  test("a GET subrequest carries no body, though the client's request had one", function()
+    sandbox.reset()
+    local result = probe("get_with_parent_body", { method = "POST", body = "parent-secret-body",
+      content_type = "text/plain" })
+    check(result.ok and result.id == SEED, "%s", core.encode(result))
+    local r = sandbox.requests()[1]
+    check(r.method == "GET" and (r.body or "") == "" and r.headers["content-length"] == nil,
+      "sent %s with body %q, content-length %s", r.method, tostring(r.body), tostring(r.headers["content-length"]))
+    check(r.headers["content-type"] == nil, "content-type %s", tostring(r.headers["content-type"]))
+  end)
+
+  test("a PUT without a body sends an empty one, not the client's", function()
+    sandbox.reset()
+    local result = probe("close_without_body", { method = "POST", body = "parent-secret-body",
+      content_type = "text/plain" })
+    check(result.ok and result.err.status == 404, "%s", core.encode(result))
+    local r = sandbox.requests()[1]
+    check(r.method == "PUT" and (r.body or "") == "", "sent %s with body %q", r.method, tostring(r.body))
+  end)
+
+  test("paths and queries arrive exactly as escaped and encoded", function()
+    sandbox.reset()
+    local result = probe("escaping")
+    check(result.ok and result.err.code == "CONT-002", "%s", core.encode(result))
+    local log = sandbox.requests()
+    check(log[1].path == "/v1/accounts/sandbox-account/contacts/a%2Fb%3Fc", "path %s", log[1].path)
+    check(log[2].path == "/v1/accounts/sandbox-account/contacts?firstName=Zo%C3%AB&limit=5", "path %s", log[2].path)
+  end)
+
+  test("Sakari's errors come back as they are (404 CONT-002, 502 with its body)", function()
+    sandbox.reset()
+    local result = probe("not_found")
+    check(result.err.status == 404 and result.err.code == "CONT-002", "%s", core.encode(result))
+    sandbox.fault { path = SEED_PATH, status = 502 }
+    result = probe("upstream_502")
+    check(result.err.status == 502 and result.err.code == "FAULT-502", "%s", core.encode(result))
+  end)
+
+  test("nginx's own failures become transport codes: connect, timeout, transport", function()
+    sandbox.reset()
+    local result = probe("connect")
+    check(result.err.code == "connect" and result.err.status == nil, "refused: %s", core.encode(result))
+    result = probe("connect_send")
+    check(result.err.code == "connect" and result.attempts == 2,
+      "a message that never left is tried again: %s", core.encode(result))
+    result = probe("nofilter")
+    check(result.err.code == "transport", "without the header filter: %s", core.encode(result))
+    sandbox.fault { path = SEED_PATH, delay = 2 }
+    result = probe("timeout")
+    check(result.err.code == "timeout", "slow: %s", core.encode(result))
+    sandbox.reset()
+    sandbox.fault { method = "POST", path = "/v1/accounts/sandbox-account/contacts", drop = true }
+    result = probe("drop_post")
+    check(result.err.code == "transport", "dropped: %s", core.encode(result))
+    local posts = 0
+    for _, r in ipairs(sandbox.requests()) do if r.method == "POST" then posts = posts + 1 end end
+    check(posts == 1, "a POST that may have arrived was sent %d times", posts)
+    result = probe("missing_location")
+    check(result.err.code == "transport" and result.err.message:find("location", 1, true), "%s", core.encode(result))
+  end)
+
+  test("retries wait with ngx.sleep and succeed", function()
+    sandbox.reset()
+    sandbox.fault { path = SEED_PATH, status = 503 }
+    local result = probe("retry")
+    check(result.ok and result.id == SEED, "%s", core.encode(result))
+    check(#sandbox.requests() == 2, "%d requests", #sandbox.requests())
+  end)
+
+  test("client credentials: the token is fetched through a subrequest too, then reused", function()
+    sandbox.reset()
+    local result = probe("oauth")
+    check(result.ok, "%s", core.encode(result))
+    local lines = sandbox.request_lines()
+    check(#lines == 3 and lines[1] == "POST /oauth2/token", "%s", table.concat(lines, ", "))
+  end)
+
+  test("batch runs its calls one by one through the transport", function()
+    sandbox.reset()
+    local result = probe("batch")
+    check(result.ok and result.first == SEED and result.second == "CONT-002", "%s", core.encode(result))
+  end)
+
+  test("inside one request, calls in ngx.thread.spawn run at once", function()
+    sandbox.reset()
+    sandbox.fault { method = "GET", path = SEED_PATH, delay = 0.3, times = 3 }
+    local result = probe("threads")
+    check(result.ids[1] == SEED and result.ids[2] == SEED and result.ids[3] == SEED, "%s", core.encode(result))
+    check(result.seconds < 0.6, "3 calls of 0.3 s took %.2f s", result.seconds)
+  end)
+
+  test("a large answer (100 contacts) arrives whole", function()
+    sandbox.reset()
+    sandbox.seed(120)
+    local result = probe("large")
+    check(result.ok and result.count == 100, "%s", core.encode(result))
+  end)
+
+  test("in set_by_lua (no subrequests) a call fails and says why", function()
+    sandbox.reset()
+    local status, _, body = http("GET", "/probe_set_phase")
+    check(status == 200, "HTTP %d", status)
+    check(body:find("no subrequests in the set phase", 1, true), "%s", body)
+    check(#sandbox.requests() == 0, "something was sent")
+  end)
+
+  local sub_wall
+  test(("%d concurrent requests, %.0f ms each at the sandbox, through subrequests: well under %d x %.0f ms")
+      :format(CONCURRENT, DELAY * 1000, CONCURRENT, DELAY * 1000), function()
+    sandbox.reset()
+    sandbox.fault { method = "GET", path = SEED_PATH, delay = DELAY, times = CONCURRENT }
+    local wall, good, problems = fire("/contacts/" .. SEED, CONCURRENT)
+    sub_wall = wall
+    say(("     subrequest transport: %d requests in %.2f s (serialized would be %.1f s)"):format(
+      good, wall, CONCURRENT * DELAY))
+    check(good == CONCURRENT, "%d of %d answered: %s", good, CONCURRENT, table.concat(problems, "; "):sub(1, 500))
+    check(wall < CONCURRENT * DELAY / 3, "took %.2f s", wall)
+  end)
+
+  test(("the same %d through the blocking default: the worker serializes them"):format(CONCURRENT), function()
+    sandbox.reset()
+    sandbox.fault { method = "GET", path = SEED_PATH, delay = DELAY, times = CONCURRENT }
+    local wall, good, problems = fire("/blocking/contacts/" .. SEED, CONCURRENT)
+    say(("     blocking libcurl: %d requests in %.2f s (%.1fx the subrequest figure)"):format(
+      good, wall, sub_wall and wall / sub_wall or 0))
+    check(good == CONCURRENT, "%d of %d answered: %s", good, CONCURRENT, table.concat(problems, "; "):sub(1, 500))
+    check(wall >= CONCURRENT * DELAY * 0.9, "took only %.2f s: not serialized?", wall)
+  end)
+
+  test("examples/openresty/nginx.conf serves a contact (pointed at the sandbox)", function()
+    sandbox.reset()
+    local example_port = free_port()
+    local text = read_file("examples/openresty/nginx.conf")
+    text = plain(text, "server api.sakari.io:443;", "server " .. SANDBOX_HOSTPORT .. ";")
+    text = plain(text, "proxy_pass https://sakari_api", "proxy_pass http://sakari_api")
+    text = plain(text, "listen 127.0.0.1:8080;", "listen 127.0.0.1:" .. example_port .. ";")
+    text = text:gsub("/tmp/sakari%-nginx", PREFIX .. "/example")
+    text = text:gsub("load_module /usr/lib/nginx/modules", "load_module " .. MODULES)
+    write_file(PREFIX .. "/example/nginx.conf", text)
+    assert(sh(("cp examples/openresty/sakari_proxy.conf %s/example/"):format(shell_quote(PREFIX))))
+    -- -p: $prefix in lua_package_path is the repository, as the example's own instructions have it
+    local command = ("%s nginx -p %s -c %s -e %s/example/error.log >%s/example/start.log 2>&1"):format(
+      ENV, shell_quote(REPO), shell_quote(PREFIX .. "/example/nginx.conf"), shell_quote(PREFIX), shell_quote(PREFIX))
+    check(sh(command), "the example did not start: %s", read_file(PREFIX .. "/example/start.log") or "")
+    local s = core.session { timeout = 10 }
+    local url = ("http://127.0.0.1:%d/contacts/%s"):format(example_port, SEED)
+    local status, body
+    for _ = 1, 100 do
+      local headers
+      status, headers, body = s:request { method = "GET", url = url, raw_response = true }
+      if not status then body = headers and headers.message end
+      if status then break end
+      sh("sleep 0.05")
+    end
+    s:close()
+    check(status == 200, "HTTP %s %s", tostring(status), tostring(body))
+    check(core.decode(body).id == SEED, "%s", body)
+    local r = sandbox.requests()[1]
+    check(r and r.headers.host == "api.sakari.io" and r.headers.authorization == "Bearer " .. sandbox.TOKEN,
+      "sent %s", r and core.encode(r.headers) or "nothing")
+  end)
+end
+
+local ok, why = xpcall(main, debug.traceback)
+if not ok then
+  failed = failed + 1
+  say("FAIL the nginx test itself\n  " .. tostring(why):gsub("\n", "\n  "))
+  say((read_file(PREFIX .. "/error.log") or ""):sub(-3000))
+end
+session:close()
+say(("nginx: %d passed, %d failed"):format(passed, failed))
+os.exit(failed == 0 and 0 or 1)

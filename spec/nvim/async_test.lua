@@ -1,0 +1,269 @@
+-- sakari.nvim in a real headless Neovim (LuaJIT build), against the sandbox:
+--
+--   nvim --headless -u NONE -i NONE -n -c "luafile spec/nvim/async_test.lua"
+--
+-- from the repository root (spec/nvim/run.sh does that). Prints one line per
+-- case, then "nvim: N passed, N failed"; quits with status 0 only when every
+-- case passed.
+-- luacheck: globals vim
+package.path = "lua/?.lua;lua/?/init.lua;./?.lua;" .. package.path
+package.cpath = (os.getenv("SAKARI_BUILD_DIR") or "build/luajit") .. "/?.so;" .. package.cpath
+
+local uv = vim.uv or vim.loop
+local passed, failed = 0, 0
+
+local function say(line)
+  io.stdout:write(line, "\n")
+  io.stdout:flush()
+end
+
+local function now() return uv.hrtime() / 1e9 end
+
+local function check(cond, message, ...)
+  if not cond then error(message:format(...), 2) end
+end
+
+local function test(name, fn)
+  local ok, why = xpcall(fn, debug.traceback)
+  if ok then
+    passed = passed + 1
+    say("ok   " .. name)
+  else
+    failed = failed + 1
+    say("FAIL " .. name .. "\n  " .. tostring(why):gsub("\n", "\n  "))
+  end
+end
+
+-- Waits (running the event loop) until done() is true; false on timeout.
+local function wait_for(done, seconds)
+  return vim.wait(math.floor((seconds or 5) * 1000), done, 5)
+end
+
+local function main()
+  local sandbox = require "spec.support.sandbox"
+  local nvim = require "sakari.nvim"
+  local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
+  local SEED_PATH = "/v1/accounts/sandbox-account/contacts/seed-contact"
+
+  local s = nvim.new { base_url = sandbox.url(), access_token = sandbox.TOKEN, retry_backoff = 0.01 }
+
+  test("an update against a sandbox answering after 500 ms: the editor runs meanwhile", function()
+    sandbox.reset()
+    sandbox.fault { method = "PUT", path = SEED_PATH, delay = 0.5 }
+    -- the editor's own work: a repeating 20 ms timer, as a plugin or the UI would have
+    local ticks, ticks_at_callback = 0, nil
+    local ticker = uv.new_timer()
+    ticker:start(20, 20, function() ticks = ticks + 1 end)
+    local result, result_err, called, fast, called_at
+    local before = now()
+    local id = s.contacts.update(ACC, SEED, {
+      firstName = "Bob", lastName = "Thomson", mobile = { number = "+1234567890", country = "US" },
+    }, function(contact, err)
+      called, result, result_err, called_at = true, contact, err, now()
+      ticks_at_callback = ticks
+      fast = vim.in_fast_event()
+      -- the main loop, not a fast event: the whole API is usable here
+      vim.api.nvim_buf_set_lines(0, 0, -1, false, { "updated " .. tostring(contact and contact.id) })
+    end)
+    local returned_after = now() - before
+    check(type(id) == "number", "the call returns its id, got %s", tostring(id))
+    check(returned_after < 0.05, "the call returned after %.3f s, not at once", returned_after)
+    check(not called, "the callback ran before the call returned")
+    check(s.pending() == 1 and s.polling(), "one call pending and the timer polling")
+    check(wait_for(function() return called end, 5), "no callback within 5 s")
+    ticker:stop()
+    ticker:close()
+    local took = called_at - before
+    say(("     %d ticks of the 20 ms timer while the update was in flight (%.0f ms)"):format(
+      ticks_at_callback, took * 1000))
+    check(took >= 0.45, "answered after %.3f s, before the sandbox's 0.5 s delay", took)
+    check(ticks_at_callback >= 15, "only %d ticks during the update", ticks_at_callback)
+    check(result_err == nil, "err: %s", tostring(result_err))
+    check(result.firstName == "Bob" and result.lastName == "Thomson", "contact: %s", vim.inspect(result))
+    check(result.mobile.number == "+1234567890" and result.mobile.lineType == "mobile", "mobile: %s",
+      vim.inspect(result.mobile))
+    check(result.id == SEED, "id %s", tostring(result.id))
+    check(fast == false, "the callback ran in a fast event")
+    check(vim.api.nvim_buf_get_lines(0, 0, 1, false)[1] == "updated " .. SEED, "the buffer was not written")
+    check(s.pending() == 0, "%d calls still pending", s.pending())
+    check(not s.polling(), "the timer still runs with nothing pending")
+    local r = sandbox.requests()[1]
+    check(r.method == "PUT" and r.path == SEED_PATH, "sent %s %s", r.method, r.path)
+    check(r.headers.authorization == "Bearer " .. sandbox.TOKEN, "authorization header")
+  end)
+
+  test("a failed call hands its err to the callback", function()
+    sandbox.reset()
+    local got, got_err
+    s.contacts.get(ACC, "missing", function(value, err) got, got_err = { value }, err end)
+    check(wait_for(function() return got end), "no callback")
+    check(got[1] == nil, "a value for a missing contact")
+    check(got_err and got_err.code == "CONT-002" and got_err.status == 404, "err: %s", tostring(got_err))
+  end)
+
+  test("wrong arguments raise at once, at the caller's line, and nothing is sent", function()
+    sandbox.reset()
+    local ok, why = pcall(function() s.contacts.get(ACC, 42, function() end) end)
+    check(not ok, "no error for a number id")
+    check(why:find("bad argument #2 to 'contacts.get'", 1, true), "message: %s", why)
+    check(why:find("async_test.lua:", 1, true) and not why:find("nvim.lua:", 1, true), "blames: %s", why)
+    check(s.pending() == 0, "the bad call is pending")
+    check(#sandbox.requests() == 0, "something was sent")
+  end)
+
+  test("calls run concurrently: 6 calls of 300 ms each in well under 6 x 300 ms", function()
+    sandbox.reset()
+    sandbox.fault { method = "GET", path = SEED_PATH, delay = 0.3, times = 6 }
+    local done, bad = 0, {}
+    local before = now()
+    for _ = 1, 6 do
+      s.contacts.get(ACC, SEED, function(contact, err)
+        done = done + 1
+        if not contact or contact.id ~= SEED then bad[#bad + 1] = tostring(err) end
+      end)
+    end
+    check(wait_for(function() return done == 6 end), "%d of 6 done", done)
+    local took = now() - before
+    say(("     6 concurrent calls took %.0f ms"):format(took * 1000))
+    check(#bad == 0, "failures: %s", table.concat(bad, "; "))
+    check(took < 0.9, "took %.3f s", took)
+  end)
+
+  test("a callback that raises is reported with vim.notify and stops nothing", function()
+    sandbox.reset()
+    local notified, second = {}, false
+    local notify = vim.notify
+    vim.notify = function(message, level) notified[#notified + 1] = { message = message, level = level } end
+    local ok, why = pcall(function()
+      s.contacts.get(ACC, SEED, function() error("boom in a user callback") end)
+      s.contacts.get(ACC, SEED, function(contact) second = contact ~= nil end)
+      check(wait_for(function() return second and #notified > 0 end), "second callback or notify missing")
+    end)
+    vim.notify = notify
+    if not ok then error(why, 0) end
+    check(#notified == 1, "%d notifications", #notified)
+    check(notified[1].message:find("boom in a user callback", 1, true), "message: %s", notified[1].message)
+    check(notified[1].message:find("contacts.get", 1, true), "message names no call: %s", notified[1].message)
+    check(notified[1].level == vim.log.levels.ERROR, "level %s", tostring(notified[1].level))
+    -- and the engine still works
+    local again
+    s.contacts.get(ACC, SEED, function(contact) again = contact end)
+    check(wait_for(function() return again end), "no result after the failing callback")
+  end)
+
+  test("a call started from a callback runs like any other", function()
+    sandbox.reset()
+    local chain = {}
+    s.contacts.get(ACC, SEED, function(contact)
+      chain[#chain + 1] = contact.id
+      s.contacts.update(ACC, SEED, { firstName = "Second", mobile = { number = "+1234567890" } },
+        function(updated, err)
+          chain[#chain + 1] = updated and updated.firstName or tostring(err)
+        end)
+    end)
+    check(wait_for(function() return #chain == 2 end), "chain: %s", vim.inspect(chain))
+    check(chain[1] == SEED and chain[2] == "Second", "chain: %s", vim.inspect(chain))
+  end)
+
+  test("each delivers every item of every page as one array", function()
+    sandbox.reset()
+    sandbox.seed(150)
+    local items, items_err
+    s.contacts.each(ACC, function(all, err) items, items_err = all or false, err end)
+    check(wait_for(function() return items ~= nil end), "no callback")
+    check(items_err == nil, "err: %s", tostring(items_err))
+    check(#items == 151 and items[1].id == SEED, "%d items", #items)
+    check(#sandbox.requests() == 2, "%d page requests", #sandbox.requests())
+    local none, none_err
+    s.contacts.each("nobody", function(all, err) none, none_err = { all }, err end)
+    check(wait_for(function() return none ~= nil end), "no callback for a failing walk")
+    check(none[1] == nil and none_err and none_err.code == "ACCT-008", "err: %s", tostring(none_err))
+  end)
+
+  test("functions without a request (webhooks.sign) answer at once, or through a callback", function()
+    local sakari = require "sakari"
+    local expected = sakari.webhooks.sign("https://example.com/hook", { a = "1" }, "secret")
+    check(s.webhooks.sign("https://example.com/hook", { a = "1" }, "secret") == expected, "sync result differs")
+    local got
+    s.webhooks.sign("https://example.com/hook", { a = "1" }, "secret", function(v) got = v end)
+    check(got == nil, "the callback ran synchronously")
+    check(wait_for(function() return got end), "no callback")
+    check(got == expected, "callback result differs")
+  end)
+
+  test("client credentials: the token is fetched through the queue too", function()
+    sandbox.reset()
+    local o = nvim.new { base_url = sandbox.url(), client_id = sandbox.CLIENT_ID,
+                         client_secret = sandbox.CLIENT_SECRET }
+    local results = {}
+    for _ = 1, 3 do
+      o.contacts.get(ACC, SEED, function(contact, err)
+        results[#results + 1] = contact and contact.id or tostring(err)
+      end)
+    end
+    check(wait_for(function() return #results == 3 end), "%d of 3", #results)
+    check(results[1] == SEED and results[2] == SEED and results[3] == SEED, "results: %s", vim.inspect(results))
+    local lines = sandbox.request_lines()
+    check(lines[1] == "POST /oauth2/token" and #lines == 4, "requests: %s", vim.inspect(lines))
+    o.close()
+  end)
+
+  test("close: pending calls get err.code 'closed', later calls raise", function()
+    sandbox.reset()
+    sandbox.fault { method = "GET", path = SEED_PATH, delay = 1 }
+    local c = nvim.new { base_url = sandbox.url(), access_token = sandbox.TOKEN }
+    local got_err
+    c.contacts.get(ACC, SEED, function(_, err) got_err = err or false end)
+    c.close()
+    c.close()
+    check(not c.polling() and c.pending() == 0, "still polling after close")
+    check(wait_for(function() return got_err ~= nil end), "no callback after close")
+    check(got_err and got_err.code == "closed", "err: %s", tostring(got_err))
+    local ok, why = pcall(function() c.contacts.get(ACC, SEED, function() end) end)
+    check(not ok and why:find("closed", 1, true), "a call after close: %s", tostring(why))
+  end)
+
+  test("options are checked", function()
+    check(not pcall(nvim.new, { access_token = "t" }, { concurrency = 0 }), "concurrency 0 accepted")
+    check(not pcall(nvim.new, { access_token = "t" }, { intervall = 5 }), "unknown option accepted")
+    local ok, why = pcall(nvim.new, { access_token = "t", bogus = 1 })
+    check(not ok and why:find("unknown config key 'bogus'", 1, true), "config: %s", tostring(why))
+    ok, why = pcall(nvim.new, { access_token = "t", transport = { request = function() end } })
+    check(not ok and why:find("config.transport", 1, true), "a transport (it would block): %s", tostring(why))
+  end)
+
+  test("examples/nvim: :SakariContact shows a contact, :SakariRename renames it", function()
+    sandbox.reset()
+    vim.opt.runtimepath:append("examples/nvim")
+    vim.cmd("runtime plugin/sakari_contacts.lua")
+    require("sakari_contacts").setup { account = ACC, base_url = sandbox.url(), access_token = sandbox.TOKEN }
+    vim.cmd("SakariContact " .. SEED)
+    local name = "sakari://contact/" .. SEED
+    check(wait_for(function() return vim.api.nvim_buf_get_name(0):sub(-#name) == name end),
+      "no contact buffer (current: %s)", vim.api.nvim_buf_get_name(0))
+    local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n")
+    check(text:find("id: " .. SEED, 1, true) and text:find("lineType: mobile", 1, true), "buffer:\n%s", text)
+    local notified = {}
+    local notify = vim.notify
+    vim.notify = function(message) notified[#notified + 1] = message end
+    local ok, why = pcall(function()
+      vim.cmd("SakariRename " .. SEED .. " Ann Lee")
+      check(wait_for(function() return #notified > 0 end), "no notification")
+    end)
+    vim.notify = notify
+    if not ok then error(why, 0) end
+    check(notified[1]:find(SEED .. " is now Ann Lee", 1, true), "notified: %s", notified[1])
+    local lines = sandbox.request_lines()
+    check(lines[#lines] == "PUT " .. SEED_PATH, "requests: %s", vim.inspect(lines))
+  end)
+
+  s.close()
+end
+
+local ok, why = xpcall(main, debug.traceback)
+if not ok then
+  failed = failed + 1
+  say("FAIL the test file itself\n  " .. tostring(why))
+end
+say(("nvim: %d passed, %d failed"):format(passed, failed))
+vim.cmd(failed == 0 and "qall!" or "cquit")
