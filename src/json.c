@@ -15,6 +15,7 @@
 #include "json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,21 +28,23 @@
 #define MARK_OPEN "\"\\u0000sk"
 #define MARK_CLOSE "\\u0000\""
 
+/* Where a value sits, as a chain up to the root on the C stack: cheap while
+ * walking, and enough to name the place in an error or to spot a cycle. */
 struct pathpart {
-  const char *key; /* NULL for an array index */
+  struct pathpart *parent; /* NULL at the root */
+  const char *key;         /* NULL for an array index */
   lua_Integer index;
+  const void *table; /* the table at this place while it is walked, else NULL */
 };
 
 struct walk {
   lua_State *L;
-  int visiting;  /* stack index of a set of the tables being walked */
   int array_mt;  /* stack index of the array marker metatable */
   int build;     /* 0: check and count, 1: push an encodable copy */
   int specials;  /* values that need a marker */
   int precision; /* significant digits this cjson writes */
   const char *nonce;
   const char *root;
-  struct pathpart path[SK_JSON_MAX_DEPTH + 1];
 };
 
 static void push_state(lua_State *L) {
@@ -150,7 +153,14 @@ int sk_utf8_valid(const char *str, size_t len) {
     size_t n;
     unsigned cp, min;
     if (c < 0x80) {
-      s++;
+      /* JSON is mostly ASCII: skip it eight bytes at a time */
+      uint64_t word;
+      while ((size_t)(end - s) >= 8) {
+        memcpy(&word, s, 8);
+        if (word & 0x8080808080808080ULL) break;
+        s += 8;
+      }
+      while (s < end && *s < 0x80) s++;
       continue;
     }
     if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F, min = 0x80;
@@ -168,28 +178,37 @@ int sk_utf8_valid(const char *str, size_t len) {
   return 1;
 }
 
-static int walk_error(struct walk *w, int depth, const char *problem) {
+/* Adds the path from the root to p; returns p's level (the root is 0). A deep
+ * path keeps its first and last four steps. */
+static int add_path(luaL_Buffer *b, const struct pathpart *p, int depth) {
+  char num[32];
+  int level;
+  if (!p->parent) return 0;
+  level = add_path(b, p->parent, depth) + 1;
+  if (depth > 12 && level >= 5 && level <= depth - 4) {
+    if (level == 5) {
+      snprintf(num, sizeof num, "[...%d levels...]", depth - 8);
+      luaL_addstring(b, num);
+    }
+    return level;
+  }
+  if (p->key) {
+    luaL_addchar(b, '.');
+    luaL_addstring(b, p->key);
+  } else {
+    snprintf(num, sizeof num, "[%lld]", (long long)p->index);
+    luaL_addstring(b, num);
+  }
+  return level;
+}
+
+static int walk_error(struct walk *w, const struct pathpart *at, int depth, const char *problem) {
   luaL_Buffer b;
   lua_State *L = w->L;
-  char num[32];
   luaL_buffinit(L, &b);
   luaL_addstring(&b, "cannot encode ");
   luaL_addstring(&b, w->root);
-  for (int i = 1; i <= depth; i++) {
-    if (depth > 12 && i == 5) { /* keep a deep path readable: its start and its end */
-      snprintf(num, sizeof num, "[...%d levels...]", depth - 8);
-      luaL_addstring(&b, num);
-      i = depth - 4;
-      continue;
-    }
-    if (w->path[i].key) {
-      luaL_addchar(&b, '.');
-      luaL_addstring(&b, w->path[i].key);
-    } else {
-      snprintf(num, sizeof num, "[%lld]", (long long)w->path[i].index);
-      luaL_addstring(&b, num);
-    }
-  }
+  add_path(&b, at, depth);
   luaL_addstring(&b, ": ");
   luaL_addstring(&b, problem);
   luaL_pushresult(&b);
@@ -238,7 +257,7 @@ static void push_exact_number(struct walk *w, int idx) {
   push_marker(w, buf);
 }
 
-static void walk_value(struct walk *w, int idx, int depth);
+static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth);
 
 static int is_marked_array(struct walk *w, int idx) {
   int marked;
@@ -248,49 +267,50 @@ static int is_marked_array(struct walk *w, int idx) {
   return marked;
 }
 
-static void walk_table(struct walk *w, int idx, int depth) {
+static void walk_table(struct walk *w, int idx, struct pathpart *at, int depth) {
   lua_State *L = w->L;
   int marked = is_marked_array(w, idx);
   int has_string = 0, copy = 0;
   lua_Integer count = 0, max = 0;
+  struct pathpart child;
 
-  if (depth >= SK_JSON_MAX_DEPTH) walk_error(w, depth, "nested deeper than 1000 levels");
+  if (depth >= SK_JSON_MAX_DEPTH) walk_error(w, at, depth, "nested deeper than 1000 levels");
   luaL_checkstack(L, 8, "sakari: value nested too deep");
-  lua_pushvalue(L, idx);
-  lua_rawget(L, w->visiting);
-  if (!lua_isnil(L, -1)) walk_error(w, depth, "table refers to itself (a cycle)");
-  lua_pop(L, 1);
-  lua_pushvalue(L, idx);
-  lua_pushboolean(L, 1);
-  lua_rawset(L, w->visiting);
+  at->table = lua_topointer(L, idx);
+  /* A table inside itself: bodies are shallow, so the walk up is short. */
+  for (const struct pathpart *p = at->parent; p; p = p->parent) {
+    if (p->table == at->table) walk_error(w, at, depth, "table refers to itself (a cycle)");
+  }
 
   if (w->build) {
     lua_newtable(L);
     copy = lua_gettop(L);
   }
+  child.parent = at;
+  child.table = NULL;
   lua_pushnil(L);
   while (lua_next(L, idx)) {
-    struct pathpart *part = &w->path[depth + 1];
     int kt = lua_type(L, -2);
     if (kt == LUA_TSTRING) {
       size_t klen;
-      part->key = lua_tolstring(L, -2, &klen);
-      if (!sk_utf8_valid(part->key, klen)) walk_error(w, depth + 1, "key is not valid UTF-8");
+      child.key = lua_tolstring(L, -2, &klen);
+      if (!sk_utf8_valid(child.key, klen)) walk_error(w, &child, depth + 1, "key is not valid UTF-8");
       has_string = 1;
     } else if (kt == LUA_TNUMBER) {
       lua_Number n = lua_tonumber(L, -2);
       if (n < 1 || n != floor(n) || n > 9007199254740992.0) {
-        walk_error(w, depth, "table key is a number that is not an array index");
+        walk_error(w, at, depth, "table key is a number that is not an array index");
       }
-      part->key = NULL;
-      part->index = (lua_Integer)n;
+      child.key = NULL;
+      child.index = (lua_Integer)n;
       count++;
-      if (part->index > max) max = part->index;
+      if (child.index > max) max = child.index;
     } else {
       lua_pushfstring(L, "table key of type %s (JSON keys are strings)", luaL_typename(L, -2));
-      walk_error(w, depth, lua_tostring(L, -1));
+      walk_error(w, at, depth, lua_tostring(L, -1));
     }
-    walk_value(w, lua_gettop(L), depth + 1);
+    walk_value(w, lua_gettop(L), &child, depth + 1);
+    child.table = NULL;
     if (w->build) {
       lua_pushvalue(L, -3); /* key */
       lua_insert(L, -2);
@@ -298,13 +318,10 @@ static void walk_table(struct walk *w, int idx, int depth) {
     }
     lua_pop(L, 1);
   }
-  if (has_string && count > 0) walk_error(w, depth, "table mixes array items and object keys");
-  if (count != max) walk_error(w, depth, "array has holes (nil items); JSON arrays cannot");
-  if (marked && has_string) walk_error(w, depth, "table marked as an array has object keys");
-
-  lua_pushvalue(L, idx);
-  lua_pushnil(L);
-  lua_rawset(L, w->visiting);
+  at->table = NULL;
+  if (has_string && count > 0) walk_error(w, at, depth, "table mixes array items and object keys");
+  if (count != max) walk_error(w, at, depth, "array has holes (nil items); JSON arrays cannot");
+  if (marked && has_string) walk_error(w, at, depth, "table marked as an array has object keys");
 
   if (marked && count == 0) {
     w->specials++;
@@ -315,19 +332,19 @@ static void walk_table(struct walk *w, int idx, int depth) {
   }
 }
 
-static void walk_value(struct walk *w, int idx, int depth) {
+static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth) {
   lua_State *L = w->L;
   switch (lua_type(L, idx)) {
   case LUA_TSTRING: {
     size_t len;
     const char *s = lua_tolstring(L, idx, &len);
-    if (!sk_utf8_valid(s, len)) walk_error(w, depth, "string is not valid UTF-8");
+    if (!sk_utf8_valid(s, len)) walk_error(w, at, depth, "string is not valid UTF-8");
     break;
   }
   case LUA_TNUMBER: {
     lua_Number n = lua_tonumber(L, idx);
-    if (n != n) walk_error(w, depth, "NaN is not a JSON number");
-    if (n == HUGE_VAL || n == -HUGE_VAL) walk_error(w, depth, "infinity is not a JSON number");
+    if (n != n) walk_error(w, at, depth, "NaN is not a JSON number");
+    if (n == HUGE_VAL || n == -HUGE_VAL) walk_error(w, at, depth, "infinity is not a JSON number");
     if (needs_exact_text(w, idx)) {
       w->specials++;
       if (w->build) {
@@ -340,14 +357,14 @@ static void walk_value(struct walk *w, int idx, int depth) {
   case LUA_TBOOLEAN:
     break;
   case LUA_TLIGHTUSERDATA:
-    if (lua_touserdata(L, idx) != NULL) walk_error(w, depth, "light userdata other than sakari.null");
+    if (lua_touserdata(L, idx) != NULL) walk_error(w, at, depth, "light userdata other than sakari.null");
     break;
   case LUA_TTABLE:
-    walk_table(w, idx, depth);
+    walk_table(w, idx, at, depth);
     return; /* pushed its own copy when building */
   default:
     lua_pushfstring(L, "a %s has no JSON form", luaL_typename(L, idx));
-    walk_error(w, depth, lua_tostring(L, -1));
+    walk_error(w, at, depth, lua_tostring(L, -1));
   }
   if (w->build) lua_pushvalue(L, idx);
 }
@@ -390,42 +407,40 @@ static void splice_markers(lua_State *L, const char *nonce) {
 }
 
 void sk_json_encode(lua_State *L, int idx, const char *root) {
-  struct walk *w;
+  struct walk w;
+  struct pathpart top = {NULL, NULL, 0, NULL};
   int base;
 
   idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
-  w = lua_newuserdata(L, sizeof *w); /* the path is too big to sit on the C stack */
-  w->build = 0;
-  w->specials = 0;
   base = lua_gettop(L);
   push_state(L);
-  lua_newtable(L);
   sk_json_push_array_mt(L);
-  w->L = L;
-  w->visiting = base + 2;
-  w->array_mt = base + 3;
-  w->root = root;
+  w.L = L;
+  w.array_mt = base + 2;
+  w.build = 0;
+  w.specials = 0;
+  w.root = root;
   lua_getfield(L, base + 1, "precision");
-  w->precision = (int)lua_tointeger(L, -1);
+  w.precision = (int)lua_tointeger(L, -1);
   lua_getfield(L, base + 1, "nonce");
-  w->nonce = lua_tostring(L, -1); /* kept alive by the state table */
+  w.nonce = lua_tostring(L, -1); /* kept alive by the state table */
   lua_pop(L, 2);
 
-  walk_value(w, idx, 0);
+  walk_value(&w, idx, &top, 0);
   lua_getfield(L, base + 1, "encode");
-  if (w->specials == 0) {
+  if (w.specials == 0) {
     lua_pushvalue(L, idx);
   } else {
-    w->build = 1;
-    walk_value(w, idx, 0);
+    w.build = 1;
+    walk_value(&w, idx, &top, 0);
   }
   if (lua_pcall(L, 1, 1, 0) != 0) {
     lua_pushfstring(L, "cannot encode %s: %s", root, lua_tostring(L, -1));
     lua_error(L);
   }
-  if (w->specials > 0) splice_markers(L, w->nonce);
-  lua_replace(L, base);
-  lua_settop(L, base);
+  if (w.specials > 0) splice_markers(L, w.nonce);
+  lua_replace(L, base + 1);
+  lua_settop(L, base + 1);
 }
 
 #if SK_HAS_INTEGERS

@@ -273,7 +273,9 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req, const struc
   t->method = check_method(L, req);
   lua_getfield(L, req, "raw_response");
   t->raw_response = lua_toboolean(L, -1);
-  lua_pop(L, 1);
+  lua_getfield(L, req, "want_headers");
+  t->want_headers = t->raw_response || lua_toboolean(L, -1);
+  lua_pop(L, 2);
   build_url(L, t, req);
   t->has_body = read_payload(L, t, req);
   t->multipart = read_multipart(L, t, req, 0);
@@ -460,7 +462,13 @@ int sk_transfer_push_result(lua_State *L, struct sk_transfer *t, CURLcode rc) {
   }
   curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
   lua_pushinteger(L, (lua_Integer)status);
-  push_headers(L, &t->head);
+  /* A success is read from its body alone; building the header table for
+   * every answer would cost as much as a third of decoding it. */
+  if (t->want_headers || status < 200 || status >= 300) {
+    push_headers(L, &t->head);
+  } else {
+    lua_pushnil(L);
+  }
   if (t->raw_response) { /* the caller reads the bytes itself (CSV reports, say) */
     lua_pushlstring(L, t->body.data ? t->body.data : "", t->body.len);
     lua_pushnil(L);

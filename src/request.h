@@ -22,7 +22,7 @@ struct sk_transfer {
   struct sk_buf url, payload, body, head;
   curl_mime *mime;    /* a multipart body, rebuilt per request */
   const char *method; /* one of the static method names */
-  int has_body, multipart, raw_response, caller_content_type;
+  int has_body, multipart, raw_response, want_headers, caller_content_type;
   long timeout_ms, connect_timeout_ms;
   char errbuf[CURL_ERROR_SIZE];
 };
@@ -46,7 +46,8 @@ void sk_transfer_push_prepared(lua_State *L, const struct sk_transfer *t);
 
 /* Pushes status, headers, decoded body (the raw bytes when the request had
  * raw_response = true), decode error (4 values) or nil and a transport error
- * table (2 values); returns how many were pushed. */
+ * table (2 values); returns how many were pushed. headers (lower-cased names)
+ * is nil for a 2xx unless the request had want_headers or raw_response. */
 int sk_transfer_push_result(lua_State *L, struct sk_transfer *t, CURLcode rc);
 
 void sk_transfer_free(struct sk_transfer *t);
