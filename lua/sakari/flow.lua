@@ -37,15 +37,15 @@ local function interpret(req, status, headers, body, decode_err)
   return nil, err
 end
 
-local function emit(hook, event)
-  if hook then hook(event) end
-end
-
 -- The request table for core: the client's fixed headers plus this token.
 local function wire_request(ctx, req, token)
   local headers = {}
   for name, value in pairs(ctx.headers) do headers[name] = value end
-  if token then headers.Authorization = "Bearer " .. token end
+  if token then
+    -- one header string per token, not one per request
+    if ctx.bearer_for ~= token then ctx.bearer_for, ctx.bearer = token, "Bearer " .. token end
+    headers.Authorization = ctx.bearer
+  end
   if req.accept then headers.Accept = req.accept end
   return {
     method = req.method,
@@ -81,8 +81,9 @@ function M.run(ctx, req, io)
       if not token then return nil, err end
     end
     attempt = attempt + 1
-    emit(ctx.on_request, { method = req.method, path = req.path, attempt = attempt })
-    local started = core.now()
+    local started
+    if ctx.on_request then ctx.on_request { method = req.method, path = req.path, attempt = attempt } end
+    if ctx.on_response then started = core.now() end
     local status, headers, body, decode_err = io.send(wire_request(ctx, req, token))
     local envelope
     if status then
@@ -90,10 +91,12 @@ function M.run(ctx, req, io)
     else
       err = errors.transport(req.method, req.path, headers)
     end
-    emit(ctx.on_response, {
-      method = req.method, path = req.path, status = status, attempt = attempt,
-      elapsed = core.now() - started, code = err and err.code or nil,
-    })
+    if started then
+      ctx.on_response {
+        method = req.method, path = req.path, status = status, attempt = attempt,
+        elapsed = core.now() - started, code = err and err.code or nil,
+      }
+    end
     if envelope ~= nil then return envelope end
     ctx.redact(err, token)
     if status == 401 and ctx.auth and ctx.auth.refreshable and not refreshed then
