@@ -1,0 +1,208 @@
+-- The commands that make single calls: contacts get | create | update |
+-- delete | list, and messages send. Each takes the parsed arguments and
+-- returns the exit status.
+local core = require "sakari.core"
+local csv_stream = require "sakari.cli.csv_stream"
+local context = require "sakari.cli.context"
+local failure = require "sakari.cli.failure"
+local json_out = require "sakari.cli.json_out"
+local rows = require "sakari.cli.rows"
+
+local M = {}
+
+local fail, usage_error, guarded = failure.fail, failure.usage_error, failure.guarded
+local call, print_json = context.call, json_out.print
+
+---------------------------------------------------------------------------
+-- contacts get | create | update | delete
+
+local function flat_fields(args)
+  local flat = {
+    firstName = args.firstName, lastName = args.lastName, email = args.email,
+    mobile = args.mobile, country = args.country, attributes = {},
+  }
+  for _, pair in ipairs(args.attribute or {}) do
+    local name, value = pair:match("^([^=]+)=(.*)$")
+    if not name then usage_error(("sakari: --attribute %q: expected NAME=VALUE"):format(pair)) end
+    flat.attributes[name] = value
+  end
+  return flat
+end
+
+function M.contacts_get(args)
+  print_json(call("contacts", "get", args.account, args.id))
+  return failure.EXIT_OK
+end
+
+function M.contacts_delete(args)
+  call("contacts", "delete", args.account, args.id)
+  print_json({ id = args.id, deleted = true })
+  return failure.EXIT_OK
+end
+
+function M.contacts_create(args)
+  if not args.mobile or args.mobile == "" then
+    usage_error("sakari: --mobile is required: Sakari knows contacts by their mobile number")
+  end
+  local body, reason = rows.contact_body(flat_fields(args), false, false)
+  if not body then usage_error("sakari: " .. reason) end
+  print_json(call("contacts", "create", args.account, body, { mergeStrategy = args.mergeStrategy }))
+  return failure.EXIT_OK
+end
+
+function M.contacts_update(args)
+  local body, reason = rows.contact_body(flat_fields(args), args.patch, true)
+  if not body then usage_error("sakari: " .. reason) end
+  print_json(call("contacts", args.patch and "patch" or "update", args.account, args.id, body))
+  return failure.EXIT_OK
+end
+
+---------------------------------------------------------------------------
+-- contacts list
+
+local DEFAULT_COLUMNS = { "id", "firstName", "lastName", "email", "mobile", "country" }
+
+local function cell_text(v)
+  if v == nil or v == core.null then return "" end
+  local t = type(v)
+  if t == "string" then return v end
+  if t == "number" then
+    if v == math.floor(v) and v > -2 ^ 53 and v < 2 ^ 53 then return ("%d"):format(v) end
+    return tostring(v)
+  end
+  if t == "table" then return json_out.encode(v) end
+  return tostring(v)
+end
+
+-- A column name -> the value in a contact: the known names as in the CSV of
+-- bulk-update (mobile is mobile.number), attributes.X, or any dotted path.
+local function column_value(contact, name)
+  local known = rows.KNOWN[name:lower()]
+  if known == "mobile" then return type(contact.mobile) == "table" and contact.mobile.number or nil end
+  if known == "country" then return type(contact.mobile) == "table" and contact.mobile.country or nil end
+  if known then return contact[known] end
+  local v = contact
+  for part in name:gmatch("[^.]+") do
+    if type(v) ~= "table" then return nil end
+    v = v[part]
+  end
+  return v
+end
+
+local function columns_option(text)
+  if not text then return DEFAULT_COLUMNS end
+  local columns = {}
+  for name in text:gmatch("[^,]+") do
+    name = name:gsub("^%s+", ""):gsub("%s+$", "")
+    if name ~= "" then columns[#columns + 1] = name end
+  end
+  if #columns == 0 then usage_error("sakari: --columns: expected column names separated by commas") end
+  return columns
+end
+
+-- Display width: UTF-8 characters, not bytes.
+local function width(s)
+  local _, n = s:gsub("[^\128-\191]", "")
+  return n
+end
+
+local function print_table(columns, table_rows)
+  local widths = {}
+  for i, name in ipairs(columns) do widths[i] = width(name) end
+  for _, row in ipairs(table_rows) do
+    for i, cell in ipairs(row) do
+      if width(cell) > widths[i] then widths[i] = width(cell) end
+    end
+  end
+  local function line(cells)
+    local parts = {}
+    for i, cell in ipairs(cells) do
+      parts[i] = i == #cells and cell or cell .. (" "):rep(widths[i] - width(cell))
+    end
+    context.stdout:write((table.concat(parts, "  "):gsub("%s+$", "")), "\n")
+  end
+  line(columns)
+  local rules = {}
+  for i, w in ipairs(widths) do rules[i] = ("-"):rep(w) end
+  line(rules)
+  for _, row in ipairs(table_rows) do line(row) end
+end
+
+function M.contacts_list(args)
+  local columns = columns_option(args.columns)
+  local opts = {
+    firstName = args.firstName, lastName = args.lastName, email = args.email, mobile = args.mobile,
+    tags = args.tags, offset = args.offset,
+  }
+  -- one page of --limit contacts; with --all, pages of --limit
+  opts.limit = args.limit or 100
+  local client = context.client()
+  local out = context.stdout
+
+  local format = args.format
+  local emitted, table_rows = 0, {}
+  local function emit(contact)
+    emitted = emitted + 1
+    if format == "json" then
+      out:write(emitted == 1 and "[\n  " or ",\n  ", json_out.encode(contact, "  "))
+    else
+      local cells = {}
+      for i, name in ipairs(columns) do
+        cells[i] = cell_text(column_value(contact, name))
+        if format == "table" then cells[i] = cells[i]:gsub("[%z\1-\31\127]", " ") end
+      end
+      if format == "csv" then out:write(csv_stream.line(cells)) else table_rows[#table_rows + 1] = cells end
+    end
+  end
+  if format == "csv" then out:write(csv_stream.line(columns)) end
+
+  local page
+  if args.all then
+    local ok, err = pcall(function()
+      for contact in guarded(client.contacts.each, args.account, opts) do emit(contact) end
+    end)
+    if not ok then
+      if format == "json" and emitted > 0 then out:write("\n") end
+      if failure.is_failure(err) or type(err) == "string" then error(err, 0) end
+      fail(tostring(err))
+    end
+  else
+    local items
+    items, page = guarded(client.contacts.list, args.account, opts)
+    failure.check(items, page)
+    for _, contact in ipairs(items) do emit(contact) end
+  end
+
+  if format == "json" then
+    out:write(emitted == 0 and "[]\n" or "\n]\n")
+  elseif format == "table" then
+    print_table(columns, table_rows)
+  end
+  if page and page.hasNext == true then
+    local offset = (tonumber(opts.offset) or 0) + emitted
+    local of = type(page.totalCount) == "number" and (" of %d"):format(page.totalCount) or ""
+    context.stderr:write(("sakari: %d contacts%s shown; more with --offset %d, or --all\n")
+      :format(emitted, of, offset))
+  end
+  return failure.EXIT_OK
+end
+
+---------------------------------------------------------------------------
+-- messages send
+
+function M.messages_send(args)
+  local recipients = {}
+  for _, number in ipairs(args.to or {}) do
+    local reason = rows.check_mobile(number)
+    if reason then usage_error("sakari: --to " .. reason:gsub("^mobile: ", "")) end
+    recipients[#recipients + 1] = { mobile = { number = number, country = args.country } }
+  end
+  for _, id in ipairs(args.contact or {}) do recipients[#recipients + 1] = { id = id } end
+  if #recipients == 0 then usage_error("sakari: give at least one recipient: --to NUMBER or --contact ID") end
+  local bad_country = args.country and rows.check_country(args.country)
+  if bad_country then usage_error("sakari: --" .. bad_country) end
+  print_json(call("messages", "send", args.account, { contacts = recipients, template = args.text }))
+  return failure.EXIT_OK
+end
+
+return M

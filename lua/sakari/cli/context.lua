@@ -1,0 +1,36 @@
+-- What a command runs against: where output goes, the environment, and the
+-- client made from it. main copies sakari.cli's stdout, stderr and getenv
+-- here, so that specs may replace them there.
+local failure = require "sakari.cli.failure"
+
+local M = {}
+
+M.stdout, M.stderr = io.stdout, io.stderr
+M.getenv = os.getenv
+
+function M.env(name)
+  local v = M.getenv(name)
+  if v == "" then return nil end
+  return v
+end
+
+-- The client, from the environment only.
+function M.client()
+  local has_token = M.env("SAKARI_ACCESS_TOKEN")
+  local has_pair = M.env("SAKARI_CLIENT_ID") and M.env("SAKARI_CLIENT_SECRET")
+  local ok, client = pcall(function() return require("sakari").new({}) end)
+  if not ok then failure.fail("sakari: " .. failure.strip_position(client)) end
+  if not has_token and not has_pair then
+    failure.fail("sakari: no credentials: set SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET"
+      .. " (and SAKARI_API_URL for another server than api.sakari.io)")
+  end
+  return client
+end
+
+-- One call of a fresh client, client[group][name](...): its value, or a failure.
+function M.call(group, name, ...)
+  local client = M.client()
+  return failure.check(failure.guarded(client[group][name], ...))
+end
+
+return M

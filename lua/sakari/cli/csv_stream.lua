@@ -1,0 +1,64 @@
+-- CSV in, one record at a time: lines are read until their quotes balance
+-- (a quoted cell may hold line breaks), and that record alone is decoded by
+-- sakari.csv. A file of any size is never held in memory.
+local csv = require "sakari.csv"
+
+local M = {}
+
+local BOM = "\239\187\191"
+
+local function count_quotes(s)
+  if not s:find('"', 1, true) then return 0 end
+  local n = 0
+  for _ in s:gmatch('"') do n = n + 1 end
+  return n
+end
+
+-- One line with its line break; Lua 5.1 has no "*L", and the break it drops
+-- is "\n" in either convention ("\r" stays on the line).
+local HAS_READ_L = _VERSION ~= "Lua 5.1" or jit ~= nil
+local function read_line(handle)
+  if HAS_READ_L then return handle:read("*L") end
+  local line = handle:read("*l")
+  return line and (line .. "\n")
+end
+
+-- reader() -> { cells = {...}, line = first line number, problem = text|nil } or nil at the end.
+-- Blank lines are skipped (a first line of only a byte order mark counts as blank).
+function M.records(handle)
+  local line_no, first = 0, true
+  return function()
+    while true do
+      local start, parts, quotes = line_no + 1, {}, 0
+      repeat
+        local line = read_line(handle)
+        if not line then break end
+        line_no = line_no + 1
+        if first then
+          first = false
+          if line:sub(1, 3) == BOM then line = line:sub(4) end
+        end
+        parts[#parts + 1] = line
+        quotes = quotes + count_quotes(line)
+      until quotes % 2 == 0
+      if #parts == 0 then return nil end
+      local text = table.concat(parts)
+      local problem
+      if quotes % 2 == 1 then
+        problem = "unterminated quoted field (the file ends inside quotes)"
+        text = text .. '"'
+      end
+      if problem or not text:find("^\r?\n?$") then
+        local rows = csv.decode(text) or { {} }
+        return { cells = rows[1] or { "" }, line = start, problem = problem }
+      end
+    end
+  end
+end
+
+-- One record as a CSV line (CRLF): csv.encode's text alone, for file:write.
+function M.line(cells)
+  return (csv.encode({ cells }))
+end
+
+return M

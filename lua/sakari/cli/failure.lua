@@ -1,0 +1,55 @@
+-- Exit statuses, and the failures that end a command: raised as tables and
+-- turned into a status by main.
+local interrupt = require "sakari.cli.interrupt"
+
+local M = {}
+
+local unpack = table.unpack or unpack
+
+M.EXIT_OK, M.EXIT_FAILED, M.EXIT_USAGE, M.EXIT_INTERRUPTED = 0, 1, 2, 130
+
+local Failure = {}
+Failure.__tostring = function(f) return f.message end
+
+function M.fail(message, status)
+  error(setmetatable({ message = message, status = status or M.EXIT_FAILED }, Failure), 0)
+end
+
+function M.usage_error(message) M.fail(message, M.EXIT_USAGE) end
+
+function M.is_failure(e)
+  return getmetatable(e) == Failure
+end
+
+-- "lua/sakari/cli.lua:12: bad argument ..." -> "bad argument ..."
+function M.strip_position(message)
+  return (tostring(message):gsub("^[^\n:]*%.lua:%d+: ", ""))
+end
+
+-- A library call that raises on a wrong argument (before sending anything):
+-- the argument came from the command line, so it is a usage error; anything
+-- else it raises is a plain failure.
+function M.guarded(f, ...)
+  local results = { n = 0 }
+  local function keep(ok, ...)
+    results.n = select("#", ...)
+    for i = 1, results.n do results[i] = select(i, ...) end
+    return ok
+  end
+  if not keep(pcall(f, ...)) then
+    local e = results[1]
+    if M.is_failure(e) or interrupt.is_error(e) then error(e, 0) end
+    local message = "sakari: " .. M.strip_position(e):gsub("^sakari: ", "")
+    if tostring(e):find("bad argument", 1, true) then M.usage_error(message) end
+    M.fail(message)
+  end
+  return unpack(results, 1, results.n)
+end
+
+-- value, err of a call -> value, or the err printed and a failure.
+function M.check(value, err)
+  if value == nil then M.fail(tostring(err)) end
+  return value
+end
+
+return M

@@ -1,0 +1,74 @@
+-- JSON out: keys sorted so that output is stable and diffable, 2-space indent
+-- (or compact). Scalars go through core.encode (exact integers, escaping).
+local core = require "sakari.core"
+local util = require "sakari.util"
+local context = require "sakari.cli.context"
+
+local M = {}
+
+local ARRAY_MT = getmetatable(core.array())
+-- Decoded JSON does not say whether an empty table was [] or {}; these fields
+-- of Sakari's answers are arrays, everything else empty is printed as {}.
+local ARRAY_FIELDS = {
+  lists = true, tags = true, messages = true, contacts = true, conversations = true, errors = true,
+  eventTypes = true, media = true, data = true, items = true, filters = true, value = true,
+  invalid = true, unread = true, phoneNumbers = true,
+}
+
+local function sequence_length(t)
+  local n = 0
+  for k in pairs(t) do
+    if type(k) ~= "number" then return nil end
+    n = n + 1
+  end
+  for i = 1, n do
+    if t[i] == nil then return nil end
+  end
+  return n
+end
+
+-- cjson writes "/" as "\/": legal, but noise in a URL
+local function scalar(value)
+  local text = core.encode(value)
+  if type(value) == "string" and text:find("\\/") then
+    text = text:gsub("\\(.)", function(c) if c == "/" then return "/" end end)
+  end
+  return text
+end
+
+local function enclose(open, parts, close, indent)
+  if not indent then return open .. table.concat(parts, ",") .. close end
+  local inner = indent .. "  "
+  return open .. "\n" .. inner .. table.concat(parts, ",\n" .. inner) .. "\n" .. indent .. close
+end
+
+-- indent: the current line's indent, or nil for compact output; key: the
+-- field that holds the value, which says whether an empty table is an array.
+function M.encode(value, indent, key)
+  if value == core.null then return "null" end
+  if type(value) ~= "table" then return scalar(value) end
+  if next(value) == nil then
+    if getmetatable(value) == ARRAY_MT or ARRAY_FIELDS[key] then return "[]" end
+    return "{}"
+  end
+  local inner = indent and (indent .. "  ")
+  local parts = {}
+  local n = sequence_length(value)
+  if n then
+    for i = 1, n do parts[i] = M.encode(value[i], inner, key) end
+    return enclose("[", parts, "]", indent)
+  end
+  local colon = indent and ": " or ":"
+  for i, k in ipairs(util.sorted_keys(value)) do
+    local v = value[k]
+    if v == nil then v = value[tonumber(k)] end
+    parts[i] = scalar(k) .. colon .. M.encode(v, inner, k)
+  end
+  return enclose("{", parts, "}", indent)
+end
+
+function M.print(value)
+  context.stdout:write(M.encode(value, ""), "\n")
+end
+
+return M

@@ -1,0 +1,98 @@
+-- Progress on stderr: a bar redrawn in place on a terminal, plain lines every
+-- few seconds otherwise, or nothing.
+local core = require "sakari.core"
+local context = require "sakari.cli.context"
+local failure = require "sakari.cli.failure"
+
+local M = {}
+
+local function is_terminal(fd)
+  local r = os.execute("test -t " .. fd)
+  return r == true or r == 0
+end
+
+local function duration(seconds)
+  seconds = math.floor(seconds + 0.5)
+  if seconds < 60 then return seconds .. "s" end
+  if seconds < 3600 then return ("%dm%02ds"):format(math.floor(seconds / 60), seconds % 60) end
+  return ("%dh%02dm"):format(math.floor(seconds / 3600), math.floor(seconds % 3600 / 60))
+end
+
+-- mode: "bar", "lines" or "off"; total: the rows expected, or nil when unknown;
+-- interval: seconds between two lines.
+function M.new(mode, total, interval)
+  local started = core.now()
+  -- lines: the first one after `interval`; the bar: at once
+  local p = { mode = mode, total = total, started = started, last = mode == "lines" and started or -math.huge }
+  local out = context.stderr
+
+  function p.text(done, failed, bar)
+    local elapsed = core.now() - p.started
+    local rate = elapsed > 0 and done / elapsed or 0
+    local parts = {}
+    if total then parts[1] = ("%d/%d rows"):format(done, total) else parts[1] = ("%d rows"):format(done) end
+    parts[#parts + 1] = ("%d/s"):format(math.floor(rate + 0.5))
+    if total then
+      if done >= total then
+        parts[#parts + 1] = "ETA 0s"
+      elseif rate > 0 then
+        parts[#parts + 1] = "ETA " .. duration((total - done) / rate)
+      else
+        parts[#parts + 1] = "ETA ?"
+      end
+    end
+    parts[#parts + 1] = ("%d failed"):format(failed)
+    if not bar then return table.concat(parts, ", ") end
+    local width, filled = 24, 0
+    if total and total > 0 then filled = math.floor(width * done / total) end
+    local meter = ("="):rep(filled) .. (filled < width and ">" or "") .. (" "):rep(width - filled - 1)
+    if not total then meter = (" "):rep(width) end
+    return "[" .. meter:sub(1, width) .. "] " .. table.concat(parts, "  ")
+  end
+
+  function p.update(done, failed, force)
+    if mode == "off" then return end
+    local now = core.now()
+    if mode == "bar" then
+      if force or now - p.last >= 0.1 then
+        p.last = now
+        out:write("\r", p.text(done, failed, true), "\27[K")
+        out:flush()
+        p.drawn = true
+      end
+    elseif force or (now - p.last >= interval and done ~= p.last_done) then
+      p.last, p.last_done = now, done
+      out:write(p.text(done, failed, false), "\n")
+      out:flush()
+    end
+  end
+
+  -- A message between progress updates: the bar's line is cleared first.
+  function p.message(text)
+    if p.drawn then out:write("\r\27[K") end
+    out:write(text, "\n")
+    out:flush()
+    if mode == "bar" then p.last = -math.huge end
+  end
+
+  function p.finish(done, failed)
+    if mode == "off" then return end
+    if mode == "bar" or p.last_done ~= done then p.update(done, failed, true) end
+    if mode == "bar" then out:write("\n") end
+    p.drawn = false
+  end
+
+  return p
+end
+
+-- The --progress option, else SAKARI_PROGRESS, else auto -> "bar", "lines" or "off".
+function M.mode(option)
+  local mode = option or context.env("SAKARI_PROGRESS") or "auto"
+  if mode == "auto" then return is_terminal(2) and "bar" or "lines" end
+  if mode ~= "bar" and mode ~= "lines" and mode ~= "off" then
+    failure.usage_error(("sakari: SAKARI_PROGRESS: expected bar, lines, off or auto, got %q"):format(mode))
+  end
+  return mode
+end
+
+return M

@@ -1,0 +1,146 @@
+-- Contact fields from CSV columns and command-line options, and their checks.
+local core = require "sakari.core"
+local failure = require "sakari.cli.failure"
+
+local M = {}
+
+local fail = failure.fail
+
+-- Known columns, matched case-insensitively; every other column is an attribute.
+M.KNOWN = {
+  id = "id", firstname = "firstName", lastname = "lastName", email = "email",
+  mobile = "mobile", country = "country",
+}
+
+-- Checks of one value; return a reason when it cannot be right.
+local function check_email(v)
+  if not v:find("^[^@%s]+@[^@%s]+$") then return ("email: %q is not an email address"):format(v) end
+end
+
+function M.check_mobile(v)
+  local digits = v:gsub("[%s%-%.%(%)]", "")
+  local count = #(digits:gsub("^%+", ""))
+  if not digits:find("^%+?%d+$") or count < 7 or count > 15 then
+    return ("mobile: %q is not a phone number (7 to 15 digits, an optional +)"):format(v)
+  end
+end
+
+function M.check_country(v)
+  if not v:find("^%a%a$") then return ("country: %q is not a two-letter country code"):format(v) end
+end
+
+-- fields: { firstName, lastName, email, mobile, country, attributes = {name = value} }
+-- (flat, strings; "" means "not given") -> the contact table for the API, or nil, reason.
+-- patch: the table is merged into the contact (contacts.patch); else it
+-- replaces the contact (contacts.update), so a country needs its number.
+-- clear: an empty value clears the field (sakari.null, for patch) instead of
+-- being left out.
+function M.contact_body(flat, patch, clear)
+  local body, reasons = {}, {}
+  local function given(v) return v ~= nil and v ~= "" end
+  local function checked(v, check)
+    local reason = check and check(v)
+    if reason then reasons[#reasons + 1] = reason end
+    return v
+  end
+  local function set(into, name, v, check)
+    if given(v) then
+      into[name] = checked(v, check)
+    elseif v == "" and clear and patch then
+      into[name] = core.null
+    end
+  end
+  set(body, "firstName", flat.firstName)
+  set(body, "lastName", flat.lastName)
+  set(body, "email", flat.email, check_email)
+  if given(flat.mobile) or given(flat.country) then
+    body.mobile = {}
+    if given(flat.mobile) then
+      body.mobile.number = checked(flat.mobile, M.check_mobile)
+    elseif not patch then
+      reasons[#reasons + 1] = "country: needs mobile as well (without --patch the whole mobile is replaced)"
+    end
+    if given(flat.country) then body.mobile.country = checked(flat.country, M.check_country) end
+  elseif clear and patch and flat.mobile == "" then
+    body.mobile = core.null
+  end
+  if flat.attributes then
+    local attributes = {}
+    for name, v in pairs(flat.attributes) do set(attributes, name, v) end
+    if next(attributes) ~= nil then body.attributes = attributes end
+  end
+  if #reasons > 0 then return nil, table.concat(reasons, "; ") end
+  if next(body) == nil then
+    return nil, patch and "nothing to change: every field is empty"
+      or "nothing to set: every field is empty (an update would clear the contact)"
+  end
+  local ok, err = pcall(core.encode, body)
+  if not ok then return nil, "cannot be sent: " .. failure.strip_position(err) end
+  return body
+end
+
+-- The header of a bulk-update CSV -> a plan: what each column is.
+function M.plan_columns(header)
+  local plan = { columns = {}, out_header = {}, width = #header }
+  local seen = {}
+  for i, name in ipairs(header) do
+    if name == "" then fail(("sakari: the CSV header: column %d has no name"):format(i)) end
+    local lower = name:lower()
+    local col
+    if lower == "error" then
+      col = { kind = "error" } -- a failures file fed back: its error column is ignored
+    elseif M.KNOWN[lower] then
+      col = { kind = M.KNOWN[lower] }
+    else
+      local attr = name:match("^attributes%.(.+)$") or name
+      col = { kind = "attribute", attr = attr }
+    end
+    local key = col.kind == "attribute" and ("attribute " .. col.attr) or col.kind
+    if seen[key] then
+      fail(("sakari: the CSV header: columns %d and %d are both %s"):format(seen[key], i, key))
+    end
+    seen[key] = i
+    plan.columns[i] = col
+    if col.kind == "id" then plan.id = i end
+    if col.kind ~= "error" then plan.out_header[#plan.out_header + 1] = name end
+  end
+  if not plan.id then fail("sakari: the CSV header has no id column (the contact id of each row)") end
+  plan.has_mobile = seen.mobile ~= nil
+  return plan
+end
+
+-- One record -> id, body or nil, reason.
+function M.row_body(plan, record, patch)
+  if record.problem then return nil, record.problem end
+  local cells = record.cells
+  if #cells ~= plan.width then
+    local extra = {}
+    for i = plan.width + 1, #cells do extra[#extra + 1] = ("%q"):format(cells[i]) end
+    return nil, ("has %d cell%s, the header has %d%s"):format(#cells, #cells == 1 and "" or "s", plan.width,
+      #extra > 0 and (" (the cells past the header: " .. table.concat(extra, ", ") .. ")") or "")
+  end
+  local id = cells[plan.id]
+  if id == "" then return nil, "id is empty" end
+  local flat = { attributes = {} }
+  for i, col in ipairs(plan.columns) do
+    if col.kind == "attribute" then
+      flat.attributes[col.attr] = cells[i]
+    elseif col.kind ~= "id" and col.kind ~= "error" then
+      flat[col.kind] = cells[i]
+    end
+  end
+  local body, reason = M.contact_body(flat, patch, false)
+  if not body then return nil, reason end
+  return id, body
+end
+
+-- The cells of a record in the failures file's columns (the error column dropped).
+function M.output_cells(plan, cells)
+  local out = {}
+  for i = 1, plan.width do
+    if plan.columns[i].kind ~= "error" then out[#out + 1] = cells[i] or "" end
+  end
+  return out
+end
+
+return M
