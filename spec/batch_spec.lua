@@ -61,6 +61,32 @@ describe("client.batch", function()
     assert.are.equal(4, #sandbox.requests()) -- a GET and a PUT each
   end)
 
+  -- Plain Lua 5.1 cannot suspend a coroutine inside a for-in iterator (the VM calls
+  -- it as from C); LuaJIT and Lua 5.2+ can. Calling the iterator directly works on all.
+  it("walks contacts.each inside a call: called directly everywhere, in a for loop except on plain 5.1", function()
+    local function by_hand()
+      local n, it = 0, client.contacts.each(ACC, { limit = 5 })
+      while it() do n = n + 1 end
+      return n
+    end
+    local function in_for()
+      local n = 0
+      for _ in client.contacts.each(ACC, { limit = 5 }) do n = n + 1 end
+      return n
+    end
+    local total = #ids + 1 -- and the seed contact
+    assert.are.same({ { value = total } }, client.batch({ by_hand }))
+    sandbox.clear_requests()
+    if _VERSION == "Lua 5.1" and not jit then
+      local ok, err = pcall(client.batch, { in_for })
+      assert.is_false(ok)
+      assert.is_truthy(err:find("Lua 5.1 cannot suspend a batch or queue call", 1, true), err)
+      assert.are.same({}, sandbox.requests()) -- it died before sending
+    else
+      assert.are.same({ { value = total } }, client.batch({ in_for }))
+    end
+  end)
+
   it("streams: calls come from an iterator and results go to on_result, in constant memory", function()
     local fed, delivered, most_ahead = 0, 0, 0
     local n = 600

@@ -3,14 +3,21 @@
 local core = require "sakari.core"
 local sandbox = require "spec.support.sandbox"
 
-local HAS_INTEGERS = math.type ~= nil
+-- Lua 5.3 and 5.4 have an integer subtype; 5.1, 5.2 and LuaJIT only doubles.
+local HAS_INTEGERS = (_VERSION == "Lua 5.3" or _VERSION == "Lua 5.4") and not jit
 
 describe("core JSON", function()
   it("writes integers exactly, even past lua-cjson 2.1.0's 14 digits", function()
     assert.are.equal('[123456789012345]', core.encode({ 123456789012345 }))
+    assert.are.equal('[9007199254740992]', core.encode({ 2 ^ 53 }))
     if HAS_INTEGERS then
       assert.are.equal('[9007199254740993]', core.encode({ 9007199254740993 }))
       assert.are.equal('[-9223372036854775808]', core.encode({ math.mininteger }))
+    else
+      -- doubles stop at 2^53: 2^53 + 1 cannot even be held, so it reads back as 2^53
+      assert.is_nil(math.type)
+      assert.are.equal(2 ^ 53, core.decode("[9007199254740993]")[1])
+      assert.are.equal('[-9007199254740992]', core.encode({ -2 ^ 53 }))
     end
     assert.are.equal(3.141592653589793, core.decode(core.encode({ 3.141592653589793 }))[1])
     assert.are.equal(0.1, core.decode(core.encode({ 0.1 }))[1])
@@ -20,11 +27,18 @@ describe("core JSON", function()
     local v = core.decode('{"id":123,"n":[1,2.5,-7],"big":123456789012}')
     assert.are.equal(123, v.id)
     assert.are.equal(2.5, v.n[2])
+    -- an integral number prints without ".0" on every Lua (in a URL, say)
+    assert.are.equal("123", tostring(v.id))
+    assert.are.equal("-7", tostring(v.n[3]))
+    assert.are.equal("123456789012", tostring(v.big))
+    assert.are.equal("42", tostring(core.decode("42")))
     if HAS_INTEGERS then
       assert.are.equal("integer", math.type(v.id))
       assert.are.equal("integer", math.type(v.n[3]))
       assert.are.equal("float", math.type(v.n[2]))
       assert.are.equal("integer", math.type(core.decode("42")))
+    else
+      assert.is_nil(math.type) -- one number type: nothing more to tell apart
     end
   end)
 
@@ -47,6 +61,16 @@ describe("core JSON", function()
     assert.are.equal(text, core.decode(core.encode({ text }))[1])
   end)
 
+  it("checks UTF-8 wherever the bad byte sits, however long the ASCII before it", function()
+    for n = 0, 20 do
+      local ascii = ("a"):rep(n)
+      assert.are.equal('["' .. ascii .. 'é"]', core.encode({ ascii .. "é" }))
+      assert.is_false(pcall(core.encode, { ascii .. "\255" }))
+      assert.is_false(pcall(core.encode, { ascii .. "\195" })) -- a sequence cut short
+      assert.is_nil(core.decode('["' .. ascii .. '\237\160\128"]')) -- a surrogate
+    end
+  end)
+
   it("names the place of a value JSON cannot carry", function()
     local cyclic = {}
     cyclic.self = cyclic
@@ -60,7 +84,7 @@ describe("core JSON", function()
       { { [true] = 1 }, "table key of type boolean" },
       { { [1.5] = 1 }, "not an array index" },
       { cyclic, "value.self: table refers to itself" },
-      { { c = coroutine.create(print) }, "a thread has no JSON form" },
+      { { c = coroutine.create(function() end) }, "a thread has no JSON form" },
       { { u = io.stdout }, "a userdata has no JSON form" },
     }
     for _, case in ipairs(cases) do
@@ -198,8 +222,17 @@ describe("core.session", function()
 
     s:request { method = "POST", url = base .. "/v1/upload-probe",
       multipart = { { name = "media", data = "\0\1bytes\255", filename = "a.png", content_type = "image/png" } } }
+    -- a success's headers are built only when asked for; an error's always
+    local _, plain = s:request { method = "GET", url = base .. "/_sandbox/requests" }
+    assert.is_nil(plain)
+    local _, wanted = s:request { method = "GET", url = base .. "/_sandbox/requests", want_headers = true }
+    assert.are.equal("application/json", wanted["content-type"])
+    local status404, failed = s:request { method = "GET", url = base .. "/v1/nowhere" }
+    assert.are.equal(404, status404)
+    assert.are.equal("application/json", failed["content-type"])
+
     local logged = sandbox.requests()
-    local r = logged[#logged]
+    local r = logged[#logged - 1]
     assert.are.equal("POST", r.method)
     assert.is_truthy(r.headers["content-type"]:find("^multipart/form%-data; boundary="))
     s:close()

@@ -105,9 +105,13 @@ describe("a decoded contact", function()
   it("has integral numbers as integers", function()
     assert.equal(123, contact.hubspot.id)
     assert.equal("123", tostring(contact.hubspot.id))
-    if math.type then
+    -- Lua 5.3 and 5.4 have an integer subtype; 5.1, 5.2 and LuaJIT only doubles
+    if (_VERSION == "Lua 5.3" or _VERSION == "Lua 5.4") and not jit then
       assert.equal("integer", math.type(contact.hubspot.id))
       assert.equal("integer", math.type(contact.activecampaign.id))
+    else
+      assert.is_nil(math.type) -- one number type: integral doubles, printed without ".0"
+      assert.equal("123", tostring(contact.activecampaign.id))
     end
   end)
 

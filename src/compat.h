@@ -31,6 +31,17 @@ static inline void sk_setfuncs(lua_State *L, const luaL_Reg *l) {
   }
 }
 
+/* Sets f as __gc of the metatable on top of the stack and, where the language
+ * has to-be-closed variables (5.4), as its __close too. f must be safe to run twice. */
+static inline void sk_setfinalizer(lua_State *L, lua_CFunction f) {
+  lua_pushcfunction(L, f);
+  lua_setfield(L, -2, "__gc");
+#if LUA_VERSION_NUM >= 504
+  lua_pushcfunction(L, f);
+  lua_setfield(L, -2, "__close");
+#endif
+}
+
 /* lua_getfield returns the type from 5.3 on; earlier versions return void. */
 static inline int sk_getfield(lua_State *L, int idx, const char *k) {
   lua_getfield(L, idx, k);

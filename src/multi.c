@@ -190,12 +190,7 @@ void sk_multi_open(lua_State *L) {
   lua_newtable(L);
   sk_setfuncs(L, methods);
   lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, multi_close);
-  lua_setfield(L, -2, "__gc");
-#if LUA_VERSION_NUM >= 504
-  lua_pushcfunction(L, multi_close);
-  lua_setfield(L, -2, "__close");
-#endif
+  sk_setfinalizer(L, multi_close);
   lua_pop(L, 1);
   lua_pushcfunction(L, multi_new);
   lua_setfield(L, -2, "multi");

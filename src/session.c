@@ -75,12 +75,7 @@ void sk_session_open(lua_State *L) {
   lua_newtable(L);
   sk_setfuncs(L, methods);
   lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, session_close);
-  lua_setfield(L, -2, "__gc");
-#if LUA_VERSION_NUM >= 504
-  lua_pushcfunction(L, session_close);
-  lua_setfield(L, -2, "__close");
-#endif
+  sk_setfinalizer(L, session_close);
   lua_pushcfunction(L, session_tostring);
   lua_setfield(L, -2, "__tostring");
   lua_pop(L, 1);

@@ -111,7 +111,7 @@ local function read_config(config, fname)
     if value == nil then
       value = env(spec.env)
       if value ~= nil and not spec.check(value) then
-        error(("%s: environment variable %s: expected %s"):format(fname, spec.env, spec.expected), 3)
+        util.raise(("%s: environment variable %s: expected %s"):format(fname, spec.env, spec.expected), 3)
       end
     end
     if value == nil then value = DEFAULTS[key] end

@@ -205,7 +205,7 @@ function MAKE.call(spec, call)
     local request, argn, detail = M.request(spec, ...)
     if not request then util.argerror(2, argn, spec.fname, detail) end
     local encoded, reason = encode_body(spec, request)
-    if not encoded then error(spec.fname .. ": " .. reason, 2) end
+    if not encoded then util.raise(spec.fname .. ": " .. reason, 2) end
     return answer(spec, request, call(request))
   end
 end
@@ -231,7 +231,7 @@ function MAKE.patch(spec, call, read)
     -- changes the PUT could not send must fail now, before the read is sent
     local changes = request.body
     local encoded, reason = encode_body(spec, request)
-    if not encoded then error(spec.fname .. ": " .. reason, 2) end
+    if not encoded then util.raise(spec.fname .. ": " .. reason, 2) end
     local read_request = {
       fname = spec.fname, method = read.method, path = (read.template:gsub("{([%w_]+)}", request.values)),
     }
@@ -242,7 +242,7 @@ function MAKE.patch(spec, call, read)
     end
     request.body = patch.body(spec.merge, current, changes)
     encoded, reason = encode_body(spec, request)
-    if not encoded then error(spec.fname .. ": " .. reason, 2) end
+    if not encoded then util.raise(spec.fname .. ": " .. reason, 2) end
     return answer(spec, request, call(request))
   end
 end

@@ -77,11 +77,27 @@ local function fail(self, task, message)
   finish(self, task, nil, errors.new { code = "error", message = tostring(message) })
 end
 
+-- Plain Lua 5.1 (not LuaJIT) cannot suspend a coroutine from inside a function
+-- that C or the VM called: a pcall, a metamethod, the iterator of a generic
+-- `for`. A queued call that sends from there dies before anything is sent;
+-- say what happened and what works instead.
+local NO_YIELD = "attempt to yield across metamethod/C-call boundary"
+local function explain(message)
+  if type(message) == "string" and message:find(NO_YIELD, 1, true) then
+    return "sakari: Lua 5.1 cannot suspend a batch or queue call that sends from inside a pcall,"
+      .. " a metamethod or a for-in loop (such as `for c in client.contacts.each(...)`);"
+      .. " call the iterator directly (`local it = client.contacts.each(...) while true do"
+      .. " local c = it() ...`), or use LuaJIT or Lua 5.2+"
+  end
+  return message
+end
+
 -- Runs a task until it yields or ends; `first` lets a raised error (a bad
 -- argument, before anything was sent) reach the caller of push.
 local function resume(self, task, first, ...)
   local ok, op, a, b = coroutine.resume(task.co, ...)
   if not ok then
+    op = explain(op)
     if first then
       owner[task.co] = nil
       self.running = self.running - 1

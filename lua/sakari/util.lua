@@ -11,10 +11,24 @@ function M.describe(value)
   return type(value)
 end
 
+-- error(message, level) with `level` counted from the caller of raise. Lua 5.1
+-- stands a "(tail call)" frame without a line where a tail call was (the
+-- module-level namespaces tail-call the default client): blame past it, as
+-- Lua 5.2+ and LuaJIT do by themselves.
+function M.raise(message, level)
+  level = level + 1
+  while true do
+    local info = debug.getinfo(level, "S")
+    if not (info and info.what == "tail") then break end
+    level = level + 1
+  end
+  error(message, level)
+end
+
 -- Raises a luaL_argerror-style message. `level` is counted from the caller of
 -- argerror, so 2 blames whoever called the function that checks its arguments.
 function M.argerror(level, n, fname, detail)
-  error(("bad argument #%d to '%s' (%s)"):format(n, fname, detail), level + 1)
+  M.raise(("bad argument #%d to '%s' (%s)"):format(n, fname, detail), level + 1)
 end
 
 function M.sorted_keys(t)
