@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test suite: installs and builds (scripts/setup.sh), lints, runs the busted
-# specs on Lua 5.4 and LuaJIT, then the same specs under AddressSanitizer +
-# UndefinedBehaviorSanitizer, under valgrind memcheck and with the garbage
-# collector stressed, fuzzes the C core for a bounded time, and installs the rock.
+# specs on Lua 5.1, 5.2, 5.3, 5.4 and LuaJIT, then the same specs under
+# AddressSanitizer + UndefinedBehaviorSanitizer, under valgrind memcheck and with
+# the garbage collector stressed, fuzzes the C core for a bounded time, installs
+# the rock for Lua 5.4 and 5.1 from a clean copy and runs `luarocks test`.
 # Each busted run starts its own sandbox (spec/support/sandbox.lua).
 # Ends with one line "suite: N passed, N failed"; exits non-zero on any failure.
 #
@@ -16,18 +17,23 @@ passed=0 failed=0 status=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-# Adds busted's closing counts ("N successes / N failures / N errors / N pending").
+summary=() # one line per plain busted run, per Lua, repeated at the end
+
+# Adds busted's closing counts ("N successes / N failures / N errors / N pending");
+# with a NAME, also notes "NAME: N passed, N failed, N pending" for the summary.
 count() {
-  local line
+  local line name=${1:-}
   line=$(grep -E '^[0-9]+ successes? / [0-9]+ failures? / [0-9]+ errors? / [0-9]+ pending' "$log" | tail -n 1)
   if [ -z "$line" ]; then
     failed=$((failed + 1)) # busted died before it could report
     status=1
+    [ -z "$name" ] || summary+=("$name: busted did not report")
     return
   fi
   set -- $line
   passed=$((passed + $1))
   failed=$((failed + $4 + $7))
+  [ -z "$name" ] || summary+=("$name: $1 passed, $(($4 + $7)) failed, ${10} pending")
 }
 
 # busted ARGS...: one run, its output shown and counted.
@@ -52,11 +58,29 @@ check() {
 }
 
 echo "== luacheck"
-check luacheck luacheck --no-color -q lua spec examples fuzz
+check luacheck luacheck --no-color -q lua spec examples fuzz docs
 
-for lua in lua5.4 luajit; do
+echo "== LDoc reference (make docs)"
+docs_run() { make --no-print-directory docs >"$log" 2>&1 && [ -s build/docs/modules/sakari.api.html ] || { cat "$log"; false; }; }
+check docs docs_run
+
+for lua in lua5.1 lua5.2 lua5.3 lua5.4 luajit; do
   echo "== busted --lua=$lua"
-  run_busted --lua="$lua"
+  busted -o utfTerminal --lua="$lua" 2>&1 | tee "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  count "$lua"
+done
+
+# Neovim (headless, sakari.nvim) and nginx + lua-nginx-module (content_by_lua,
+# the subrequest transport): each runner ends with "NAME: N passed, N failed".
+for host in nvim nginx; do
+  echo "== $host (spec/$host/run.sh)"
+  bash "spec/$host/run.sh" 2>&1 | tee "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  line=$(grep -E "^$host: [0-9]+ passed, [0-9]+ failed$" "$log" | tail -n 1)
+  if [ -z "$line" ]; then failed=$((failed + 1)) status=1 summary+=("$host: did not report"); continue; fi
+  set -- $line
+  passed=$((passed + $2)) failed=$((failed + $4)) summary+=("$line")
 done
 
 if [ -z "${QUICK:-}" ]; then
@@ -71,7 +95,7 @@ if [ -z "${QUICK:-}" ]; then
   echo "== valgrind memcheck, whole suite on lua5.4 (0 errors, 0 bytes definitely lost)"
   run_busted --lua=scripts/valgrind-lua.sh
 
-  for lua in lua5.4 luajit; do
+  for lua in lua5.4 luajit lua5.1; do # 5.1: the C paths without integers (lua_objlen, ...)
     echo "== aggressive GC (a full collection around every core call), $lua"
     SAKARI_GC_STRESS=1 run_busted --lua="$lua"
   done
@@ -92,21 +116,51 @@ if [ -z "${QUICK:-}" ]; then
   }
   check fuzz fuzz_run
 
-  echo "== luarocks --lua-version=5.4 make, offline, into a scratch tree"
+  # From a clean copy of the sources (no build directory, no build.luarocks from
+  # an earlier run) into a scratch tree, offline: the module loads from / (not
+  # from this checkout) and the `sakari` command runs.
   rock_run() {
-    local tree rc
+    local v=$1 src tree rc
+    src=$(mktemp -d)
     tree=$(mktemp -d)
-    luarocks --lua-version=5.4 --tree="$tree" make >/dev/null &&
-      (cd / && LUA_PATH="$tree/share/lua/5.4/?.lua;$tree/share/lua/5.4/?/init.lua;;" \
-        LUA_CPATH="$tree/lib/lua/5.4/?.so;;" \
-        lua5.4 -e 'assert(type(require("sakari").contacts.update) == "function")')
+    tar -C . --exclude=./.git --exclude=./build --exclude=./build.luarocks -cf - . | tar -C "$src" -xf -
+    (cd "$src" && luarocks --lua-version="$v" --tree="$tree" make >/dev/null) &&
+      (cd / && LUA_PATH="$tree/share/lua/$v/?.lua;$tree/share/lua/$v/?/init.lua;;" \
+        LUA_CPATH="$tree/lib/lua/$v/?.so;;" ROCK_TREE="$tree" "lua$v" -e '
+          local tree = os.getenv("ROCK_TREE")
+          local function where(name, path) -- package.searchpath, which 5.1 lacks
+            for template in path:gmatch("[^;]+") do
+              local file = template:gsub("%?", (name:gsub("%.", "/")))
+              local f = io.open(file)
+              if f then f:close() return file end
+            end
+          end
+          for name, path in pairs { ["sakari"] = package.path, ["sakari.core"] = package.cpath } do
+            local file = where(name, path)
+            assert(file and file:sub(1, #tree) == tree, name .. " is not from the rock tree: " .. tostring(file))
+          end
+          local sakari = require "sakari"
+          assert(type(sakari.contacts.update) == "function")
+          print(_VERSION .. ": sakari " .. sakari.VERSION .. " and sakari.core load from the rock tree")') &&
+      "$tree/bin/sakari" --help >/dev/null
     rc=$?
-    rm -rf "$tree"
+    rm -rf "$src" "$tree"
     return $rc
   }
-  check rock rock_run
+  for v in 5.4 5.1; do
+    echo "== luarocks --lua-version=$v make, offline, from a clean copy into a scratch tree"
+    check "rock-lua$v" rock_run "$v"
+  done
+
+  # The rockspec's test section (spec/run.lua: Debian's busted, in LuaRocks' Lua).
+  echo "== luarocks --lua-version=5.4 test"
+  luarocks --lua-version=5.4 test 2>&1 | tee "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  count "luarocks test (5.4)"
 fi
 
+echo "== per Lua"
+printf '%s\n' "${summary[@]}"
 echo "suite: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] || status=1
 exit $status
