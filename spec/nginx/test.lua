@@ -23,26 +23,9 @@ local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 local SEED_PATH = "/v1/accounts/sandbox-account/contacts/seed-contact"
 local CONCURRENT, DELAY = 50, 0.2
 
-local passed, failed = 0, 0
-local function say(line)
-  io.stdout:write(line, "\n")
-  io.stdout:flush()
-end
-
-local function check(cond, message, ...)
-  if not cond then error(message:format(...), 2) end
-end
-
-local function test(name, fn)
-  local ok, why = xpcall(fn, debug.traceback)
-  if ok then
-    passed = passed + 1
-    say("ok   " .. name)
-  else
-    failed = failed + 1
-    say("FAIL " .. name .. "\n  " .. tostring(why):gsub("\n", "\n  "))
-  end
-end
+local runner = require("spec.support.plain_runner").new("nginx")
+local say, check = runner.say, runner.check
+local function test(name, fn) runner:test(name, fn) end
 
 local function sh(command)
   local ok = os.execute(command)
@@ -375,12 +358,12 @@ local function main()
   end)
 end
 
-local ok, why = xpcall(main, debug.traceback)
-if not ok then
-  failed = failed + 1
-  say("FAIL the nginx test itself\n  " .. tostring(why):gsub("\n", "\n  "))
-  say((read_file(PREFIX .. "/error.log") or ""):sub(-3000))
-end
+local all_passed = runner:run(function()
+  local ok, why = xpcall(main, debug.traceback)
+  if not ok then
+    say((read_file(PREFIX .. "/error.log") or ""):sub(-3000))
+    error(why, 0)
+  end
+end)
 session:close()
-say(("nginx: %d passed, %d failed"):format(passed, failed))
-os.exit(failed == 0 and 0 or 1)
+os.exit(all_passed and 0 or 1)

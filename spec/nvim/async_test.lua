@@ -9,30 +9,13 @@
 package.path = "lua/?.lua;lua/?/init.lua;./?.lua;" .. package.path
 package.cpath = (os.getenv("SAKARI_BUILD_DIR") or "build/luajit") .. "/?.so;" .. package.cpath
 
-local uv = vim.uv or vim.loop
-local passed, failed = 0, 0
+local runner = require("spec.support.plain_runner").new("nvim")
+local say, check = runner.say, runner.check
+local function test(name, fn) runner:test(name, fn) end
 
-local function say(line)
-  io.stdout:write(line, "\n")
-  io.stdout:flush()
-end
+local uv = vim.uv or vim.loop
 
 local function now() return uv.hrtime() / 1e9 end
-
-local function check(cond, message, ...)
-  if not cond then error(message:format(...), 2) end
-end
-
-local function test(name, fn)
-  local ok, why = xpcall(fn, debug.traceback)
-  if ok then
-    passed = passed + 1
-    say("ok   " .. name)
-  else
-    failed = failed + 1
-    say("FAIL " .. name .. "\n  " .. tostring(why):gsub("\n", "\n  "))
-  end
-end
 
 -- Waits (running the event loop) until done() is true; false on timeout.
 local function wait_for(done, seconds)
@@ -260,10 +243,4 @@ local function main()
   s.close()
 end
 
-local ok, why = xpcall(main, debug.traceback)
-if not ok then
-  failed = failed + 1
-  say("FAIL the test file itself\n  " .. tostring(why))
-end
-say(("nvim: %d passed, %d failed"):format(passed, failed))
-vim.cmd(failed == 0 and "qall!" or "cquit")
+vim.cmd(runner:run(main) and "qall!" or "cquit")
