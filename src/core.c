@@ -91,17 +91,12 @@ static void push_curl_version(lua_State *L) {
 __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L);
 
 __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
-  static int curl_ready = 0;
   static const luaL_Reg functions[] = {{"escape", core_escape},
                                        {"array", core_array},
                                        {"encode", core_encode},
                                        {"decode", core_decode},
                                        {"prepare", core_prepare},
                                        {NULL, NULL}};
-  if (!curl_ready) { /* once per process, however many Lua states load us */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return luaL_error(L, "sakari: curl_global_init failed");
-    curl_ready = 1;
-  }
   sk_json_open(L);
   lua_newtable(L);
   sk_setfuncs(L, functions);

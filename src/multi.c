@@ -58,6 +58,7 @@ static int multi_new(lua_State *L) {
     lua_newtable(L);
   }
   m->options_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  sk_curl_ready(L);
   m->handle = curl_multi_init();
   if (!m->handle) return luaL_error(L, "sakari: libcurl could not create a multi handle");
   m->closed = 0;

@@ -27,6 +27,9 @@ struct sk_transfer {
   char errbuf[CURL_ERROR_SIZE];
 };
 
+/* curl_global_init, the first time any handle is about to be made. */
+void sk_curl_ready(lua_State *L);
+
 /* Creates the easy handle with the options that never change per request;
  * the options table at idx (may be 0 for none) gives ca_file, proxy,
  * insecure and user_agent. Raises on bad options. */

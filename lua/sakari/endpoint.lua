@@ -10,16 +10,22 @@
 -- checks below and raised by the function the user called).
 local core = require "sakari.core"
 local options = require "sakari.options"
-local pager = require "sakari.pager"
-local patch = require "sakari.patch"
-local upload = require "sakari.upload"
-local csv = require "sakari.csv"
 local errors = require "sakari.errors"
 local util = require "sakari.util"
 
 local M = {}
 
 local describe = options.describe
+
+-- Loaded on first use: most scripts never page, patch, upload or read a report.
+local function lazy(name)
+  local module
+  return function()
+    module = module or require(name)
+    return module
+  end
+end
+local pager, patch, upload, csv = lazy "sakari.pager", lazy "sakari.patch", lazy "sakari.upload", lazy "sakari.csv"
 
 -- How the answer {success, data, pagination} becomes the result.
 local ANSWER = {
@@ -58,7 +64,7 @@ local ANSWER = {
         return decoded.data == nil and decoded or decoded.data
       end
     end
-    local records, header = csv.records(envelope.raw)
+    local records, header = csv().records(envelope.raw)
     if not records then
       return nil, errors.decode(request.method, request.path, 200, nil, "report is not CSV: " .. tostring(header))
     end
@@ -67,7 +73,7 @@ local ANSWER = {
 }
 
 local METHODS = { GET = true, POST = true, PUT = true, PATCH = true, DELETE = true }
-local UPLOADS = { csv = upload.csv, file = upload.file }
+local UPLOADS = { csv = true, file = true }
 
 local function set_of(list)
   local set, names = {}, {}
@@ -113,7 +119,7 @@ function M.compile(namespace, name, row)
     template = template,
     params = params,
     body = row.body,
-    upload = row.upload and UPLOADS[row.upload],
+    upload = row.upload and upload()[row.upload],
     check = row.check,
     accepted = accepted,
     accepted_list = accepted_list,
@@ -214,7 +220,7 @@ function MAKE.each(spec, call)
   return function(...)
     local request, argn, detail = M.request(spec, ...)
     if not request then util.argerror(2, argn, spec.fname, detail) end
-    return pager.each(function(query)
+    return pager().each(function(query)
       local page_request = {}
       for k, v in pairs(request) do page_request[k] = v end
       page_request.query = query
@@ -240,27 +246,51 @@ function MAKE.patch(spec, call, read)
     if type(current) ~= "table" then -- nothing to merge into: PUTting changes alone would clear the rest
       return nil, errors.decode(read.method, read_request.path, 200, nil, "the contact read back has no data")
     end
-    request.body = patch.body(spec.merge, current, changes)
+    request.body = patch().body(spec.merge, current, changes)
     encoded, reason = encode_body(spec, request)
     if not encoded then util.raise(spec.fname .. ": " .. reason, 2) end
     return answer(spec, request, call(request))
   end
 end
 
--- The functions of every namespace for one client.
-function M.bind(compiled, call)
+-- Compiled specs, one per row for the whole process (several clients share them).
+local compiled = setmetatable({}, { __mode = "k" })
+
+local function spec_of(namespace, name, row)
+  local spec = compiled[row]
+  if not spec then
+    spec = M.compile(namespace, name, row)
+    compiled[row] = spec
+  end
+  return spec
+end
+
+local function make(namespace, name, rows, call)
+  local spec = spec_of(namespace, name, rows[name])
+  if spec.kind == "patch" then
+    local read = spec_of(namespace, spec.read, assert(rows[spec.read], spec.fname .. ": bad read row"))
+    assert(table.concat(read.params, ",") == table.concat(spec.params, ","), spec.fname .. ": read row differs")
+    return MAKE.patch(spec, call, read)
+  end
+  return MAKE[spec.kind](spec, call)
+end
+
+-- The functions of every namespace for one client. Each row is compiled on the
+-- first call of its function: loading the module should not pay for some
+-- eighty functions a script may never call.
+function M.bind(endpoints, call)
   local namespaces = {}
-  for namespace, specs in pairs(compiled) do
+  for namespace, rows in pairs(endpoints) do
     local functions = {}
-    for name, spec in pairs(specs) do
-      if spec.kind == "local" then
-        functions[name] = spec.fn
-      elseif spec.kind == "patch" then
-        local read = assert(specs[spec.read], spec.fname .. ": bad read row")
-        assert(table.concat(read.params, ",") == table.concat(spec.params, ","), spec.fname .. ": read row differs")
-        functions[name] = MAKE.patch(spec, call, read)
+    for name, row in pairs(rows) do
+      if row.kind == "local" then
+        functions[name] = row.fn
       else
-        functions[name] = MAKE[spec.kind](spec, call)
+        local real
+        functions[name] = function(...)
+          real = real or make(namespace, name, rows, call)
+          return real(...) -- a tail call: errors still blame the caller's line
+        end
       end
     end
     namespaces[namespace] = functions

@@ -173,18 +173,10 @@ M.endpoints = {
   },
 }
 
-local compiled = {}
-for namespace, rows in pairs(M.endpoints) do
-  compiled[namespace] = {}
-  for name, row in pairs(rows) do
-    compiled[namespace][name] = endpoint.compile(namespace, name, row)
-  end
-end
-
 -- The namespaces of functions for one client; `call(request)` does the I/O and
 -- returns the decoded envelope (or true for an empty success) or nil, err.
 function M.bind(call)
-  return endpoint.bind(compiled, call)
+  return endpoint.bind(M.endpoints, call)
 end
 
 return M
