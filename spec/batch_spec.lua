@@ -78,10 +78,11 @@ describe("client.batch", function()
     assert.are.same({ { value = total } }, client.batch({ by_hand }))
     sandbox.clear_requests()
     if _VERSION == "Lua 5.1" and not jit then
-      local ok, err = pcall(client.batch, { in_for })
-      assert.is_false(ok)
-      assert.is_truthy(err:find("Lua 5.1 cannot suspend a batch or queue call", 1, true), err)
-      assert.are.same({}, sandbox.requests()) -- it died before sending
+      local results = client.batch({ in_for })
+      local err = results[1].err
+      assert.are.equal("argument", err.code)
+      assert.is_truthy(err.message:find("Lua 5.1 cannot suspend a batch or queue call", 1, true), err.message)
+      assert.are.same({}, sandbox.requests()) -- it failed before sending
     else
       assert.are.same({ { value = total } }, client.batch({ in_for }))
     end
@@ -134,15 +135,22 @@ describe("client.batch", function()
     assert.is_true(log[#log].at - throttled_at >= 0.95)
   end)
 
-  it("refuses a malformed call before sending it", function()
-    local ok, err = pcall(client.batch, { { "contacts.get", ACC, 42 } })
-    assert.is_false(ok)
-    assert.is_truthy(tostring(err):find("contactId", 1, true))
-    ok, err = pcall(client.batch, { { "contacts.nope", ACC } })
-    assert.is_false(ok)
-    assert.is_truthy(tostring(err):find("no function", 1, true))
+  it("fails a malformed call alone, before sending it, and runs the others", function()
+    local results = client.batch({
+      { "contacts.get", ACC, 42 },
+      { "contacts.get", ACC, ids[1] },
+      { "contacts.nope", ACC },
+      "not a call",
+    })
+    assert.are.equal("argument", results[1].err.code)
+    assert.is_truthy(results[1].err.message:find("contactId", 1, true))
+    assert.are.equal(ids[1], results[2].value.id)
+    assert.are.equal("argument", results[3].err.code)
+    assert.is_truthy(results[3].err.message:find("no function", 1, true))
+    assert.are.equal("argument", results[4].err.code)
+    assert.are.same({ "GET " .. CONTACTS .. ids[1] }, sandbox.request_lines())
     assert.is_false(pcall(client.batch, { { "contacts.get", ACC, SEED } }, { concurrency = 0 }))
-    assert.are.same({}, sandbox.requests())
+    assert.is_false(pcall(client.batch, 42))
   end)
 
   it("never repeats messages.send inside a batch either", function()

@@ -330,11 +330,15 @@ function M.new(config, fname)
             exhausted = true
           else
             fed = fed + 1
-            local i = fed
-            local f = call_function(client, c, "batch")
             local id = q.next_id + 1
-            index_of[id] = i
-            q:push(f, deliver)
+            index_of[id] = fed
+            -- a malformed call fails alone, before it is sent: in a bulk run one
+            -- bad row must not strand the requests already in flight
+            local pushed, why = pcall(function() q:push(call_function(client, c, "batch"), deliver) end)
+            if not pushed then
+              q.next_id = id
+              deliver(id, nil, errors.new { code = "argument", message = tostring(why) })
+            end
           end
         end
         if q:pending() > 0 then q:poll(1) end

@@ -7,7 +7,7 @@
 -- @table err
 -- @tfield integer|nil status the HTTP status, nil when no answer arrived
 -- @tfield string code Sakari's `error.code` ("CONT-001", ...), or "timeout", "connect", "dns", "tls",
---   "transport", "decode", "http", "auth"
+--   "transport", "decode", "http", "auth"; in a batch also "argument" (a malformed call, not sent)
 -- @tfield string message Sakari's message, or what went wrong
 -- @tfield boolean retryable a transient kind of failure (transport, 429, 500, 502, 503, 504)
 -- @tfield string method the request's method

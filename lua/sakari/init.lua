@@ -51,7 +51,8 @@ local M = {
 
 --- Runs many calls with up to `opts.concurrency` (8) in flight on one connection pool.
 -- A call is `{ "namespace.function", arguments... }` or a function making client calls.
--- A 429 pauses the whole batch for its Retry-After.
+-- A 429 pauses the whole batch for its Retry-After. A failed call never stops the others; a
+-- malformed one fails alone with err.code "argument", before it is sent.
 -- @function client.batch
 -- @tparam table|function calls an array of calls, or an iterator returning the next call (nil at the end)
 -- @tparam[opt] table opts `concurrency`, and `on_result = function(i, value, err)` to stream results
