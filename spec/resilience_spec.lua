@@ -306,6 +306,20 @@ describe("the token endpoint", function()
     }, sandbox.request_lines())
   end)
 
+  it("down for a whole batch: the calls waiting share the one failed fetch", function()
+    sandbox.fault({ path = "/oauth2/token", drop = true, times = 30 })
+    local calls = {}
+    for i = 1, 10 do calls[i] = { "contacts.get", ACC, SEED } end
+    local results = client.batch(calls, { concurrency = 8 })
+    for i = 1, 10 do
+      assert.are.equal("transport", keep(results[i].err).code)
+      assert.are.equal("/oauth2/token", results[i].err.path)
+    end
+    -- one fetch (and its two retries) for the 8 in flight, then one more for the 2 queued after
+    assert.are.equal(6, count("POST", "/oauth2/token"))
+    assert.are.equal(0, count("GET", "/v1/"))
+  end)
+
   it("fetches one token for a whole batch, however many calls are in flight", function()
     local calls = {}
     for i = 1, 20 do calls[i] = { "contacts.get", ACC, SEED } end

@@ -78,8 +78,14 @@ end
 -- for its token instead of fetching their own. A blocking io has no wait, and
 -- fetches itself in the one case that happens (a queue's fetch is paused).
 function OAuth:get(io)
-  while not self:valid() and self.fetching and io.wait do io.wait() end
   if self:valid() then return self.token end
+  if self.fetching and io.wait then
+    repeat io.wait() until not self.fetching
+    if self:valid() then return self.token end
+    -- the fetch waited for failed: share its err rather than each waiter
+    -- hammering a token endpoint that just failed
+    if self.failure then return nil, self.failure end
+  end
   return self:refresh(io)
 end
 
@@ -91,6 +97,7 @@ end
 function OAuth:refresh(io)
   self.token, self.refresh_at = nil, nil
   self.fetching = true
+  self.failure = nil
   local fetched_at = M.now()
   -- no pcall around it: inside a queue the fetch yields, which Lua 5.1 cannot do
   -- across a pcall; fetch returns its failures rather than raising them
@@ -100,13 +107,17 @@ function OAuth:refresh(io)
     client_secret = self.client_secret,
   })
   self.fetching = false
-  if not answer then return nil, err end
+  if not answer then
+    self.failure = err
+    return nil, err
+  end
   local token = type(answer) == "table" and answer.access_token
   if type(token) ~= "string" or token == "" then
-    return nil, errors.new {
+    self.failure = errors.new {
       method = "POST", path = M.TOKEN_PATH, status = 200, code = "auth",
       message = "token endpoint answered without an access_token",
     }
+    return nil, self.failure
   end
   local life = lifetime(token, answer)
   if life then
