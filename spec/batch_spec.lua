@@ -196,3 +196,90 @@ describe("client.queue", function()
     client.close()
   end)
 end)
+
+describe("batch and queue results", function()
+  local client
+
+  before_each(function()
+    sandbox.reset()
+    sandbox.seed(3)
+    sandbox.clear_requests()
+    client = sandbox.client()
+  end)
+
+  after_each(function()
+    client.close()
+  end)
+
+  it("give a list's items as value and its pagination in rest, never as err", function()
+    local results = client.batch({ { "contacts.list", ACC, { limit = 2 } } })
+    assert.is_nil(results[1].err)
+    assert.are.equal(2, #results[1].value)
+    assert.is_true(results[1].rest[1].hasNext)
+    local got
+    local q = client.queue()
+    q.push({ "contacts.list", ACC, { limit = 2 } }, function(items, err, page) got = { items, err, page } end)
+    while q.pending() > 0 do q.poll(0.05) end
+    assert.are.equal(2, #got[1])
+    assert.is_nil(got[2])
+    assert.are.equal(2, got[3].limit)
+    q.close()
+  end)
+
+  it("keep going when a callback raises: the other results arrive, then the error", function()
+    local q = client.queue { concurrency = 4 }
+    local delivered = 0
+    for i = 1, 3 do
+      q.push({ "contacts.get", ACC, SEED }, function()
+        delivered = delivered + 1
+        if i == 1 then error("callback trouble") end
+      end)
+    end
+    local raised
+    while q.pending() > 0 do
+      local ok, why = pcall(q.poll, 0.05)
+      if not ok then raised = why end
+    end
+    assert.are.equal(3, delivered)
+    assert.is_truthy(tostring(raised):find("callback trouble", 1, true))
+    q.close()
+  end)
+
+  it("deliver each result once even when on_result raises", function()
+    local seen = 0
+    local ok = pcall(client.batch, { function() return 42 end }, {
+      on_result = function(i, value)
+        seen = seen + 1
+        assert.are.equal(1, i)
+        assert.are.equal(42, value)
+        error("boom")
+      end,
+    })
+    assert.is_false(ok)
+    assert.are.equal(1, seen)
+  end)
+
+  it("pause the whole batch on a 429 even when the call that got it will not repeat", function()
+    local request = { contacts = { { mobile = { number = "+15555550123", country = "US" } } }, template = "Hi" }
+    sandbox.fault({ method = "POST", status = 429, headers = { ["Retry-After"] = "1" } })
+    local calls = { { "messages.send", ACC, request } }
+    for i = 2, 6 do calls[i] = { "contacts.get", ACC, SEED } end
+    local results = client.batch(calls, { concurrency = 1 })
+    assert.are.equal(429, results[1].err.status)
+    local log = sandbox.requests()
+    assert.are.equal(6, #log)
+    assert.is_true(log[2].at - log[1].at >= 0.95, "the next call went out after " .. (log[2].at - log[1].at))
+  end)
+
+  it("do not hang when the call fetching a token is dropped with its queue", function()
+    local oauth = sandbox.oauth_client()
+    sandbox.fault({ path = "/oauth2/token", delay = 0.3 })
+    local first = oauth.queue()
+    first.push({ "contacts.get", ACC, SEED })
+    first.poll(0) -- the token fetch is in flight
+    first.close()
+    local results = oauth.batch({ { "contacts.get", ACC, SEED } })
+    assert.are.equal(SEED, results[1].value.id)
+    oauth.close()
+  end)
+end)

@@ -42,6 +42,15 @@ describe("core JSON", function()
     end
   end)
 
+  it("keeps integers from 2^53 up as floats: lua-cjson 2.1.0 parsed them as doubles", function()
+    local v = core.decode('{"exact":9007199254740991,"rounded":9007199254740993}')
+    assert.are.equal(9007199254740991, v.exact)
+    if math.type then
+      assert.are.equal("integer", math.type(v.exact))
+      assert.are.equal("float", math.type(v.rounded))
+    end
+  end)
+
   it("decodes null as core.null and encodes it back", function()
     local v = core.decode('{"a":null,"b":[null]}')
     assert.are.equal(core.null, v.a)
@@ -168,6 +177,8 @@ describe("core.prepare", function()
       { { method = "GET", url = "http://h/", query = { a = {} , b = print } }, "query parameter 'b'" },
       { { method = "GET", url = "http://h/", headers = { ["Bad Name"] = "x" } }, "not a valid HTTP token" },
       { { method = "POST", url = "http://h/", raw_body = "x" }, "raw_body needs a content_type" },
+      { { method = "POST", url = "http://h/", raw_body = "x", content_type = 123456789013 },
+        "raw_body needs a content_type string" },
       { { method = "POST", url = "http://h/", body = {}, raw_body = "x", content_type = "a/b" },
         "either body, raw_body or multipart" },
       { { method = "POST", url = "http://h/", body = {}, multipart = { { name = "a", data = "b" } } },

@@ -453,7 +453,9 @@ static void integers_back(lua_State *L, int idx) {
     if (t == LUA_TNUMBER && !lua_isinteger(L, -1)) {
       lua_Number n = lua_tonumber(L, -1);
       lua_Integer i;
-      if (n == floor(n) && lua_numbertointeger(n, &i)) {
+      /* past 2^53 the double lua-cjson parsed may already be rounded: it stays
+       * a float (from 2^53 on), so math.type does not vouch for digits that are gone */
+      if (n == floor(n) && fabs(n) < 9007199254740992.0 && lua_numbertointeger(n, &i)) {
         lua_pushvalue(L, -2);
         lua_pushinteger(L, i);
         lua_rawset(L, idx);
@@ -483,7 +485,7 @@ int sk_json_decode(lua_State *L, const char *text, size_t len) {
   } else if (lua_type(L, -1) == LUA_TNUMBER && !lua_isinteger(L, -1)) {
     lua_Number n = lua_tonumber(L, -1);
     lua_Integer i;
-    if (n == floor(n) && lua_numbertointeger(n, &i)) {
+    if (n == floor(n) && fabs(n) < 9007199254740992.0 && lua_numbertointeger(n, &i)) {
       lua_pop(L, 1);
       lua_pushinteger(L, i);
     }

@@ -285,7 +285,9 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req, const struc
   t->raw_response = lua_toboolean(L, -1);
   lua_getfield(L, req, "want_headers");
   t->want_headers = t->raw_response || lua_toboolean(L, -1);
-  lua_pop(L, 2);
+  lua_getfield(L, req, "fresh_connect");
+  t->fresh_connect = lua_toboolean(L, -1);
+  lua_pop(L, 3);
   build_url(L, t, req);
   t->has_body = read_payload(L, t, req);
   t->multipart = read_multipart(L, t, req, 0);
@@ -296,9 +298,11 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req, const struc
     lua_pop(L, 1);
     if (!content_type) {
       lua_getfield(L, req, "content_type");
+      /* only a string: lua_tostring would convert a number into a new string
+       * that popping it could free */
+      if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: raw_body needs a content_type string");
       content_type = lua_tostring(L, -1); /* kept alive by the request table */
       lua_pop(L, 1);
-      if (!content_type) luaL_error(L, "sakari: raw_body needs a content_type");
       if (has_bad_byte(content_type, strlen(content_type))) luaL_error(L, "sakari: content_type contains CR or LF");
     }
   }
@@ -341,6 +345,10 @@ void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req, const str
   curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, t->timeout_ms);
   curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, t->connect_timeout_ms);
   curl_easy_setopt(t->easy, CURLOPT_NOBODY, 0L);
+  /* libcurl silently resends a request whose reused connection died before
+   * any answer; a request that must never be repeated gets a new connection,
+   * which libcurl never resends on */
+  curl_easy_setopt(t->easy, CURLOPT_FRESH_CONNECT, t->fresh_connect ? 1L : 0L);
   if (t->multipart) {
     curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, t->mime);
   } else if (t->has_body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||

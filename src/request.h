@@ -22,7 +22,7 @@ struct sk_transfer {
   struct sk_buf url, payload, body, head;
   curl_mime *mime;    /* a multipart body, rebuilt per request */
   const char *method; /* one of the static method names */
-  int has_body, multipart, raw_response, want_headers, caller_content_type;
+  int has_body, multipart, raw_response, want_headers, fresh_connect, caller_content_type;
   long timeout_ms, connect_timeout_ms;
   char errbuf[CURL_ERROR_SIZE];
 };

@@ -77,10 +77,17 @@ end
 -- Single flight: while one call fetches, the others of a queue wait (io.wait)
 -- for its token instead of fetching their own. A blocking io has no wait, and
 -- fetches itself in the one case that happens (a queue's fetch is paused).
+-- Whether the call fetching a token can still finish: a call that raised, or
+-- whose queue was closed, never will, and must not hold the others forever.
+local function fetcher_alive(self, io)
+  local co = self.fetcher
+  return co ~= nil and coroutine.status(co) ~= "dead" and (io.alive == nil or io.alive(co))
+end
+
 function OAuth:get(io)
   if self:valid() then return self.token end
   if self.fetching and io.wait then
-    repeat io.wait() until not self.fetching
+    repeat io.wait() until not (self.fetching and fetcher_alive(self, io))
     if self:valid() then return self.token end
     -- the fetch waited for failed: share its err rather than each waiter
     -- hammering a token endpoint that just failed
@@ -97,6 +104,7 @@ end
 function OAuth:refresh(io)
   self.token, self.refresh_at = nil, nil
   self.fetching = true
+  self.fetcher = coroutine.running()
   self.failure = nil
   local fetched_at = M.now()
   -- no pcall around it: inside a queue the fetch yields, which Lua 5.1 cannot do

@@ -151,9 +151,19 @@ function M.user_agent(suffix)
 end
 
 
+-- A call's results as value, err, rest: a failure is nil, err; a success its
+-- first value, and the values after it (a list's pagination) in the array rest.
+function M.settle(...)
+  local first, second = ...
+  if first == nil and second ~= nil then return nil, second end
+  local n = select("#", ...)
+  if n <= 1 then return first end
+  return first, nil, { n = n - 1, select(2, ...) }
+end
+
 -- A batch or queue call: { "namespace.function", args... } or a function.
 local function call_function(client, call, fname)
-  if type(call) == "function" then return call end
+  if type(call) == "function" then return function() return M.settle(call()) end end
   if type(call) ~= "table" or type(call[1]) ~= "string" then
     error(("%s: a call is { \"namespace.function\", arguments... } or a function, got %s")
       :format(fname, util.describe(call)), 3)
@@ -162,7 +172,7 @@ local function call_function(client, call, fname)
   local f = namespace and client[namespace] and client[namespace][name]
   if type(f) ~= "function" then error(("%s: no function %q"):format(fname, call[1]), 3) end
   local n = call.n or #call
-  return function() return f(unpack(call, 2, n)) end
+  return function() return M.settle(f(unpack(call, 2, n))) end
 end
 
 function M.new(config, fname)
@@ -181,11 +191,13 @@ function M.new(config, fname)
   -- Secrets that must never survive into an error message, even if a server echoes them.
   local function redact(err, token)
     if errors.is_error(err) and type(err.message) == "string" then
-      err.message = util.replace_plain(err.message, token, "[redacted]")
+      local message = util.redact(err.message, token)
       if credentials then
-        err.message = util.replace_plain(err.message, credentials.client_secret, "[redacted]")
-        err.message = util.replace_plain(err.message, credentials.token, "[redacted]")
+        message = util.redact(message, credentials.client_secret)
+        message = util.redact(message, credentials.client_id)
+        message = util.redact(message, credentials.token)
       end
+      err.message = message
     end
     return err
   end
@@ -232,7 +244,7 @@ function M.new(config, fname)
     ctx.auth = auth.oauth(credentials.client_id, credentials.client_secret, function(io, path, body)
       return flow.run(token_ctx, {
         method = "POST", path = path, raw_body = core.encode(body), content_type = "application/json",
-        idempotent = true,
+        idempotent = true, secret_response = true,
       }, io)
     end)
   end
@@ -271,7 +283,9 @@ function M.new(config, fname)
         if callback ~= nil and type(callback) ~= "function" then
           util.argerror(2, 2, "queue.push", "callback: expected a function")
         end
-        return q:push(f, callback and function(_, value, err) callback(value, err) end)
+        return q:push(f, callback and function(_, value, err, rest)
+          if rest then callback(value, err, unpack(rest, 1, rest.n)) else callback(value, err) end
+        end)
       end,
       poll = function(timeout) return q:poll(timeout) end,
       pending = function() return q:pending() end,
@@ -315,12 +329,16 @@ function M.new(config, fname)
     local counts = { done = 0, failed = 0 }
     local index_of = {}
     local fed, exhausted = 0, false
-    local function deliver(id, value, err)
+    local function deliver(id, value, err, rest)
       local i = index_of[id]
       index_of[id] = nil
       counts.done = counts.done + 1
       if err then counts.failed = counts.failed + 1 end
-      if on_result then on_result(i, value, err) else results[i] = { value = value, err = err } end
+      if on_result then
+        on_result(i, value, err, rest)
+      else
+        results[i] = { value = value, err = err, rest = rest }
+      end
     end
     local ok, failure = pcall(function()
       repeat
@@ -334,10 +352,12 @@ function M.new(config, fname)
             index_of[id] = fed
             -- a malformed call fails alone, before it is sent: in a bulk run one
             -- bad row must not strand the requests already in flight
-            local pushed, why = pcall(function() q:push(call_function(client, c, "batch"), deliver) end)
-            if not pushed then
+            local made, f = pcall(call_function, client, c, "batch")
+            if made then
+              q:push(f, deliver, true)
+            else
               q.next_id = id
-              deliver(id, nil, errors.new { code = "argument", message = tostring(why) })
+              deliver(id, nil, errors.new { code = "argument", message = tostring(f) })
             end
           end
         end

@@ -12,6 +12,11 @@ local M = {}
 -- A raw_response request (a CSV report) gets { raw = bytes, headers = ... }.
 local function interpret(req, status, headers, body, decode_err)
   local method, path = req.method, req.path
+  -- a success of the token endpoint that did not decode may still hold a new
+  -- token: it is never quoted (its error answers are, they carry none)
+  if req.secret_response and decode_err and status >= 200 and status < 300 then
+    decode_err = "not shown: the answer may hold a token"
+  end
   if req.raw_response then
     if status >= 200 and status < 300 then
       if status == 204 then return true end
@@ -56,6 +61,8 @@ local function wire_request(ctx, req, token)
     content_type = req.content_type,
     multipart = req.multipart,
     raw_response = req.raw_response,
+    -- libcurl resends on a reused connection that died early; never for these
+    fresh_connect = req.retry == "never" or nil,
     timeout = req.timeout or ctx.timeout,
     connect_timeout = req.connect_timeout or ctx.connect_timeout,
   }
@@ -105,8 +112,15 @@ function M.run(ctx, req, io)
       ctx.auth:invalidate(token)
     else
       -- the repeat after a refresh is not a retry: it does not use up max_retries
-      local delay = retry.delay(req, err, attempt - (refreshed and 1 or 0), settings)
-      if not delay then return nil, err end
+      local tries = attempt - (refreshed and 1 or 0)
+      local delay = retry.delay(req, err, tries, settings)
+      if not delay then
+        -- a 429 this call will not repeat still tells the calls beside it to slow down
+        if status == 429 and io.throttle then
+          io.throttle(math.min(err.retry_after or retry.backoff(tries, settings), settings.max_retry_delay))
+        end
+        return nil, err
+      end
       io.sleep(delay, status == 429)
     end
   end

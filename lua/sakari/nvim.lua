@@ -178,11 +178,12 @@ function M.new(config, opts)
     next_seq = next_seq + 1
     local seq = next_seq
     local done = false
-    local function finish(value, err)
+    -- value, err, then what a call returns after its first value (a list's pagination)
+    local function finish(value, err, ...)
       if done then return end
       done = true
       outstanding[seq] = nil
-      deliver(callback, fname, value, err)
+      deliver(callback, fname, value, err, ...)
     end
     outstanding[seq] = finish
     local ok, id = pcall(q.push, task, finish)

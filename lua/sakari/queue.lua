@@ -26,7 +26,11 @@ local io = {
   send = function(request) return coroutine.yield("send", request) end,
   -- throttle: this pause is the server's "slow down" (429): it holds every call
   sleep = function(seconds, throttle) coroutine.yield("sleep", seconds, throttle) end,
+  -- the server said "slow down" to a call that will not repeat: hold the others
+  throttle = function(seconds) coroutine.yield("throttle", seconds) end,
   wait = function() coroutine.yield("wait") end,
+  -- whether a coroutine is still a live call of some queue (not finished, not closed)
+  alive = function(co) return owner[co] ~= nil end,
 }
 
 -- Stands in for core.multi when the calls do their I/O themselves (a custom
@@ -62,19 +66,31 @@ function M.new(multi, concurrency)
   }, Queue)
 end
 
-local function finish(self, task, value, err)
+-- rest: the values a call returned after its first (a list's pagination).
+local function finish(self, task, value, err, rest)
   owner[task.co] = nil
   self.running = self.running - 1
   if task.callback then
-    task.callback(task.id, value, err)
+    -- a raising callback must not strand the results after it: keep its error
+    -- for the end of this push or poll
+    local ok, why = pcall(task.callback, task.id, value, err, rest)
+    if not ok and self.callback_error == nil then self.callback_error = why end
   else
-    self.finished[#self.finished + 1] = { id = task.id, value = value, err = err }
+    self.finished[#self.finished + 1] = { id = task.id, value = value, err = err, rest = rest }
   end
 end
 
-local function fail(self, task, message)
+local function fail(self, task, message, code)
   local errors = require "sakari.errors"
-  finish(self, task, nil, errors.new { code = "error", message = tostring(message) })
+  finish(self, task, nil, errors.new { code = code or "error", message = tostring(message) })
+end
+
+local function raise_callback_error(self)
+  local why = self.callback_error
+  if why ~= nil then
+    self.callback_error = nil
+    error(why, 0)
+  end
 end
 
 -- Plain Lua 5.1 (not LuaJIT) cannot suspend a coroutine from inside a function
@@ -92,20 +108,22 @@ local function explain(message)
   return message
 end
 
--- Runs a task until it yields or ends; `first` lets a raised error (a bad
--- argument, before anything was sent) reach the caller of push.
-local function resume(self, task, first, ...)
+-- Runs a task until it yields or ends. `first` marks its first run: an error
+-- raised before the first yield is a bad argument (nothing was sent), which
+-- reaches the caller of push when it runs inside push (`raise`), and otherwise
+-- becomes the call's err with code "argument".
+local function resume(self, task, first, raise, ...)
   local ok, op, a, b = coroutine.resume(task.co, ...)
   if not ok then
     op = explain(op)
-    if first then
+    if raise then
       owner[task.co] = nil
       self.running = self.running - 1
       error(op, 0)
     end
-    return fail(self, task, op)
+    return fail(self, task, op, first and "argument" or nil)
   end
-  if coroutine.status(task.co) == "dead" then return finish(self, task, op, a) end
+  if coroutine.status(task.co) == "dead" then return finish(self, task, op, a, b) end
   if op == "send" then
     task.request = a
     if core.now() < self.pause_until then
@@ -118,6 +136,10 @@ local function resume(self, task, first, ...)
     task.wake_at = now + a
     self.timers[#self.timers + 1] = task
     if b and task.wake_at > self.pause_until then self.pause_until = task.wake_at end
+  elseif op == "throttle" then
+    local until_ = core.now() + a
+    if until_ > self.pause_until then self.pause_until = until_ end
+    return resume(self, task, false, false)
   elseif op == "wait" then
     self.waiting[#self.waiting + 1] = task
   else
@@ -128,26 +150,28 @@ end
 function Queue:transmit(task)
   local ok, id = pcall(self.multi.add, self.multi, task.request)
   task.request = nil
-  if not ok then return resume(self, task, false, nil, { code = "error", message = tostring(id) }) end
+  if not ok then return resume(self, task, false, false, nil, { code = "error", message = tostring(id) }) end
   self.sending[id] = task
 end
 
-local function start(self, task)
+local function start(self, task, raise)
   self.running = self.running + 1
   task.co = coroutine.create(task.fn)
   task.fn = nil
   owner[task.co] = self
-  resume(self, task, true)
+  resume(self, task, true, raise)
 end
 
--- Queues fn (a function making client calls; its results become the call's
--- value and err) and starts it if a slot is free. callback(id, value, err), if
--- given, receives the result instead of poll. Returns the call's id.
-function Queue:push(fn, callback)
+-- Queues fn (a function making client calls; it returns value, err, rest) and
+-- starts it if a slot is free. callback(id, value, err, rest), if given,
+-- receives the result instead of poll. A bad argument raises here, unless
+-- `soft`: then it is the call's err. Returns the call's id.
+function Queue:push(fn, callback, soft)
   self.next_id = self.next_id + 1
   local task = { id = self.next_id, fn = fn, callback = callback }
   if self.running < self.concurrency then
-    start(self, task)
+    start(self, task, not soft)
+    raise_callback_error(self)
   else
     self.backlog_last = self.backlog_last + 1
     self.backlog[self.backlog_last] = task
@@ -178,7 +202,7 @@ function Queue:poll(timeout)
     if task.wake_at <= now then due[#due + 1] = task else later[#later + 1] = task end
   end
   self.timers = later
-  for _, task in ipairs(due) do resume(self, task, false) end
+  for _, task in ipairs(due) do resume(self, task, false, false) end
 
   if now >= self.pause_until and #self.held > 0 then
     local held = self.held
@@ -190,7 +214,7 @@ function Queue:poll(timeout)
     local task = self.backlog[self.backlog_first]
     self.backlog[self.backlog_first] = nil
     self.backlog_first = self.backlog_first + 1
-    start(self, task)
+    start(self, task, false)
   end
 
   -- wait no longer than the caller allows, nor past the next wake-up
@@ -206,9 +230,9 @@ function Queue:poll(timeout)
       local task = self.sending[r.id]
       self.sending[r.id] = nil
       if r.err then
-        resume(self, task, false, nil, r.err)
+        resume(self, task, false, false, nil, r.err)
       else
-        resume(self, task, false, r.status, r.headers, r.body, r.decode_err)
+        resume(self, task, false, false, r.status, r.headers, r.body, r.decode_err)
       end
     end
   elseif wait > 0 and self.running > 0 then
@@ -216,12 +240,18 @@ function Queue:poll(timeout)
   end
 
   -- a send finished, so a token fetch may have: let the waiters look again
-  for _, task in ipairs(take(self.waiting)) do resume(self, task, false) end
+  for _, task in ipairs(take(self.waiting)) do resume(self, task, false, false) end
 
+  raise_callback_error(self)
   return take(self.finished)
 end
 
+-- Frees the handles; calls not finished are dropped, and stop counting as
+-- live (a token fetch one of them was making no longer holds the others).
 function Queue:close()
+  for co, q in pairs(owner) do
+    if q == self then owner[co] = nil end
+  end
   self.multi:close()
 end
 

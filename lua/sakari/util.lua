@@ -53,6 +53,28 @@ function M.replace_plain(s, needle, replacement)
   return table.concat(out)
 end
 
+-- Shortest part of a secret worth hiding where an excerpt was cut inside it.
+local MIN_SECRET_PART = 6
+
+-- Replaces every occurrence of secret in text, and the start of one where an
+-- excerpt of a server's answer was cut off inside it (text ending, or "...").
+function M.redact(text, secret)
+  if secret == nil or #secret < MIN_SECRET_PART then return M.replace_plain(text, secret, "[redacted]") end
+  text = M.replace_plain(text, secret, "[redacted]")
+  for k = #secret - 1, MIN_SECRET_PART, -1 do
+    local head = secret:sub(1, k)
+    local i = text:find(head, 1, true)
+    while i do
+      local after = i + k
+      if after > #text or text:sub(after, after + 2) == "..." then
+        return text:sub(1, i - 1) .. "[redacted]" .. text:sub(after)
+      end
+      i = text:find(head, i + 1, true)
+    end
+  end
+  return text
+end
+
 -- Error bodies can be whole HTML pages; keep a short single-line readable excerpt.
 -- `markup` says the text may be an HTML page, whose tags carry no meaning for a human.
 function M.snippet(text, max, markup)
