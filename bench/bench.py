@@ -454,7 +454,7 @@ def write_results(args, table, na, targets, memory, mem_growth, req_empty_ms, re
     if na:
         w("")
         for key, why in na.items():
-            w(f"{LABEL[key]}: n/a, {why} (the batch API is not in the module yet; rerun when it is).")
+            w(f"{LABEL[key]}: n/a, {why}.")
     w("\n## Targets\n")
     w("A ratio of two clients is the median over the rounds of that round's ratio (the two ran "
       "seconds apart), so it can differ a little from the ratio of the medians above.\n")

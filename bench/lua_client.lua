@@ -126,10 +126,6 @@ if mode == "sakari" then
   measure(now, sequential(client), 1)
 elseif mode == "batch" then
   local client, now = sakari_client()
-  if type(client.batch) ~= "function" then
-    report { na = "client.batch is not a function" }
-    return
-  end
   measure(now, batched(client), width)
 elseif mode == "memory" then
   local client, now = sakari_client()
@@ -138,21 +134,7 @@ elseif mode == "memory" then
     done = done + 1
     if done == 1000 then rss_first = status_kb("VmRSS") end
   end
-  local run, how
-  if type(client.batch) == "function" then
-    run, how = batched(client, sample), ("batched x%d"):format(width)
-  else
-    local one = sequential(client)
-    how = "sequential (client.batch does not exist yet)"
-    run = function(count)
-      local errors = 0
-      for _ = 1, count do
-        errors = errors + one(1)
-        sample()
-      end
-      return errors
-    end
-  end
+  local run, how = batched(client, sample), ("batched x%d"):format(width)
   local t0 = now()
   local errors = run(n)
   report {
