@@ -11,19 +11,8 @@ local CONTACTS = "/v1/accounts/sandbox-account/contacts/"
 local interpreter = jit and "luajit" or ("lua" .. _VERSION:match("%d+%.%d+"))
 local build = os.getenv("SAKARI_BUILD_DIR") or ("build/" .. interpreter)
 
-local function read(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local text = f:read("*a")
-  f:close()
-  return text
-end
-
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local fs = require "spec.support.fs"
+local read, write = fs.read, fs.write
 
 local function quote(s)
   return "'" .. tostring(s):gsub("'", "'\\''") .. "'"

@@ -27,24 +27,8 @@ local runner = require("spec.support.plain_runner").new("nginx")
 local say, check = runner.say, runner.check
 local function test(name, fn) runner:test(name, fn) end
 
-local function sh(command)
-  local ok = os.execute(command)
-  return ok == true or ok == 0
-end
-
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local text = f:read("a")
-  f:close()
-  return text
-end
-
-local function write_file(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local fs = require "spec.support.fs"
+local sh, read_file, write_file = fs.sh, fs.read, fs.write
 
 local function free_port()
   local handle = io.popen("/usr/bin/python3 -c 'import socket; s=socket.socket(); "

@@ -4,18 +4,8 @@ local H = {}
 
 local dir, url
 
-local function run(command)
-  local ok = os.execute(command)
-  return ok == true or ok == 0
-end
-
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local text = f:read("*a")
-  f:close()
-  return text
-end
+local fs = require "spec.support.fs"
+local run, read_file = fs.sh, fs.read
 
 -- The directory holding cert.pem (also the CA a client must trust) and key.pem.
 function H.dir()

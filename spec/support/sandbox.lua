@@ -14,13 +14,7 @@ local function sleep(seconds)
   os.execute("sleep " .. tostring(seconds))
 end
 
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local text = f:read("*a")
-  f:close()
-  return text
-end
+local read_file = require("spec.support.fs").read
 
 local function control_session()
   session = session or require("sakari.core").session { timeout = 10, connect_timeout = 5 }
