@@ -1,15 +1,14 @@
 -- Ctrl-C. core.watch_sigint(true) turns SIGINT into a flag (core.interrupted())
 -- that the bulk loop polls between steps: the first Ctrl-C stops taking rows,
--- the second stops waiting for the rows in flight. Without those functions (an
--- older core), the interpreter's own handler raises "interrupted!" in the
--- running Lua code; the loop catches that and treats it as the second kind.
+-- the second stops waiting for the rows in flight. Outside a bulk run the
+-- interpreter's own handler raises "interrupted!", which ends the command.
 local core = require "sakari.core"
 
 local M = {}
 
 function M.start()
-  M.watching = type(core.watch_sigint) == "function" and type(core.interrupted) == "function"
-  if M.watching then core.watch_sigint(true) end
+  core.watch_sigint(true)
+  M.watching = true
 end
 
 function M.check()
