@@ -193,7 +193,7 @@ end
 local function encode_body(spec, request)
   if request.body == nil then return true end
   local ok, json = pcall(core.encode, request.body, spec.body)
-  if not ok then return nil, (tostring(json):gsub("^[^:]*%.lua:%d+: ", "")) end
+  if not ok then return nil, util.strip_position(tostring(json)) end
   request.body, request.raw_body, request.content_type = nil, json, "application/json"
   return true
 end

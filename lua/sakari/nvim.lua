@@ -24,6 +24,7 @@
 local clients = require "sakari.client"
 local errors = require "sakari.errors"
 local resources = require "sakari.resources"
+local util = require "sakari.util"
 
 local M = {}
 
@@ -39,10 +40,7 @@ local function pack(...) return { n = select("#", ...), ... } end
 
 -- An error raised on behalf of the caller: without the position inside the
 -- library (the caller's own line is added by error(message, level)).
-local function strip(message)
-  if type(message) ~= "string" then return message end
-  return (message:gsub("^[^\n:]-%.lua:%d+: ", "", 1))
-end
+local strip = util.strip_position
 
 local function levels()
   return vim.log and vim.log.levels or { ERROR = 4, WARN = 3 }

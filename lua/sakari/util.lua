@@ -53,6 +53,14 @@ function M.replace_plain(s, needle, replacement)
   return table.concat(out)
 end
 
+-- An error message without the "file.lua:12: " position that error() put in
+-- front: raised again on the caller's behalf, it gets the caller's line instead.
+-- Anything but a string (an error object) is returned as it is.
+function M.strip_position(message)
+  if type(message) ~= "string" then return message end
+  return (message:gsub("^[^\n:]-%.lua:%d+: ", "", 1))
+end
+
 -- Shortest part of a secret worth hiding where an excerpt was cut inside it.
 local MIN_SECRET_PART = 6
 

@@ -1,6 +1,7 @@
 -- Exit statuses, and the failures that end a command: raised as tables and
 -- turned into a status by main.
 local interrupt = require "sakari.cli.interrupt"
+local util = require "sakari.util"
 
 local M = {}
 
@@ -23,7 +24,7 @@ end
 
 -- "lua/sakari/cli.lua:12: bad argument ..." -> "bad argument ..."
 function M.strip_position(message)
-  return (tostring(message):gsub("^[^\n:]*%.lua:%d+: ", ""))
+  return util.strip_position(tostring(message))
 end
 
 -- A library call that raises on a wrong argument (before sending anything):
