@@ -91,15 +91,7 @@ describe("bad input", function()
     end)
 
     it("refuses nesting deeper than 1000 levels and sends 1000 levels as JSON", function()
-      local function nest(n)
-        local root = {}
-        local t = root
-        for _ = 2, n do
-          t.x = {}
-          t = t.x
-        end
-        return root
-      end
+      local nest = require "spec.support.nest"
       raises_and_sends_nothing("nested deeper than 1000 levels", update, { attributes = nest(1000) })
       -- the whole body is the root: attributes at depth 1 plus 999 more levels fit
       local contact, err = update({ mobile = { number = "+15555550100" }, attributes = nest(999) })

@@ -104,15 +104,7 @@ describe("core JSON", function()
   end)
 
   it("accepts nesting up to 1000 levels and refuses deeper", function()
-    local function nest(n)
-      local root = {}
-      local t = root
-      for _ = 2, n do
-        t.x = {}
-        t = t.x
-      end
-      return root
-    end
+    local nest = require "spec.support.nest"
     assert.is_string(core.encode(nest(1000)))
     local ok, err = pcall(core.encode, nest(1001))
     assert.is_false(ok)

@@ -22,3 +22,12 @@ describe("util.replace_plain", function()
     assert.equal("same", util.replace_plain("same", nil, "*"))
   end)
 end)
+
+describe("util.strip_position", function()
+  it("drops the position error() put in front, and leaves error objects alone", function()
+    assert.equal("bad argument #1", util.strip_position("lua/sakari/x.lua:12: bad argument #1"))
+    assert.equal("no position here: x.lua", util.strip_position("no position here: x.lua"))
+    local object = {}
+    assert.equal(object, util.strip_position(object))
+  end)
+end)
