@@ -153,6 +153,17 @@ describe("client.batch", function()
     assert.is_false(pcall(client.batch, 42))
   end)
 
+  it("repeats messages.send refused with 429 inside a batch, once, after pausing the batch", function()
+    sandbox.fault({ method = "POST", path = "/v1/accounts/sandbox-account/messages", status = 429,
+      headers = { ["Retry-After"] = "1" } })
+    local request = { contacts = { { mobile = { number = "+15555550123", country = "US" } } }, template = "Hi" }
+    local results = client.batch({ { "messages.send", ACC, request } })
+    assert.is_nil(results[1].err)
+    local log = sandbox.requests()
+    assert.are.equal(2, #log)
+    assert.is_true(log[2].at - log[1].at >= 0.95, "the repeat went out after " .. (log[2].at - log[1].at))
+  end)
+
   it("never repeats messages.send inside a batch either", function()
     sandbox.fault({ method = "POST", path = "/v1/accounts/sandbox-account/messages", status = 500 })
     local request = { contacts = { { mobile = { number = "+15555550123", country = "US" } } }, template = "Hi" }
@@ -262,7 +273,7 @@ describe("batch and queue results", function()
   it("pause the whole batch on a 429 even when the call that got it will not repeat", function()
     local request = { contacts = { { mobile = { number = "+15555550123", country = "US" } } }, template = "Hi" }
     sandbox.fault({ method = "POST", status = 429, headers = { ["Retry-After"] = "1" } })
-    local calls = { { "messages.send", ACC, request } }
+    local calls = { { "messages.send", ACC, request, { max_retries = 0 } } }
     for i = 2, 6 do calls[i] = { "contacts.get", ACC, SEED } end
     local results = client.batch(calls, { concurrency = 1 })
     assert.are.equal(429, results[1].err.status)

@@ -233,9 +233,26 @@ describe("a fault", function()
       assert.are.equal(2, count("POST", CONTACTS))
     end)
 
-    it("messages.send on 429 or 500: sent once, never repeated", function()
+    it("messages.send on 429: not processed (RFC 6585), so repeated after Retry-After and sent once", function()
       local request = { contacts = { { mobile = { number = "+15555550111", country = "US" } } }, template = "Hi" }
-      for _, status in ipairs { 429, 500, 503 } do
+      local path = "/v1/accounts/sandbox-account/messages"
+      sandbox.clear_requests()
+      local function total() return select(2, assert(client.messages.list(ACC, { limit = 1 }))).totalCount end
+      local before = total()
+      sandbox.fault({ method = "POST", path = path, status = 429, headers = { ["Retry-After"] = "1" } })
+      local started = core.now()
+      local sent, err = client.messages.send(ACC, request)
+      assert.is_nil(err)
+      assert.is_table(sent)
+      assert.is_true(core.now() - started >= 0.95, "Retry-After was not honoured")
+      assert.are.equal(2, count("POST", path))
+      -- the server's state: exactly one more message, not two
+      assert.are.equal(before + 1, total())
+    end)
+
+    it("messages.send on 500 or 503: sent once, never repeated", function()
+      local request = { contacts = { { mobile = { number = "+15555550111", country = "US" } } }, template = "Hi" }
+      for _, status in ipairs { 500, 503 } do
         sandbox.clear_requests()
         sandbox.fault({ method = "POST", path = "/v1/accounts/sandbox-account/messages", status = status })
         local _, err = client.messages.send(ACC, request)

@@ -17,7 +17,7 @@ describe("retry.allowed", function()
     { err("transport"),            true,  true,  true,   false, false },
     { err("tls"),                  false, false, false,  false, false },
     { err("decode", 200),          false, false, false,  false, false },
-    { err("http", 429),            true,  true,  true,   true,  false },
+    { err("http", 429),            true,  true,  true,   true,  true },
     { err("http", 500),            true,  true,  true,   false, false },
     { err("http", 502),            true,  true,  true,   false, false },
     { err("http", 503),            true,  true,  true,   false, false },

@@ -4,13 +4,14 @@
 --   outcome                              GET PUT DELETE   POST   retry = "never"
 --   connect / dns (nothing was sent)     yes              yes    yes
 --   timeout, dropped connection          yes              no     no
---   429 (Retry-After honoured)           yes              yes    no
+--   429 (Retry-After honoured)           yes              yes    yes
 --   500 502 503 504                      yes              no     no
 --   anything else                        no               no     no
 --
 -- A POST may create something or cost money, so it is repeated only when the
 -- server cannot have acted on it. A row marked retry = "never" (messages.send)
--- is repeated only when the request never left this machine.
+-- is repeated only when the server cannot have acted on it: the request never
+-- left this machine, or it was refused with 429 (RFC 6585: not processed).
 local core = require "sakari.core"
 
 local M = {}
@@ -25,11 +26,11 @@ local SERVER_STATUS = { [500] = true, [502] = true, [503] = true, [504] = true }
 -- Whether this failure may be repeated for this request, by the table above.
 function M.allowed(request, err)
   if UNSENT[err.code] and err.status == nil then return true end
+  if err.status == 429 then return true end
   if request.retry == "never" then return false end
   -- idempotent: a POST that is harmless to repeat (fetching a token)
   local idempotent = request.idempotent or IDEMPOTENT[request.method]
   if err.status == nil then return idempotent and LOST_ANSWER[err.code] or false end
-  if err.status == 429 then return true end
   return idempotent and SERVER_STATUS[err.status] or false
 end
 
