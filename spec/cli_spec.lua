@@ -18,6 +18,11 @@ local function quote(s)
   return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
 end
 
+-- The failures file a run of `input` writes by default: bulk.csv -> bulk.failed.csv.
+local function failed_name(input)
+  return require("sakari.cli.names").failures(input)
+end
+
 local scratch = {}
 local function tmp(suffix)
   local path = os.tmpname()
@@ -37,7 +42,7 @@ local function command(argv, env, pre)
   }
   for k, v in pairs(env or {}) do vars[k] = v end
   local parts = { "env -u SAKARI_CLIENT_ID -u SAKARI_CLIENT_SECRET -u SAKARI_ACCESS_TOKEN -u SAKARI_API_URL"
-    .. " -u SAKARI_PROGRESS -u SAKARI_PROGRESS_INTERVAL" }
+    .. " -u SAKARI_PROGRESS -u SAKARI_PROGRESS_INTERVAL -u SAKARI_ACCOUNT_ID" }
   local names = {}
   for k in pairs(vars) do names[#names + 1] = k end
   table.sort(names)
@@ -138,7 +143,12 @@ end)
 
 after_each(function()
   client.close()
-  for _, path in ipairs(scratch) do os.remove(path) end
+  for _, path in ipairs(scratch) do
+    os.remove(path)
+    -- and what a run wrote next to it (failures files, journals): tmpnames are unique
+    local stem = path:match("^(/tmp/lua_%w+)")
+    if stem then os.execute("rm -f " .. stem .. ".*") end
+  end
   scratch = {}
 end)
 
@@ -245,9 +255,9 @@ describe("sakari contacts", function()
     }, sandbox.json(sandbox.requests()[1]))
   end)
 
-  it("update without --patch replaces the contact: what is not given is cleared", function()
-    local status, out, err = sakari({ "contacts", "update", ACC, sandbox.SEED_CONTACT, "--firstName", "Bob",
-      "--mobile", "+15550109999" })
+  it("update --replace replaces the contact: what is not given is cleared", function()
+    local status, out, err = sakari({ "contacts", "update", ACC, sandbox.SEED_CONTACT, "--replace",
+      "--firstName", "Bob", "--mobile", "+15550109999" })
     assert.are.equal(0, status, err)
     golden("contacts-update.json", normalise(out))
     assert.are.same({ "PUT " .. CONTACTS .. "seed-contact" }, sandbox.request_lines())
@@ -366,13 +376,16 @@ describe("sakari contacts bulk-update", function()
       { method = "PUT", path = CONTACTS .. ids[4], status = 422 })
     local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--concurrency", "1" })
     assert.are.equal(1, status, err)
-    local failures = input .. ".failed.csv"
+    local failures = failed_name(input)
+    assert.are.equal(input:gsub("%.csv$", ".failed.csv"), failures)
     scratch[#scratch + 1] = failures
-    golden("bulk-update.json", out:gsub(input:gsub("%p", "%%%0"), "INPUT"))
+    golden("bulk-update.json", out:gsub((input:gsub("%.csv$", "")):gsub("%p", "%%%0"), "INPUT"))
     golden("bulk-update.failed.csv", normalise(read(failures)))
-    -- the rows that were valid went out once each, in order
+    -- the rows that were valid were read once each, in order, and written
+    -- unless the read failed
     assert.are.same({ CONTACTS .. ids[1], CONTACTS .. ids[2], CONTACTS .. "no-such-contact", CONTACTS .. ids[4] },
-      requests_by("PUT"))
+      requests_by("GET"))
+    assert.are.same({ CONTACTS .. ids[1], CONTACTS .. ids[2], CONTACTS .. ids[4] }, requests_by("PUT"))
     assert.are.equal("Bob", client.contacts.get(ACC, ids[2]).firstName)
     assert.are.equal("Two\nLines", client.contacts.get(ACC, ids[2]).lastName)
     assert.truthy(err:find("6 failed", 1, true), err)
@@ -382,9 +395,11 @@ describe("sakari contacts bulk-update", function()
     local _
     status, _, err = sakari({ "contacts", "bulk-update", ACC, "--csv", failures, "--concurrency", "1" })
     assert.are.equal(1, status, err)
-    local again = failures .. ".failed.csv"
+    local again = failed_name(failures)
+    assert.are.equal(input:gsub("%.csv$", ".failed.2.csv"), again)
     scratch[#scratch + 1] = again
-    assert.are.same({ CONTACTS .. ids[1], CONTACTS .. "no-such-contact", CONTACTS .. ids[4] }, requests_by("PUT"))
+    assert.are.same({ CONTACTS .. ids[1], CONTACTS .. "no-such-contact", CONTACTS .. ids[4] }, requests_by("GET"))
+    assert.are.same({ CONTACTS .. ids[1], CONTACTS .. ids[4] }, requests_by("PUT"))
     local ann, fay = client.contacts.get(ACC, ids[1]), client.contacts.get(ACC, ids[4])
     assert.are.equal('O"Brien, Jr.', ann.lastName)
     assert.are.same({ plan = "gold" }, ann.attributes)
@@ -406,7 +421,7 @@ describe("sakari contacts bulk-update", function()
     local fixed = csv_file { { "id", "firstName", "error" }, { ids[3], "Dee", "old error, ignored" } }
     status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", fixed })
     assert.are.equal(0, status, err)
-    assert.is_nil(read(fixed .. ".failed.csv"))
+    assert.is_nil(read(failed_name(fixed)))
     assert.are.equal(0, core.decode(out).failed)
   end)
 
@@ -419,8 +434,11 @@ describe("sakari contacts bulk-update", function()
     local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--patch",
       "--failures", tmp(".csv") })
     assert.are.equal(0, status, err)
-    assert.are.same({ rows = 2, updated = 2, failed = 0, notDone = 0, interrupted = false, failures = core.null },
-      core.decode(out))
+    local summary = core.decode(out)
+    assert.truthy(tostring(summary.journal):find("%.journal%.jsonl$"), out)
+    assert.are.same({ rows = 2, updated = 2, unchanged = 0, failed = 0, notDone = 0, interrupted = false,
+                      failures = core.null, journal = summary.journal,
+                      fields = { email = 1, ["attributes.plan"] = 1 } }, summary)
     assert.are.equal(4, #requests_by("GET") + #requests_by("PUT")) -- a GET and a PUT a row
     local one, two = client.contacts.get(ACC, ids[1]), client.contacts.get(ACC, ids[2])
     assert.are.equal("new1@example.com", one.email)
@@ -433,18 +451,27 @@ describe("sakari contacts bulk-update", function()
 
   it("--dry-run checks every row, sends nothing and writes no file", function()
     local input = mixed_csv()
-    local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--dry-run" })
+    local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--dry-run",
+      "--concurrency", "1" })
     assert.are.equal(1, status)
-    assert.are.same({}, sandbox.requests())
-    assert.is_nil(read(input .. ".failed.csv"))
+    -- it reads each valid row's contact, and nothing else
+    local read_paths = requests_by("GET")
+    table.sort(read_paths)
+    local expected = { CONTACTS .. ids[1], CONTACTS .. ids[2], CONTACTS .. "no-such-contact", CONTACTS .. ids[4] }
+    table.sort(expected)
+    assert.are.same(expected, read_paths)
+    assert.are.equal(4, #sandbox.requests())
+    assert.is_nil(read(failed_name(input)))
     golden("bulk-update-dry-run.json", out)
-    golden("bulk-update-dry-run.stderr", err)
+    golden("bulk-update-dry-run.stderr", normalise(err))
     -- a clean file passes
     local clean = csv_file { { "id", "firstName" }, { ids[1], "Ann" }, { ids[2], "Bob" } }
+    sandbox.clear_requests()
     status, out = sakari({ "contacts", "bulk-update", ACC, "--csv", clean, "--dry-run" })
     assert.are.equal(0, status)
-    assert.are.equal(2, core.decode(out).valid)
-    assert.are.same({}, sandbox.requests())
+    assert.are.equal(2, core.decode(out).wouldChange)
+    assert.are.same({ CONTACTS .. ids[1], CONTACTS .. ids[2] }, requests_by("GET"))
+    assert.are.equal(2, #sandbox.requests())
   end)
 
   it("refuses a header without id, with a column twice, or without a name", function()
@@ -458,7 +485,7 @@ describe("sakari contacts bulk-update", function()
       assert.are.equal(1, status)
       assert.are.equal("", out)
       assert.truthy(err:find(case[2], 1, true), err)
-      assert.is_nil(read(input .. ".failed.csv"))
+      assert.is_nil(read(failed_name(input)))
     end
     local empty = tmp(".csv")
     write(empty, "")
@@ -476,14 +503,18 @@ describe("sakari contacts bulk-update", function()
     local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--patch",
       "--failures", failures })
     assert.are.equal(1, status, err)
-    assert.are.same({ rows = 4, updated = 1, failed = 3, notDone = 0, interrupted = false, failures = failures },
-      core.decode(out))
+    local summary = core.decode(out)
+    scratch[#scratch + 1] = summary.journal
+    assert.are.same({ rows = 4, updated = 1, unchanged = 0, failed = 3, notDone = 0, interrupted = false,
+                      failures = failures, journal = summary.journal, fields = { firstName = 1 } }, summary)
     assert.are.equal("Bom", client.contacts.get(ACC, ids[1]).firstName)
+    -- each row's cells exactly as read, their count included, and the error
+    -- last; the record the file ends inside of is copied byte for byte, last
     assert.are.equal("id,firstName,error\r\n"
-      .. ids[2] .. ',Two,"not sent: has 4 cells, the header has 2 '
+      .. ids[2] .. ',Two,extra,cells,"not sent: has 4 cells, the header has 2 '
       .. '(the cells past the header: ""extra"", ""cells"")"\r\n'
-      .. ids[3] .. ",,\"not sent: has 1 cell, the header has 2\"\r\n"
-      .. ids[4] .. ',"never closed\nat all\n",not sent: unterminated quoted field (the file ends inside quotes)\r\n',
+      .. ids[3] .. ",\"not sent: has 1 cell, the header has 2\"\r\n"
+      .. ids[4] .. ',"never closed\nat all\n',
       read(failures))
   end)
 
@@ -508,7 +539,7 @@ describe("sakari contacts bulk-update", function()
     sandbox.fault({ method = "PUT", path = CONTACTS, delay = 0.1, times = 7 })
     local status, _, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--concurrency", "2" },
       { env = { SAKARI_PROGRESS = "auto", SAKARI_PROGRESS_INTERVAL = "0.05" } })
-    scratch[#scratch + 1] = input .. ".failed.csv"
+    scratch[#scratch + 1] = failed_name(input)
     assert.are.equal(1, status)
     local progress = {}
     for line in err:gmatch("[^\n]+") do
@@ -520,7 +551,7 @@ describe("sakari contacts bulk-update", function()
     assert.is_nil(err:find("\r", 1, true))
     assert.is_true(#progress >= 2, err)
     assert.truthy(progress[#progress]:find("^7/7 rows, %d+/s, ETA 0s, 1 failed$"), progress[#progress])
-    assert.truthy(err:find("sakari: 7 rows: 6 updated, 1 failed (written to ", 1, true), err)
+    assert.truthy(err:find("sakari: 7 rows: 6 updated, 0 unchanged, 1 failed (written to ", 1, true), err)
 
     status, _, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--progress", "bar" })
     assert.are.equal(1, status)
@@ -540,10 +571,10 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
     os.execute("kill -INT " .. pid)
   end
 
-  local function wait_for_requests(n)
+  local function wait_for_puts(n)
     local deadline = core.now() + 20
-    while #sandbox.requests() < n do
-      assert(core.now() < deadline, "the run did not reach " .. n .. " requests")
+    while #requests_by("PUT") < n do
+      assert(core.now() < deadline, "the run did not reach " .. n .. " PUTs")
       core.sleep(0.02)
     end
   end
@@ -553,7 +584,7 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
     local rows = { { "id", "firstName", "note" } }
     for i, id in ipairs(ids) do rows[#rows + 1] = { id, "New" .. i, "row " .. i .. ", \"quoted\"" } end
     input = csv_file(rows)
-    failures = input .. ".failed.csv"
+    failures = failed_name(input)
     scratch[#scratch + 1] = failures
     sandbox.clear_requests()
   end)
@@ -583,7 +614,7 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
   it("stops taking rows, lets the rows in flight finish, and loses none", function()
     sandbox.fault({ method = "PUT", path = CONTACTS, delay = 0.25, times = 40 })
     local pid, wait = start({ "contacts", "bulk-update", ACC, "--csv", input, "--concurrency", "4" })
-    wait_for_requests(8)
+    wait_for_puts(8)
     kill(pid)
     local status, out, err = wait(30)
     assert.are.equal(130, status, err)
@@ -605,12 +636,13 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
     end
     assert.is_true(n_sent >= 8 and n_failed > 0, n_sent .. " sent")
     local summary = core.decode(out)
-    assert.are.same({ rows = 40, updated = n_sent, failed = 0, notDone = n_failed, interrupted = true,
-                      failures = failures }, summary)
+    assert.are.same({ rows = 40, updated = n_sent, unchanged = 0, failed = 0, notDone = n_failed, interrupted = true,
+                      failures = failures, journal = summary.journal,
+                      fields = { firstName = n_sent, ["attributes.note"] = n_sent } }, summary)
 
     -- the failures file finishes the job
     status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", failures })
-    scratch[#scratch + 1] = failures .. ".failed.csv"
+    scratch[#scratch + 1] = failed_name(failures)
     assert.are.equal(0, status, err)
     assert.are.equal(n_failed, core.decode(out).updated)
     for i, id in ipairs(ids) do assert.are.equal("New" .. i, client.contacts.get(ACC, id).firstName) end
@@ -619,7 +651,7 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
   it("stops waiting on a second Ctrl-C and writes the rows in flight as such", function()
     sandbox.fault({ method = "PUT", path = CONTACTS, delay = 3, times = 40 })
     local pid, wait = start({ "contacts", "bulk-update", ACC, "--csv", input, "--concurrency", "4" })
-    wait_for_requests(4)
+    wait_for_puts(4)
     kill(pid)
     core.sleep(0.3)
     local second = core.now()

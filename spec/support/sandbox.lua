@@ -96,6 +96,23 @@ function S.expire_tokens()
   control("POST", "/_sandbox/expire-tokens")
 end
 
+-- The seeded random fault mode: { seed = n, rate = 0..1, kinds?, method?, path?,
+-- retry_after? } (see the sandbox's README). Returns what it reports.
+function S.chaos(config)
+  return control("POST", "/_sandbox/chaos", config)
+end
+
+-- Turns it off; returns { config, matched, injected = {kind = n} } of the run.
+function S.chaos_off()
+  return control("DELETE", "/_sandbox/chaos")
+end
+
+-- Every stored contact of the account as canonical JSON text (keys sorted), by id:
+-- what the server holds, byte for byte, with no decoding in between.
+function S.stored_contacts(account)
+  return control("GET", "/_sandbox/contacts" .. (account and ("?account=" .. account) or "")).contacts
+end
+
 -- N more valid contacts (fresh numbers) in the account; returns their ids.
 function S.seed(n, account)
   return control("POST", "/_sandbox/seed", { contacts = n, account = account }).ids

@@ -1,0 +1,302 @@
+-- The run every bulk command shares (bulk-update, restore): each row reads its
+-- contact, works out the body to PUT, skips the write when nothing would
+-- change, and otherwise writes and journals it, through one client queue.
+-- Rows that fail go to the failures file as they fail; rows with the same id
+-- run one after the other, in file order.
+local core = require "sakari.core"
+local context = require "sakari.cli.context"
+local diff = require "sakari.cli.diff"
+local failure = require "sakari.cli.failure"
+local interrupt = require "sakari.cli.interrupt"
+local json_out = require "sakari.cli.json_out"
+
+local M = {}
+
+M.NOT_SENT_INTERRUPTED = "not sent: interrupted (Ctrl-C) before this row was sent"
+local IN_FLIGHT_INTERRUPTED = "interrupted while in flight: it may or may not have been applied"
+local SHOWN_FAILURES = 5
+
+-- Whether a failed PUT may have been applied all the same: its answer was
+-- lost (no status: a dropped connection or a timeout, unless it never
+-- connected) or the server failed (5xx). A 4xx, 429 included, was refused.
+local function maybe_applied(err)
+  if type(err) ~= "table" then return true end
+  if err.status == nil then return err.code ~= "connect" and err.code ~= "dns" end
+  return err.status >= 500
+end
+
+-- opts:
+--   account, concurrency, dry_run
+--   next_item()  -> the next row or nil: { id = ..., line = n, invalid = reason
+--                   | want = function(before) -> the body to PUT, named = {paths} }
+--   failures     -> nil or { write = function(item, reason), close = function(wrote) -> path|nil }
+--   journal      -> nil or a sakari.cli.journal
+--   progress     -> a sakari.cli.progress display
+-- Returns the counts and whether the run was interrupted or crashed.
+function M.run(opts)
+  local account, concurrency, dry_run = opts.account, opts.concurrency, opts.dry_run
+  local progress, failures, journal = opts.progress, opts.failures, opts.journal
+  local client = context.client()
+
+  local counts = { rows = 0, updated = 0, unchanged = 0, changing = 0, failed = 0, invalid = 0, not_done = 0,
+                   fields = {} }
+  local shown = 0
+
+  local function record_failure(item, reason, counter)
+    counts[counter] = counts[counter] + 1
+    if failures then failures.write(item, reason) end
+    if counter == "invalid" then
+      progress.message(("sakari: line %d: %s"):format(item.line, reason))
+    elseif counter == "failed" then
+      shown = shown + 1
+      if shown <= SHOWN_FAILURES then
+        progress.message(("sakari: line %d: %s"):format(item.line, (reason:gsub("^sakari: ", ""))))
+      elseif shown == SHOWN_FAILURES + 1 and opts.failures_path then
+        progress.message("sakari: more rows failed: see " .. opts.failures_path)
+      end
+    end
+  end
+
+  local function journal_entry(item, outcome, err)
+    if not journal then return end
+    journal.write({ id = item.id, outcome = outcome, before = item.before, sent = item.sent,
+                    after = item.after or core.null, error = err and tostring(err) or nil })
+  end
+
+  local function count_fields(changes)
+    for _, c in ipairs(changes) do counts.fields[c.path] = (counts.fields[c.path] or 0) + 1 end
+  end
+
+  -- The work of one row, run inside the queue: GET, compare, PUT.
+  local function job(item)
+    return function()
+      local before, err = client.contacts.get(account, item.id)
+      if before == nil then return nil, err end
+      if type(before) ~= "table" then return nil, "the contact read back has no data" end
+      item.before = before
+      local sent = item.want(before)
+      item.changes = diff.changes(before, sent)
+      if #item.changes == 0 or dry_run then return true end
+      item.sent = sent
+      local after
+      after, err = client.contacts.update(account, item.id, sent)
+      if after == nil then return nil, err end
+      item.after = after
+      return true
+    end
+  end
+
+  local q = client.queue { concurrency = concurrency }
+  local in_flight, in_flight_count = {}, 0
+  local busy, held, held_count = {}, {}, 0 -- id -> true while a row of it is in flight; id -> rows waiting
+  local exhausted, stopping, aborted = false, false, false
+
+  local function push(item)
+    local pushed, qid = pcall(q.push, job(item))
+    if not pushed then
+      if interrupt.is_error(qid) then error(qid, 0) end
+      record_failure(item, "not sent: " .. failure.strip_position(qid), "failed")
+      return
+    end
+    in_flight[qid] = item
+    in_flight_count = in_flight_count + 1
+    busy[item.id] = true
+  end
+
+  -- The next row of this id, if one waits; else the id is free.
+  local function release(id)
+    local waiting = held[id]
+    if waiting and #waiting > 0 then
+      held_count = held_count - 1
+      local item = table.remove(waiting, 1)
+      if #waiting == 0 then held[id] = nil end
+      if stopping then
+        record_failure(item, M.NOT_SENT_INTERRUPTED, "not_done")
+        return release(id)
+      end
+      push(item)
+    else
+      busy[id] = nil
+    end
+  end
+
+  local function finished(qid, value, err)
+    local item = in_flight[qid]
+    if not item then return end
+    -- the row is written (failures file or journal) before it leaves
+    -- in_flight: an abort in between may write it twice, never lose it
+    if value == nil and interrupt.is_error(err and err.message) then
+      -- LuaJIT runs the interpreter's SIGINT hook in whichever coroutine is
+      -- running: here it stopped this call, which may have been sent
+      if item.sent then journal_entry(item, "unknown", IN_FLIGHT_INTERRUPTED) end
+      record_failure(item, IN_FLIGHT_INTERRUPTED, "not_done")
+      stopping, aborted = true, true
+    elseif value == nil then
+      if item.sent and maybe_applied(err) then journal_entry(item, "unknown", err) end
+      record_failure(item, tostring(err), "failed")
+    elseif #item.changes == 0 then
+      counts.unchanged = counts.unchanged + 1
+      if dry_run then progress.message(diff.describe(item.id, item.changes, item.named)) end
+    elseif dry_run then
+      counts.changing = counts.changing + 1
+      count_fields(item.changes)
+      progress.message(diff.describe(item.id, item.changes, item.named))
+    else
+      journal_entry(item, "applied")
+      counts.updated = counts.updated + 1
+      count_fields(item.changes)
+    end
+    in_flight[qid] = nil
+    in_flight_count = in_flight_count - 1
+    release(item.id)
+  end
+
+  local function done_count()
+    return counts.updated + counts.unchanged + counts.changing + counts.failed + counts.invalid
+  end
+  local function failed_count() return counts.failed + counts.invalid end
+
+  local function on_interrupt()
+    if stopping then
+      aborted = true
+      return
+    end
+    stopping = true
+    interrupt.rearm()
+    if in_flight_count > 0 then
+      progress.message(("sakari: interrupted: letting %d rows in flight finish (Ctrl-C again to stop waiting)")
+        :format(in_flight_count))
+    else
+      progress.message("sakari: interrupted")
+    end
+  end
+
+  local ok, loop_err = pcall(function()
+    while true do
+      while not stopping and not exhausted and in_flight_count < concurrency do
+        if interrupt.check() then
+          on_interrupt()
+          break
+        end
+        local item = opts.next_item()
+        if not item then
+          exhausted = true
+          break
+        end
+        counts.rows = counts.rows + 1
+        if item.invalid then
+          record_failure(item, dry_run and item.invalid or ("not sent: " .. item.invalid),
+            dry_run and "invalid" or "failed")
+        elseif busy[item.id] then
+          held[item.id] = held[item.id] or {}
+          table.insert(held[item.id], item)
+          held_count = held_count + 1
+        else
+          push(item)
+        end
+        progress.update(done_count(), failed_count())
+      end
+      if in_flight_count == 0 and (exhausted or stopping) then break end
+      if in_flight_count > 0 then
+        for _, r in ipairs(q.poll(0.1)) do finished(r.id, r.value, r.err) end
+      end
+      if interrupt.check() then on_interrupt() end
+      if aborted then break end
+      progress.update(done_count(), failed_count())
+    end
+  end)
+
+  local not_sent, in_flight_reason, crashed = M.NOT_SENT_INTERRUPTED, IN_FLIGHT_INTERRUPTED, false
+  if not ok then
+    if failure.is_failure(loop_err) then
+      q.close()
+      error(loop_err, 0)
+    end
+    -- the interpreter's own SIGINT handling, or a bug: either way no row may go missing
+    if not interrupt.is_error(loop_err) then
+      crashed = true
+      progress.message("sakari: the run stopped on an error: " .. failure.strip_position(loop_err))
+      not_sent = "not sent: the run stopped on an error"
+      in_flight_reason = "the run stopped on an error while this row was in flight: "
+        .. "it may or may not have been applied"
+    end
+    stopping, aborted = true, true
+  end
+
+  if aborted then
+    -- rows in flight: their answers will not be read
+    if in_flight_count > 0 then
+      progress.message(("sakari: stopped waiting for %d rows in flight: written to the failures file")
+        :format(in_flight_count))
+    end
+    local qids = {}
+    for qid in pairs(in_flight) do qids[#qids + 1] = qid end
+    table.sort(qids)
+    for _, qid in ipairs(qids) do
+      local item = in_flight[qid]
+      -- only a row whose PUT went out may have been applied
+      if item.sent then journal_entry(item, "unknown", in_flight_reason) end
+      record_failure(item, item.sent and in_flight_reason or not_sent, "not_done")
+      in_flight[qid] = nil
+    end
+    in_flight_count = 0
+  end
+  q.close()
+
+  if stopping then
+    -- rows waiting for their id, then every row not taken yet: to the failures file, untouched
+    local ids = {}
+    for id in pairs(held) do ids[#ids + 1] = id end
+    table.sort(ids)
+    for _, id in ipairs(ids) do
+      for _, item in ipairs(held[id]) do record_failure(item, not_sent, "not_done") end
+    end
+    held = {}
+    while not exhausted do
+      local item = opts.next_item()
+      if not item then break end
+      counts.rows = counts.rows + 1
+      record_failure(item, not_sent, "not_done")
+    end
+  end
+  progress.finish(done_count(), failed_count())
+  return counts, stopping and not crashed, crashed
+end
+
+-- The summary: a line on stderr, the JSON on stdout. Returns the exit status.
+-- files: { failures = path|nil, journal = path|nil }; verb: "updated", "restored".
+function M.report(counts, dry_run, interrupted, crashed, files, verb)
+  local fields = counts.fields
+  local summary
+  if dry_run then
+    summary = { dryRun = true, rows = counts.rows, wouldChange = counts.changing, unchanged = counts.unchanged,
+                invalid = counts.invalid, failed = counts.failed, notChecked = counts.not_done,
+                fields = fields, interrupted = interrupted, failures = files.failures or core.null }
+    local what = ("%d rows, %d would change, %d unchanged, %d invalid"):format(
+      counts.rows, counts.changing, counts.unchanged, counts.invalid)
+    if counts.failed > 0 then what = what .. (", %d could not be read"):format(counts.failed) end
+    if counts.not_done > 0 then what = what .. (", %d not checked"):format(counts.not_done) end
+    local names = {}
+    for name, n in pairs(counts.fields) do names[#names + 1] = ("%s %d"):format(name, n) end
+    table.sort(names)
+    if #names > 0 then what = what .. "; rows changing " .. table.concat(names, ", ") end
+    context.stderr:write("sakari: dry run: " .. what .. "; nothing was written\n")
+  else
+    summary = { rows = counts.rows, [verb] = counts.updated, unchanged = counts.unchanged, failed = counts.failed,
+                notDone = counts.not_done, fields = fields, interrupted = interrupted,
+                failures = files.failures or core.null, journal = files.journal or core.null }
+    local what = ("%d rows: %d %s, %d unchanged, %d failed"):format(counts.rows, counts.updated, verb,
+      counts.unchanged, counts.failed)
+    if counts.not_done > 0 then what = what .. (", %d not done"):format(counts.not_done) end
+    if files.failures then what = what .. " (written to " .. files.failures .. ")" end
+    if files.journal then what = what .. "; journal " .. files.journal end
+    context.stderr:write("sakari: " .. (interrupted and "interrupted: " or "") .. what .. "\n")
+  end
+  json_out.print(summary)
+  if interrupted then return failure.EXIT_INTERRUPTED end
+  if crashed then return failure.EXIT_FAILED end
+  local bad = counts.failed + counts.not_done + (dry_run and counts.invalid or 0)
+  return bad > 0 and failure.EXIT_FAILED or failure.EXIT_OK
+end
+
+return M
