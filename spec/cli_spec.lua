@@ -3,136 +3,14 @@
 -- spec/fixtures/cli/ after ids and timestamps are replaced by placeholders.
 local sandbox = require "spec.support.sandbox"
 local core = require "sakari.core"
-local csv = require "sakari.csv"
 
 local ACC = sandbox.ACCOUNT
 local CONTACTS = "/v1/accounts/sandbox-account/contacts/"
 
-local interpreter = jit and "luajit" or ("lua" .. _VERSION:match("%d+%.%d+"))
-local build = os.getenv("SAKARI_BUILD_DIR") or ("build/" .. interpreter)
-
-local fs = require "spec.support.fs"
-local read, write = fs.read, fs.write
-
-local function quote(s)
-  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
-end
-
--- The failures file a run of `input` writes by default: bulk.csv -> bulk.failed.csv.
-local function failed_name(input)
-  return require("sakari.cli.names").failures(input)
-end
-
-local scratch = {}
-local function tmp(suffix)
-  local path = os.tmpname()
-  os.remove(path)
-  path = path .. (suffix or "")
-  scratch[#scratch + 1] = path
-  return path
-end
-
--- The shell command that runs bin/sakari with a clean environment: the
--- sandbox's URL and token, no progress display, plus `env` (false unsets);
--- `pre` is Lua run before the script (`lua -e pre bin/sakari`).
-local function command(argv, env, pre)
-  local vars = {
-    SAKARI_API_URL = sandbox.url(), SAKARI_ACCESS_TOKEN = sandbox.TOKEN, SAKARI_PROGRESS = "off",
-    LUA_PATH = "lua/?.lua;lua/?/init.lua;;", LUA_CPATH = build .. "/?.so;;",
-  }
-  for k, v in pairs(env or {}) do vars[k] = v end
-  local parts = { "env -u SAKARI_CLIENT_ID -u SAKARI_CLIENT_SECRET -u SAKARI_ACCESS_TOKEN -u SAKARI_API_URL"
-    .. " -u SAKARI_PROGRESS -u SAKARI_PROGRESS_INTERVAL -u SAKARI_ACCOUNT_ID" }
-  local names = {}
-  for k in pairs(vars) do names[#names + 1] = k end
-  table.sort(names)
-  for _, k in ipairs(names) do
-    if vars[k] then parts[#parts + 1] = k .. "=" .. quote(vars[k]) end
-  end
-  parts[#parts + 1] = interpreter .. (pre and (" -e " .. quote(pre)) or "") .. " bin/sakari"
-  for _, a in ipairs(argv) do parts[#parts + 1] = quote(a) end
-  return table.concat(parts, " ")
-end
-
--- Runs the command to the end: status, stdout, stderr.
-local function sakari(argv, opts)
-  opts = opts or {}
-  local out, err, status = tmp(), tmp(), tmp()
-  os.execute(("timeout 120 %s <%s >%s 2>%s; echo $? >%s"):format(
-    command(argv, opts.env, opts.pre), opts.stdin or "/dev/null", out, err, status))
-  return tonumber(read(status)), read(out), read(err)
-end
-
--- Starts the command in the background: its pid, and a function that waits
--- for its exit status (nil after `seconds`).
-local function start(argv, opts)
-  opts = opts or {}
-  local out, err, pidfile, status = tmp(), tmp(), tmp(), tmp()
-  os.execute(("(%s <%s >%s 2>%s & echo $! >%s; wait $!; echo $? >%s) >/dev/null 2>&1 &"):format(
-    command(argv, opts.env, opts.pre), "/dev/null", out, err, pidfile, status))
-  local pid
-  for _ = 1, 200 do
-    pid = tonumber(read(pidfile) or "")
-    if pid then break end
-    core.sleep(0.02)
-  end
-  assert(pid, "the command did not start")
-  local function wait(seconds)
-    local deadline = core.now() + (seconds or 30)
-    while core.now() < deadline do
-      local text = read(status)
-      if text and text:find("\n") then return tonumber(text), read(out), read(err) end
-      core.sleep(0.05)
-    end
-    os.execute("kill -9 " .. pid .. " 2>/dev/null")
-    return nil, read(out), read(err)
-  end
-  return pid, wait
-end
-
--- Ids the server made (24 hex digits) become <id1>, <id2>... in order of first
--- appearance, times of now become <time>, so that the rest can be compared exactly.
-local function normalise(text)
-  local seen, n = {}, 0
-  text = text:gsub("%x+", function(hex)
-    if #hex ~= 24 then return nil end
-    if not seen[hex] then
-      n = n + 1
-      seen[hex] = "<id" .. n .. ">"
-    end
-    return seen[hex]
-  end)
-  -- the seed contact's own times are fixed: they stay
-  return (text:gsub("%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d%.?%d*Z", function(t)
-    if t ~= "2023-11-07T05:31:56Z" then return "<time>" end
-  end))
-end
-
-local function golden(name, actual)
-  local path = "spec/fixtures/cli/" .. name
-  local expected = read(path)
-  assert(expected, "no golden file " .. path .. "; the output was:\n" .. actual)
-  assert.are.equal(expected, actual)
-end
-
-local function requests_by(method)
-  local found = {}
-  for _, r in ipairs(sandbox.requests()) do
-    if r.method == method then found[#found + 1] = sandbox.path(r) end
-  end
-  return found
-end
-
-local function csv_file(rows)
-  local path = tmp(".csv")
-  write(path, assert(csv.encode(rows)))
-  return path
-end
-
-local function records(path)
-  local text = assert(read(path), "no file " .. path)
-  return csv.records(text)
-end
+local cli = require "spec.support.cli"
+local read, write = require("spec.support.fs").read, require("spec.support.fs").write
+local sakari, start, tmp, golden, normalise = cli.sakari, cli.start, cli.tmp, cli.golden, cli.normalise
+local requests_by, csv_file, records, failed_name = cli.requests_by, cli.csv_file, cli.records, cli.failed_name
 
 local client
 
@@ -143,13 +21,7 @@ end)
 
 after_each(function()
   client.close()
-  for _, path in ipairs(scratch) do
-    os.remove(path)
-    -- and what a run wrote next to it (failures files, journals): tmpnames are unique
-    local stem = path:match("^(/tmp/lua_%w+)")
-    if stem then os.execute("rm -f " .. stem .. ".*") end
-  end
-  scratch = {}
+  cli.cleanup()
 end)
 
 describe("sakari (the command line)", function()
@@ -378,7 +250,7 @@ describe("sakari contacts bulk-update", function()
     assert.are.equal(1, status, err)
     local failures = failed_name(input)
     assert.are.equal(input:gsub("%.csv$", ".failed.csv"), failures)
-    scratch[#scratch + 1] = failures
+    cli.keep(failures)
     golden("bulk-update.json", out:gsub((input:gsub("%.csv$", "")):gsub("%p", "%%%0"), "INPUT"))
     golden("bulk-update.failed.csv", normalise(read(failures)))
     -- the rows that were valid were read once each, in order, and written
@@ -397,7 +269,7 @@ describe("sakari contacts bulk-update", function()
     assert.are.equal(1, status, err)
     local again = failed_name(failures)
     assert.are.equal(input:gsub("%.csv$", ".failed.2.csv"), again)
-    scratch[#scratch + 1] = again
+    cli.keep(again)
     assert.are.same({ CONTACTS .. ids[1], CONTACTS .. "no-such-contact", CONTACTS .. ids[4] }, requests_by("GET"))
     assert.are.same({ CONTACTS .. ids[1], CONTACTS .. ids[4] }, requests_by("PUT"))
     local ann, fay = client.contacts.get(ACC, ids[1]), client.contacts.get(ACC, ids[4])
@@ -504,7 +376,7 @@ describe("sakari contacts bulk-update", function()
       "--failures", failures })
     assert.are.equal(1, status, err)
     local summary = core.decode(out)
-    scratch[#scratch + 1] = summary.journal
+    cli.keep(summary.journal)
     assert.are.same({ rows = 4, updated = 1, unchanged = 0, failed = 3, notDone = 0, interrupted = false,
                       failures = failures, journal = summary.journal, fields = { firstName = 1 } }, summary)
     assert.are.equal("Bom", client.contacts.get(ACC, ids[1]).firstName)
@@ -539,7 +411,7 @@ describe("sakari contacts bulk-update", function()
     sandbox.fault({ method = "PUT", path = CONTACTS, delay = 0.1, times = 7 })
     local status, _, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--concurrency", "2" },
       { env = { SAKARI_PROGRESS = "auto", SAKARI_PROGRESS_INTERVAL = "0.05" } })
-    scratch[#scratch + 1] = failed_name(input)
+    cli.keep(failed_name(input))
     assert.are.equal(1, status)
     local progress = {}
     for line in err:gmatch("[^\n]+") do
@@ -585,7 +457,7 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
     for i, id in ipairs(ids) do rows[#rows + 1] = { id, "New" .. i, "row " .. i .. ", \"quoted\"" } end
     input = csv_file(rows)
     failures = failed_name(input)
-    scratch[#scratch + 1] = failures
+    cli.keep(failures)
     sandbox.clear_requests()
   end)
 
@@ -642,7 +514,7 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
 
     -- the failures file finishes the job
     status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", failures })
-    scratch[#scratch + 1] = failed_name(failures)
+    cli.keep(failed_name(failures))
     assert.are.equal(0, status, err)
     assert.are.equal(n_failed, core.decode(out).updated)
     for i, id in ipairs(ids) do assert.are.equal("New" .. i, client.contacts.get(ACC, id).firstName) end
