@@ -28,25 +28,7 @@ local function csv_rows(path)
   return assert(csv.decode(assert(fs.read(path), "no file " .. path)))
 end
 
-local function journal_lines(path)
-  local lines = {}
-  for line in assert(fs.read(path), "no journal " .. path):gmatch("[^\n]+") do lines[#lines + 1] = core.decode(line) end
-  return lines
-end
-
--- The sandbox's stored JSON of these contacts, `updated` (the server's stamp of
--- the last write) cut out: what a restore must give back byte for byte.
-local function stored(ids)
-  local all = sandbox.stored_contacts()
-  local out = {}
-  for _, id in ipairs(ids) do
-    local text = assert(all[id], "no contact " .. id)
-    local cut, n = text:gsub(',"updated":{"at":"[^"]*","by":{[^{}]*}}', "")
-    assert(n == 1, "no updated stamp in " .. text)
-    out[id] = cut
-  end
-  return out
-end
+local journal_lines, stored = cli.jsonl, cli.stored
 
 describe("sakari failures files", function()
   local HEADER = { "id", "firstName", "lastName", "email", "mobile", "country", "plan" }

@@ -140,6 +140,28 @@ function C.records(path)
   return csv.records(text)
 end
 
+-- The lines of a JSON-lines file (a journal), decoded.
+function C.jsonl(path)
+  local lines = {}
+  for line in assert(read(path), "no file " .. path):gmatch("[^\n]+") do lines[#lines + 1] = core.decode(line) end
+  return lines
+end
+
+-- The sandbox's stored JSON of these contacts, by id, with `updated` (the
+-- server's stamp of the last write) cut out: what a restore must give back
+-- byte for byte.
+function C.stored(ids)
+  local all = sandbox.stored_contacts()
+  local out = {}
+  for _, id in ipairs(ids) do
+    local text = assert(all[id], "no contact " .. id)
+    local cut, n = text:gsub(',"updated":{"at":"[^"]*","by":{[^{}]*}}', "")
+    assert(n == 1, "no updated stamp in " .. text)
+    out[id] = cut
+  end
+  return out
+end
+
 -- Registers a path for C.cleanup.
 function C.keep(path)
   if path then scratch[#scratch + 1] = path end

@@ -8,9 +8,14 @@ local context = require "sakari.cli.context"
 local diff = require "sakari.cli.diff"
 local failure = require "sakari.cli.failure"
 local interrupt = require "sakari.cli.interrupt"
+local journal_file = require "sakari.cli.journal"
 local json_out = require "sakari.cli.json_out"
+local names = require "sakari.cli.names"
+local progress_display = require "sakari.cli.progress"
 
 local M = {}
+
+local fail = failure.fail
 
 M.NOT_SENT_INTERRUPTED = "not sent: interrupted (Ctrl-C) before this row was sent"
 local IN_FLIGHT_INTERRUPTED = "interrupted while in flight: it may or may not have been applied"
@@ -263,9 +268,31 @@ function M.run(opts)
   return counts, stopping and not crashed, crashed
 end
 
+-- A failures file: created at once (so an old one never lingers), each write
+-- flushed, removed at the end if no row failed.
+function M.file(path)
+  local handle, err = io.open(path, "wb")
+  if not handle then fail("sakari: cannot write the failures file: " .. tostring(err)) end
+  local f = {}
+  function f.append(text)
+    local ok, werr = handle:write(text)
+    if ok then ok, werr = handle:flush() end
+    if not ok then fail("sakari: cannot write the failures file " .. path .. ": " .. tostring(werr)) end
+  end
+  function f.close(wrote)
+    handle:close()
+    if not wrote then
+      os.remove(path)
+      return nil
+    end
+    return path
+  end
+  return f
+end
+
 -- The summary: a line on stderr, the JSON on stdout. Returns the exit status.
 -- files: { failures = path|nil, journal = path|nil }; verb: "updated", "restored".
-function M.report(counts, dry_run, interrupted, crashed, files, verb)
+local function report(counts, dry_run, interrupted, crashed, files, verb)
   local fields = counts.fields
   local summary
   if dry_run then
@@ -276,10 +303,10 @@ function M.report(counts, dry_run, interrupted, crashed, files, verb)
       counts.rows, counts.changing, counts.unchanged, counts.invalid)
     if counts.failed > 0 then what = what .. (", %d could not be read"):format(counts.failed) end
     if counts.not_done > 0 then what = what .. (", %d not checked"):format(counts.not_done) end
-    local names = {}
-    for name, n in pairs(counts.fields) do names[#names + 1] = ("%s %d"):format(name, n) end
-    table.sort(names)
-    if #names > 0 then what = what .. "; rows changing " .. table.concat(names, ", ") end
+    local changing = {}
+    for name, n in pairs(counts.fields) do changing[#changing + 1] = ("%s %d"):format(name, n) end
+    table.sort(changing)
+    if #changing > 0 then what = what .. "; rows changing " .. table.concat(changing, ", ") end
     context.stderr:write("sakari: dry run: " .. what .. "; nothing was written\n")
   else
     summary = { rows = counts.rows, [verb] = counts.updated, unchanged = counts.unchanged, failed = counts.failed,
@@ -297,6 +324,52 @@ function M.report(counts, dry_run, interrupted, crashed, files, verb)
   if crashed then return failure.EXIT_FAILED end
   local bad = counts.failed + counts.not_done + (dry_run and counts.invalid or 0)
   return bad > 0 and failure.EXIT_FAILED or failure.EXIT_OK
+end
+
+-- A whole bulk command. opts:
+--   args         the parsed arguments (account, concurrency, dry_run, progress,
+--                failures; journal_option names the one of the journal to write)
+--   failures_path    where failed rows go, or nil (a dry run not asked for one)
+--   journal_kind     "journal" or "restore": the default journal's name
+--   failures(file)   -> { write = function(item, reason), close = function(wrote) -> path|nil }
+--                       over M.file(failures_path)
+--   next_item, count (rows in the input, for the ETA, or nil), warning (shown first),
+--   close_input, verb ("updated" or "restored")
+-- Returns the exit status.
+function M.execute(opts)
+  local args = opts.args
+  local dry_run = args.dry_run
+  local mode = progress_display.mode(args.progress)
+  local interval = tonumber(context.env("SAKARI_PROGRESS_INTERVAL") or "") or 5
+  context.client() -- no credentials: say so before any file is made
+  local journal
+  if not dry_run then
+    journal = journal_file.open(args[opts.journal_option], names.journals(opts.failures_path, opts.journal_kind))
+  end
+  local failures = opts.failures_path and opts.failures(M.file(opts.failures_path))
+
+  interrupt.start()
+  local total = mode ~= "off" and opts.count and opts.count() or nil
+  local progress = progress_display.new(mode, total, interval)
+  if opts.warning then progress.message(opts.warning) end
+  local ok, counts, interrupted, crashed = pcall(M.run, {
+    account = args.account, concurrency = args.concurrency, dry_run = dry_run, progress = progress,
+    next_item = opts.next_item, failures = failures, failures_path = opts.failures_path, journal = journal,
+  })
+  opts.close_input()
+  -- watched until here: a Ctrl-C while the files are closed must not cut them short
+  interrupt.stop()
+  local files = {}
+  if journal then files.journal = journal.close() end
+  if not ok then
+    if failures then failures.close(true) end
+    error(counts, 0)
+  end
+  if failures then
+    files.failures = failures.close(counts.failed + counts.not_done + (dry_run and counts.invalid or 0) > 0)
+  end
+  if opts.note then opts.note() end
+  return report(counts, dry_run, interrupted, crashed, files, opts.verb)
 end
 
 return M
