@@ -211,6 +211,57 @@ describe("sakari contacts bulk-update --dry-run", function()
 end)
 
 describe("sakari bulk-update's journal", function()
+  it("journals a row whose PUT was applied but whose answer was lost as unknown; fed back it is not sent again",
+    function()
+      local ids = sandbox.seed(2)
+      local before = stored(ids)
+      -- every attempt of ids[1]'s PUT is applied, and every answer lost
+      sandbox.fault({ method = "PUT", path = CONTACTS .. ids[1], drop_after = true, times = 10 })
+      local input = cli.csv_file { { "id", "firstName" }, { ids[1], "Lost" }, { ids[2], "Fine" } }
+      local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input })
+      assert.are.equal(1, status, err)
+      sandbox.clear_faults()
+      local summary = core.decode(out)
+      assert.are.equal("Lost", client.contacts.get(ACC, ids[1]).firstName) -- applied all the same
+      local rows = csv_rows(summary.failures)
+      assert.are.same({ ids[1], "Lost" }, { rows[2][1], rows[2][2] })
+      local lines = journal_lines(summary.journal)
+      table.sort(lines, function(a, b) return a.outcome < b.outcome end)
+      assert.are.same({ "applied", "unknown" }, { lines[1].outcome, lines[2].outcome })
+      assert.are.same({ ids[2], ids[1] }, { lines[1].id, lines[2].id })
+      assert.are.equal(core.null, lines[2].after)
+      assert.are.equal("Seeded2", lines[2].before.firstName)
+
+      sandbox.clear_requests()
+      local again
+      status, again, err = sakari({ "contacts", "bulk-update", ACC, "--csv", summary.failures })
+      assert.are.equal(0, status, err)
+      assert.are.equal(1, core.decode(again).unchanged)
+      assert.are.same({}, requests_by("PUT"))
+
+      -- and restore puts back both, the unknown one included
+      status, again, err = sakari({ "contacts", "restore", ACC, "--journal", summary.journal })
+      assert.are.equal(0, status, err)
+      cli.keep(core.decode(again).journal)
+      assert.are.same(before, stored(ids))
+    end)
+
+  it("runs rows of the same id one after the other, in file order", function()
+    local ids = sandbox.seed(1)
+    local rows = { { "id", "firstName" } }
+    for i = 1, 6 do rows[#rows + 1] = { ids[1], "Step" .. i } end
+    local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", cli.csv_file(rows),
+      "--concurrency", "8" })
+    assert.are.equal(0, status, err)
+    assert.are.equal("Step6", client.contacts.get(ACC, ids[1]).firstName)
+    local lines = journal_lines(core.decode(out).journal)
+    assert.are.equal(6, #lines)
+    for i, line in ipairs(lines) do
+      assert.are.equal("Step" .. i, line.after.firstName)
+      assert.are.equal(i == 1 and "Seeded2" or ("Step" .. (i - 1)), line.before.firstName)
+    end
+  end)
+
   it("holds, per row written, the contact before, the fields sent and the answer; 0600; never overwritten", function()
     local ids = sandbox.seed(3)
     local before = {}

@@ -88,6 +88,11 @@ function S.fault(...)
   control("POST", "/_sandbox/faults", { faults = { ... } })
 end
 
+-- Drops every fault still queued.
+function S.clear_faults()
+  control("DELETE", "/_sandbox/faults")
+end
+
 function S.token_lifetime(seconds)
   control("POST", "/_sandbox/config", { token_lifetime = seconds })
 end

@@ -23,11 +23,12 @@ local SHOWN_FAILURES = 5
 
 -- Whether a failed PUT may have been applied all the same: its answer was
 -- lost (no status: a dropped connection or a timeout, unless it never
--- connected) or the server failed (5xx). A 4xx, 429 included, was refused.
+-- connected), the server failed (5xx), or it said yes in an answer that could
+-- not be read. A 4xx, 429 included, was refused.
 local function maybe_applied(err)
   if type(err) ~= "table" then return true end
   if err.status == nil then return err.code ~= "connect" and err.code ~= "dns" end
-  return err.status >= 500
+  return err.status < 400 or err.status >= 500
 end
 
 -- opts:
@@ -93,7 +94,7 @@ function M.run(opts)
 
   local q = client.queue { concurrency = concurrency }
   local in_flight, in_flight_count = {}, 0
-  local busy, held, held_count = {}, {}, 0 -- id -> true while a row of it is in flight; id -> rows waiting
+  local busy, held = {}, {} -- id -> true while a row of it is in flight; id -> rows waiting for it
   local exhausted, stopping, aborted = false, false, false
 
   local function push(item)
@@ -112,7 +113,6 @@ function M.run(opts)
   local function release(id)
     local waiting = held[id]
     if waiting and #waiting > 0 then
-      held_count = held_count - 1
       local item = table.remove(waiting, 1)
       if #waiting == 0 then held[id] = nil end
       if stopping then
@@ -195,7 +195,6 @@ function M.run(opts)
         elseif busy[item.id] then
           held[item.id] = held[item.id] or {}
           table.insert(held[item.id], item)
-          held_count = held_count + 1
         else
           push(item)
         end
