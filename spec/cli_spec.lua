@@ -28,7 +28,7 @@ describe("sakari (the command line)", function()
   it("has --help on every command, on stdout, with status 0 and no request", function()
     local commands = {
       {}, { "contacts" }, { "contacts", "get" }, { "contacts", "create" }, { "contacts", "update" },
-      { "contacts", "delete" }, { "contacts", "list" }, { "contacts", "bulk-update" },
+      { "contacts", "delete" }, { "contacts", "list" }, { "contacts", "bulk-update" }, { "contacts", "restore" },
       { "messages" }, { "messages", "send" },
     }
     for _, words in ipairs(commands) do
@@ -48,6 +48,19 @@ describe("sakari (the command line)", function()
     golden("help.txt", out)
     _, out = sakari({ "contacts", "bulk-update", "-h" })
     golden("help-bulk-update.txt", out)
+  end)
+
+  it("has every option of every command in docs/cli.md", function()
+    local doc = assert(read("docs/cli.md"))
+    for _, words in ipairs { { "contacts", "get" }, { "contacts", "create" }, { "contacts", "update" },
+      { "contacts", "delete" }, { "contacts", "list" }, { "contacts", "bulk-update" }, { "contacts", "restore" },
+      { "messages", "send" } } do
+      local _, out = sakari({ words[1], words[2], "--help" })
+      assert.truthy(doc:find("sakari " .. words[1] .. " " .. words[2], 1, true), words[2])
+      for option in out:gmatch("%-%-[%a][%w-]*") do
+        if option ~= "--help" then assert.truthy(doc:find(option, 1, true), words[2] .. " " .. option) end
+      end
+    end
   end)
 
   it("exits 2 on a usage error, with the usage of the command on stderr", function()
@@ -546,5 +559,14 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
       assert.are.equal(sent[id] and in_flight or "not sent: interrupted (Ctrl-C) before this row was sent",
         failed[id])
     end
+    -- the journal: each row whose PUT went out, as "unknown", with the contact before
+    local journaled = {}
+    for _, line in ipairs(cli.jsonl(summary.journal)) do
+      assert.are.equal("unknown", line.outcome)
+      assert.are.equal(in_flight, line.error)
+      assert.is_table(line.before)
+      journaled[line.id] = true
+    end
+    assert.are.same(sent, journaled)
   end)
 end)
