@@ -293,6 +293,7 @@ describe("sakari bulk-update's journal", function()
     assert.are.equal(2, status)
     assert.are.equal("", out)
     assert.are.equal("Seeded4", client.contacts.get(ACC, ids[3]).firstName)
+    assert.is_nil(fs.read(failed_name(again)))
     assert.are.equal(2, #journal_lines(path))
     -- the same input again: its rows hold already, nothing is written, no journal
     status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--concurrency", "1" })

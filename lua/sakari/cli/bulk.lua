@@ -341,11 +341,17 @@ function M.execute(opts)
   local mode = progress_display.mode(args.progress)
   local interval = tonumber(context.env("SAKARI_PROGRESS_INTERVAL") or "") or 5
   context.client() -- no credentials: say so before any file is made
+  local failures = opts.failures_path and opts.failures(M.file(opts.failures_path))
   local journal
   if not dry_run then
-    journal = journal_file.open(args[opts.journal_option], names.journals(opts.failures_path, opts.journal_kind))
+    local opened, j = pcall(journal_file.open, args[opts.journal_option],
+      names.journals(opts.failures_path, opts.journal_kind))
+    if not opened then
+      failures.close(false) -- nothing ran: no file is left behind
+      error(j, 0)
+    end
+    journal = j
   end
-  local failures = opts.failures_path and opts.failures(M.file(opts.failures_path))
 
   interrupt.start()
   local total = mode ~= "off" and opts.count and opts.count() or nil
