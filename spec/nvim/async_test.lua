@@ -346,6 +346,7 @@ local function main()
   end)
 
   s.close()
+  require("spec.nvim.install_test")(runner, sandbox)
 end
 
 vim.cmd(runner:run(main) and "qall!" or "cquit")
