@@ -346,6 +346,7 @@ local function main()
   end)
 
   s.close()
+  require("spec.nvim.doc_test")(runner)
   require("spec.nvim.install_test")(runner, sandbox)
 end
 
