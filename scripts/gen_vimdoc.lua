@@ -170,19 +170,14 @@ function M.update(text, endpoints)
   return table.concat(result, "\n") .. "\n"
 end
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
-
 local function main(argv)
   package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
   local abi = rawget(_G, "jit") and "luajit" or ("lua" .. _VERSION:match("%d+%.%d+"))
   package.cpath = ("build/%s/?.so;"):format(abi) .. package.cpath
   local endpoints = require("sakari.resources").endpoints
-  local text = read(M.FILE)
+  local file = assert(io.open(M.FILE, "rb"))
+  local text = file:read("*a")
+  file:close()
   local updated, why = M.update(text, endpoints)
   if not updated then
     io.stderr:write(why, "\n")
@@ -194,9 +189,9 @@ local function main(argv)
     return 1
   end
   if updated ~= text then
-    local f = assert(io.open(M.FILE, "wb"))
-    f:write(updated)
-    f:close()
+    file = assert(io.open(M.FILE, "wb"))
+    file:write(updated)
+    file:close()
   end
   return 0
 end

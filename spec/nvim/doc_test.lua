@@ -8,14 +8,7 @@ return function(runner)
   local q = vim.fn.shellescape
   local FILE = "doc/sakari.txt"
 
-  local function read(path)
-    local f = assert(io.open(path, "rb"))
-    local text = f:read("*a")
-    f:close()
-    return text
-  end
-
-  local text = read(FILE)
+  local text = assert(require("spec.support.fs").read(FILE), FILE)
 
   test("doc/sakari.txt: the function list is generated from the endpoint table, and up to date", function()
     local gen = dofile("scripts/gen_vimdoc.lua")
