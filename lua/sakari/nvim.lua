@@ -59,13 +59,13 @@ local function split(...)
 end
 
 -- The list function that requests the pages an `each` row walks.
-local function list_of(namespace, rows, functions, each_row)
+local function list_of(fname, rows, functions, each_row)
   for name, row in pairs(rows) do
     if row.answer == "page" and row.kind == nil and row[1] == each_row[1] and row[2] == each_row[2] then
       return functions[name]
     end
   end
-  error(("sakari.nvim: %s.each has no list function of the same request"):format(namespace))
+  error(("sakari.nvim: %s has no list function of the same request"):format(fname))
 end
 
 -- Walks the pages of list(args..., options) inside a queued call, handing each
@@ -276,9 +276,9 @@ function M.new(config, opts)
       local rows = resources.endpoints[namespace] or {}
       local wrapped = {}
       for name, f in pairs(functions) do
-        local row = rows[name] or {}
-        local list = row.kind == "each" and list_of(namespace, rows, functions, row) or nil
-        wrapped[name] = wrap(namespace .. "." .. name, row.kind, f, list)
+        local row, fname = rows[name] or {}, namespace .. "." .. name
+        local list = row.kind == "each" and list_of(fname, rows, functions, row) or nil
+        wrapped[name] = wrap(fname, row.kind, f, list)
       end
       s[namespace] = wrapped
     end
