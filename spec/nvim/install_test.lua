@@ -69,6 +69,14 @@ return function(runner, sandbox)
     check(not has(output, "OK: sakari.core"), show(output))
   end)
 
+  test("make nvim without the LuaJIT headers says which package to install, and builds nothing", function()
+    local rc, output = sh("PKG_CONFIG_LIBDIR=/nonexistent make -C " .. q(dir) .. " nvim 2>&1")
+    check(rc ~= 0 and has(output, "make nvim: LuaJIT headers not found (pkg-config luajit): install "
+      .. "libluajit2-5.1-dev"), "rc %d, output:\n%s", rc, output)
+    check(vim.fn.filereadable(dir .. "/lua/sakari/core.so") == 0 and vim.fn.isdirectory(dir .. "/build") == 0,
+      "something was built")
+  end)
+
   test("make nvim builds lua/sakari/core.so inside the copy", function()
     local started = vim.loop.hrtime()
     local rc, output = sh("make -C " .. q(dir) .. " nvim 2>&1")
