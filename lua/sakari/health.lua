@@ -1,7 +1,8 @@
 -- :checkhealth sakari: whether lua-sakari can work in this Neovim. The core
 -- loads and was built for this Neovim's Lua; libcurl and its TLS library; which
--- environment variables supply the credentials (never their values); whether
--- the API answers one cheap request.
+-- environment variables, or the config of a sakari.nvim client a plugin made,
+-- supply the credentials (never their values); whether the API answers one
+-- cheap request.
 -- luacheck: globals vim
 local M = {}
 
@@ -92,9 +93,24 @@ local function check_curl(report, core)
   report.ok(("%s, TLS by %s"):format(core.curl_version, core.curl_ssl_version))
 end
 
+-- The open sakari.nvim client made last whose config brings credentials, and
+-- what nvim.lua noted of it (the names of those keys), if a plugin made one.
+local function configured_client()
+  local nvim = package.loaded["sakari.nvim"]
+  local client, info
+  for s, noted in pairs(nvim and nvim.clients or {}) do
+    if #noted.credentials > 0 and (not info or noted.number > info.number) then client, info = s, noted end
+  end
+  return client, info
+end
+
 -- The set of variables supplying credentials, or nil.
-local function check_credentials(report)
-  report.start("sakari: credentials (from the environment; values never shown)")
+local function check_credentials(report, client_info)
+  report.start("sakari: credentials (values never shown)")
+  if client_info then
+    report.ok(("a sakari.nvim client made in this session has %s in its config"):format(
+      table.concat(client_info.credentials, " and ")))
+  end
   for _, set in ipairs(M.CREDENTIALS) do
     local present, missing = {}, {}
     for _, name in ipairs(set) do
@@ -109,36 +125,53 @@ local function check_credentials(report)
       return nil
     end
   end
-  report.warn("no credentials in the environment", {
+  local advice = {
     "set SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET",
-    "or pass access_token (or client_id and client_secret) to require(\"sakari.nvim\").new{...}: "
-      .. "this check cannot see those",
-  })
+    "or pass access_token (or client_id and client_secret) to require(\"sakari.nvim\").new{...}",
+  }
+  if client_info then
+    report.info("no credentials in the environment: clients made without any in their config cannot call")
+  else
+    report.warn("no credentials in the environment, nor in the config of a sakari.nvim client", advice)
+  end
   return nil
 end
 
 local function elapsed_ms(core, since) return math.floor((core.now() - since) * 1000 + 0.5) end
 
--- One GET of the account list (limit 1): with the credentials through a client,
--- which proves they are accepted; without them a bare request, which proves the
--- server answers.
-local function check_api(report, core, credentials)
+local PROBE = { limit = 1, timeout = M.PROBE_TIMEOUT, connect_timeout = M.PROBE_TIMEOUT, max_retries = 0 }
+
+local function report_probe(report, core, since, accounts, err)
+  if accounts then
+    return report.ok(("GET /v1/accounts: HTTP 200 in %d ms, the credentials are accepted (%d account%s)")
+      :format(elapsed_ms(core, since), #accounts, #accounts == 1 and "" or "s"))
+  end
+  report.error(("GET /v1/accounts failed after %d ms: %s"):format(elapsed_ms(core, since), tostring(err)),
+    { err.status == 401 and "the server refused the credentials" or "see :help sakari-health" })
+end
+
+-- One GET of the account list (limit 1): with credentials through a client,
+-- which proves they are accepted (the client a plugin made, else one from the
+-- environment); without them a bare request, which proves the server answers.
+local function check_api(report, core, env_credentials, client)
+  local since = core.now()
+  if client then
+    report.start("sakari: the API, through that sakari.nvim client")
+    local done
+    client.accounts.list(PROBE, function(accounts, err) done = { accounts = accounts, err = err } end)
+    if not vim.wait(M.PROBE_TIMEOUT * 1000 + 500, function() return done ~= nil end, 10) then
+      return report.error(("GET /v1/accounts: no answer within %d s"):format(M.PROBE_TIMEOUT))
+    end
+    return report_probe(report, core, since, done.accounts, done.err)
+  end
   local base_url = (getenv("SAKARI_API_URL") or require("sakari.client").DEFAULT_BASE_URL):gsub("/+$", "")
   report.start("sakari: the API at " .. base_url)
-  local since = core.now()
-  if credentials then
-    local made, client = pcall(require("sakari").new, {
-      timeout = M.PROBE_TIMEOUT, connect_timeout = M.PROBE_TIMEOUT, max_retries = 0,
-    })
-    if not made then return report.error("the client cannot be made: " .. tostring(client)) end
-    local accounts, err = client.accounts.list { limit = 1 }
-    client.close()
-    if accounts then
-      return report.ok(("GET /v1/accounts: HTTP 200 in %d ms, the credentials are accepted (%d account%s)")
-        :format(elapsed_ms(core, since), #accounts, #accounts == 1 and "" or "s"))
-    end
-    return report.error(("GET /v1/accounts failed after %d ms: %s"):format(elapsed_ms(core, since), tostring(err)),
-      { err.status == 401 and "the server refused the credentials" or "see :help sakari-health" })
+  if env_credentials then
+    local made, probe = pcall(require("sakari").new)
+    if not made then return report.error("the client cannot be made: " .. tostring(probe)) end
+    local accounts, err = probe.accounts.list(PROBE)
+    probe.close()
+    return report_probe(report, core, since, accounts, err)
   end
   local session = core.session { timeout = M.PROBE_TIMEOUT, connect_timeout = M.PROBE_TIMEOUT }
   local url = base_url .. "/v1/accounts?limit=1"
@@ -157,8 +190,9 @@ function M.check()
   local report = reporter()
   local core = check_core(report)
   if core then check_curl(report, core) end
-  local credentials = check_credentials(report)
-  if core then check_api(report, core, credentials) end
+  local client, client_info = configured_client()
+  local env_credentials = check_credentials(report, client_info)
+  if core then check_api(report, core, env_credentials, client) end
 end
 
 return M

@@ -36,6 +36,11 @@ local M = {}
 
 local unpack = table.unpack or unpack
 
+-- The open clients made here, for :checkhealth sakari (health.lua): the names
+-- of the credential keys each one's config gave, never their values.
+M.clients = setmetatable({}, { __mode = "k" })
+local clients_made = 0
+
 M.DEFAULT_CONCURRENCY = 8
 M.DEFAULT_INTERVAL = 10 -- milliseconds between two polls while calls are pending
 
@@ -299,6 +304,7 @@ function M.new(config, opts)
   function s.close()
     if closed then return end
     closed = true
+    M.clients[s] = nil
     if timer then
       stop_timer()
       if not timer:is_closing() then timer:close() end
@@ -308,6 +314,12 @@ function M.new(config, opts)
     client.close()
   end
 
+  local given = {}
+  for _, key in ipairs { "access_token", "client_id", "client_secret" } do
+    if type(config) == "table" and config[key] ~= nil then given[#given + 1] = key end
+  end
+  clients_made = clients_made + 1
+  M.clients[s] = { number = clients_made, credentials = given }
   return s
 end
 

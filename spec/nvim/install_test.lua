@@ -30,11 +30,13 @@ return function(runner, sandbox)
     return output
   end
 
-  local function checkhealth(env, pre)
-    return child(env, {
+  local function checkhealth(env, pre, setup)
+    local commands = {
       "checkhealth sakari",
       "lua io.stdout:write(table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\\n'), '\\n')",
-    }, pre)
+    }
+    if setup then table.insert(commands, 1, setup) end
+    return child(env, commands, pre)
   end
 
   local function has(text, part) return text:find(part, 1, true) ~= nil end
@@ -120,6 +122,24 @@ return function(runner, sandbox)
     check(has(output, "ERROR: GET /v1/accounts failed") and has(output, "401"), show(output))
     check(has(output, "the server refused the credentials"), show(output))
     check(not has(output, token), "the token is shown: %s", show(output))
+  end)
+
+  test(":checkhealth sakari with the credentials in a plugin's sakari.nvim config: asks through its client", function()
+    sandbox.reset()
+    local output = checkhealth({ PLUGIN_URL = sandbox.url(), PLUGIN_TOKEN = sandbox.TOKEN }, nil,
+      "lua plugin_client = require('sakari.nvim').new { base_url = os.getenv('PLUGIN_URL'),"
+        .. " access_token = os.getenv('PLUGIN_TOKEN') }")
+    say("     " .. output:gsub("\n", "\n     "))
+    check(has(output, "OK: a sakari.nvim client made in this session has access_token in its config"), show(output))
+    check(has(output, "INFO: no credentials in the environment"), show(output))
+    check(has(output, "## sakari: the API, through that sakari.nvim client"), show(output))
+    check(has(output, "OK: GET /v1/accounts: HTTP 200 in "), show(output))
+    check(not has(output, "ERROR") and not has(output, "WARNING"), show(output))
+    check(not has(output, sandbox.TOKEN), "the token is shown: %s", show(output))
+    local requests = sandbox.requests()
+    check(#requests == 1 and requests[1].path == "/v1/accounts?limit=1" and
+      requests[1].headers.authorization == "Bearer " .. sandbox.TOKEN, "requests: %s",
+      vim.inspect(sandbox.request_lines()))
   end)
 
   test("the installed copy alone: require('sakari.nvim') and a call against the sandbox", function()
