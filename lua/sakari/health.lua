@@ -13,7 +13,7 @@ M.CREDENTIALS = {
 }
 M.PROBE_TIMEOUT = 5 -- seconds: checkhealth waits for the answer
 
-local REBUILD = 'run `make nvim` in the plugin\'s directory (lazy.nvim, packer: build = "make nvim")'
+local REBUILD = 'run `make nvim` in the plugin\'s directory (lazy.nvim: build = "make nvim", packer: run = "make nvim")'
 
 -- Neovim 0.9+ has vim.health.start/ok/...; 0.7 and 0.8 report_start/report_ok/...
 local function reporter()
