@@ -116,6 +116,14 @@ return function(runner, sandbox)
     check(not has(output, "ERROR"), show(output))
   end)
 
+  test(":checkhealth sakari with nothing set asks the default API, https://api.sakari.io", function()
+    local output = checkhealth {}
+    -- no network here: whether it answers depends on the machine, the address does not
+    check(has(output, "## sakari: the API at https://api.sakari.io\n"), show(output))
+    check(has(output, "GET /v1/accounts without credentials: HTTP ") or
+      has(output, "ERROR: GET https://api.sakari.io/v1/accounts: no answer after "), show(output))
+  end)
+
   test(":checkhealth sakari with a refused token: an error that never shows it", function()
     local token = "refused-token-7f3a9c"
     local output = checkhealth { SAKARI_API_URL = sandbox.url(), SAKARI_ACCESS_TOKEN = token }
