@@ -12,6 +12,12 @@ local read, write = require("spec.support.fs").read, require("spec.support.fs").
 local sakari, start, tmp, golden, normalise = cli.sakari, cli.start, cli.tmp, cli.golden, cli.normalise
 local requests_by, csv_file, records, failed_name = cli.requests_by, cli.csv_file, cli.records, cli.failed_name
 
+-- Rows run concurrently: the order of their requests is not fixed.
+local function sorted(list)
+  table.sort(list)
+  return list
+end
+
 local client
 
 before_each(function()
@@ -340,11 +346,8 @@ describe("sakari contacts bulk-update", function()
       "--concurrency", "1" })
     assert.are.equal(1, status)
     -- it reads each valid row's contact, and nothing else
-    local read_paths = requests_by("GET")
-    table.sort(read_paths)
-    local expected = { CONTACTS .. ids[1], CONTACTS .. ids[2], CONTACTS .. "no-such-contact", CONTACTS .. ids[4] }
-    table.sort(expected)
-    assert.are.same(expected, read_paths)
+    assert.are.same(sorted { CONTACTS .. ids[1], CONTACTS .. ids[2], CONTACTS .. "no-such-contact", CONTACTS .. ids[4] },
+      sorted(requests_by("GET")))
     assert.are.equal(4, #sandbox.requests())
     assert.is_nil(read(failed_name(input)))
     golden("bulk-update-dry-run.json", out)
@@ -355,7 +358,7 @@ describe("sakari contacts bulk-update", function()
     status, out = sakari({ "contacts", "bulk-update", ACC, "--csv", clean, "--dry-run" })
     assert.are.equal(0, status)
     assert.are.equal(2, core.decode(out).wouldChange)
-    assert.are.same({ CONTACTS .. ids[1], CONTACTS .. ids[2] }, requests_by("GET"))
+    assert.are.same(sorted { CONTACTS .. ids[1], CONTACTS .. ids[2] }, sorted(requests_by("GET")))
     assert.are.equal(2, #sandbox.requests())
   end)
 
