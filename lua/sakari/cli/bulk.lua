@@ -97,31 +97,35 @@ function M.run(opts)
   local busy, held = {}, {} -- id -> true while a row of it is in flight; id -> rows waiting for it
   local exhausted, stopping, aborted = false, false, false
 
+  -- Sends a row; false when the queue refused it (then written as failed).
   local function push(item)
     local pushed, qid = pcall(q.push, job(item))
     if not pushed then
       if interrupt.is_error(qid) then error(qid, 0) end
       record_failure(item, "not sent: " .. failure.strip_position(qid), "failed")
-      return
+      return false
     end
     in_flight[qid] = item
     in_flight_count = in_flight_count + 1
     busy[item.id] = true
+    return true
   end
 
-  -- The next row of this id, if one waits; else the id is free.
+  -- A row of this id finished: the next one waiting for it goes, else the id is free.
   local function release(id)
-    local waiting = held[id]
-    if waiting and #waiting > 0 then
-      local item = table.remove(waiting, 1)
-      if #waiting == 0 then held[id] = nil end
+    while true do
+      local waiting = held[id]
+      local item = waiting and table.remove(waiting, 1)
+      if waiting and #waiting == 0 then held[id] = nil end
+      if not item then
+        busy[id] = nil
+        return
+      end
       if stopping then
         record_failure(item, M.NOT_SENT_INTERRUPTED, "not_done")
-        return release(id)
+      elseif push(item) then
+        return
       end
-      push(item)
-    else
-      busy[id] = nil
     end
   end
 
@@ -247,15 +251,15 @@ function M.run(opts)
   end
   q.close()
 
+  -- rows still waiting for their id (there are some only when the run
+  -- stopped), then every row not taken yet: to the failures file, untouched
+  local ids = {}
+  for id in pairs(held) do ids[#ids + 1] = id end
+  table.sort(ids)
+  for _, id in ipairs(ids) do
+    for _, item in ipairs(held[id]) do record_failure(item, not_sent, "not_done") end
+  end
   if stopping then
-    -- rows waiting for their id, then every row not taken yet: to the failures file, untouched
-    local ids = {}
-    for id in pairs(held) do ids[#ids + 1] = id end
-    table.sort(ids)
-    for _, id in ipairs(ids) do
-      for _, item in ipairs(held[id]) do record_failure(item, not_sent, "not_done") end
-    end
-    held = {}
     while not exhausted do
       local item = opts.next_item()
       if not item then break end
