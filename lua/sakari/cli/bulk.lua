@@ -24,10 +24,11 @@ local SHOWN_FAILURES = 5
 -- Whether a failed PUT may have been applied all the same: its answer was
 -- lost (no status: a dropped connection or a timeout, unless it never
 -- connected), the server failed (5xx), or it said yes in an answer that could
--- not be read. A 4xx, 429 included, was refused.
+-- not be read. A 4xx, 429 included, was refused; an error with no method
+-- was raised before any request (a bad argument), so nothing was sent.
 local function maybe_applied(err)
   if type(err) ~= "table" then return true end
-  if err.status == nil then return err.code ~= "connect" and err.code ~= "dns" end
+  if err.status == nil then return err.method ~= nil and err.code ~= "connect" and err.code ~= "dns" end
   return err.status < 400 or err.status >= 500
 end
 
@@ -38,11 +39,11 @@ end
 --   failures     -> nil or { write = function(item, reason), close = function(wrote) -> path|nil }
 --   journal      -> nil or a sakari.cli.journal
 --   progress     -> a sakari.cli.progress display
+--   client       -> the client
 -- Returns the counts and whether the run was interrupted or crashed.
 function M.run(opts)
   local account, concurrency, dry_run = opts.account, opts.concurrency, opts.dry_run
-  local progress, failures, journal = opts.progress, opts.failures, opts.journal
-  local client = context.client()
+  local progress, failures, journal, client = opts.progress, opts.failures, opts.journal, opts.client
 
   local counts = { rows = 0, updated = 0, unchanged = 0, changing = 0, failed = 0, invalid = 0, not_done = 0,
                    fields = {} }
@@ -344,7 +345,7 @@ function M.execute(opts)
   local dry_run = args.dry_run
   local mode = progress_display.mode(args.progress)
   local interval = tonumber(context.env("SAKARI_PROGRESS_INTERVAL") or "") or 5
-  context.client() -- no credentials: say so before any file is made
+  local client = context.client() -- no credentials: say so before any file is made
   local failures = opts.failures_path and opts.failures(M.file(opts.failures_path))
   local journal
   if not dry_run then
@@ -364,6 +365,7 @@ function M.execute(opts)
   local ok, counts, interrupted, crashed = pcall(M.run, {
     account = args.account, concurrency = args.concurrency, dry_run = dry_run, progress = progress,
     next_item = opts.next_item, failures = failures, failures_path = opts.failures_path, journal = journal,
+    client = client,
   })
   opts.close_input()
   -- watched until here: a Ctrl-C while the files are closed must not cut them short
