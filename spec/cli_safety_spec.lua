@@ -193,6 +193,17 @@ describe("sakari contacts bulk-update --dry-run", function()
     assert.is_nil(fs.read((input:gsub("%.csv$", ".journal.jsonl"))))
   end)
 
+  it("with --replace shows the fields the row would clear", function()
+    local ids = sandbox.seed(1)
+    local input = cli.csv_file { { "id", "firstName", "mobile" }, { ids[1], "Seeded2", "+15550000002" } }
+    local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--dry-run", "--replace" })
+    assert.are.equal(0, status, err)
+    assert.truthy(err:find(ids[1] .. ' email "seeded2@example.com" -> (none); lastName "Contact" -> (none); '
+      .. 'mobile.country "US" -> (none); firstName unchanged; mobile.number unchanged\n', 1, true), err)
+    assert.are.same({ email = 1, lastName = 1, ["mobile.country"] = 1 }, core.decode(out).fields)
+    assert.are.same({}, requests_by("PUT"))
+  end)
+
   it("a real run does not send a row that changes nothing", function()
     local ids = sandbox.seed(2)
     local input = cli.csv_file { { "id", "firstName" }, { ids[1], "Seeded2" }, { ids[2], "Changed" } }
