@@ -1,6 +1,7 @@
 -- Query options: documented names checked, the rest passed through `query`,
 -- documented ranges and values enforced; every refusal happens before sending.
 local sandbox = require "spec.support.sandbox"
+local errors = require "sakari.errors"
 
 local ACC = sandbox.ACCOUNT
 
@@ -19,8 +20,9 @@ describe("query options", function()
   local function refused(f, ...)
     local ok, message = pcall(f, ...)
     assert.is_false(ok, "expected an error")
+    assert.is_true(errors.is_argument(message))
     assert.same({}, sandbox.requests())
-    return message
+    return message.message
   end
 
   it("name a misspelt option and list the accepted ones", function()
