@@ -194,7 +194,8 @@ describe("config errors", function()
   it("name an unknown key", function()
     local message = config_error(sakari.new, { base_url = "http://x", acces_token = "t" })
     assert.matches("bad argument #1 to 'sakari.new' %(unknown config key 'acces_token' %(accepted: "
-      .. "access_token, base_url, ca_file", message)
+      .. "access_token, account_id, base_url, ca_file", message)
+    assert.matches("did you mean access_token%?%)$", tostring(message))
   end)
 
   it("name the key with a wrong type", function()

@@ -55,6 +55,18 @@ local function redactor(credentials)
   end
 end
 
+-- The debug setting: one line per attempt, after the on_response hook.
+-- Only what the event holds, so never a header, a body or a secret.
+local function debug_hook(sink, on_response)
+  if not sink then return on_response end
+  local write = type(sink) == "function" and sink or function(line) io.stderr:write(line, "\n") end
+  return function(event)
+    if on_response then on_response(event) end
+    write(("sakari: %s %s %s attempt %d %.1f ms %s bytes"):format(event.method, event.path,
+      tostring(event.status or event.code), event.attempt, event.elapsed * 1000, tostring(event.bytes or "-")))
+  end
+end
+
 -- One configuration's I/O.
 local State = {}
 State.__index = State
@@ -79,8 +91,9 @@ local function new_state(resolved, credentials)
       max_retry_delay = resolved.max_retry_delay,
     },
     on_request = resolved.on_request,
-    on_response = resolved.on_response,
+    on_response = debug_hook(resolved.debug, resolved.on_response),
     redact = redactor(credentials),
+    want_headers = resolved.debug and true or nil,
   }
   self.ctx = ctx
   if credentials and credentials.token then
@@ -125,8 +138,8 @@ function Client:configure(cfg, fname, level)
   if not resolved then
     local problem = credentials
     local fields = { setting = problem.setting, env = problem.env }
-    if problem.argument then usage.argument(level + 1, 1, fname, problem.detail, fields) end
-    usage.raise(level + 1, fname .. ": " .. problem.detail, fields)
+    if problem.argument then usage.argument(level, 1, fname, problem.detail, fields) end
+    usage.raise(level, fname .. ": " .. problem.detail, fields)
   end
   local state = new_state(resolved, credentials)
   if self.current then self.current:close() end
@@ -154,16 +167,24 @@ function Client:queue(concurrency)
   return q
 end
 
--- A batch or queue call: { "namespace.function", args... } or a function.
+-- A setting of the configuration in use.
+function Client:setting(name)
+  local state = self.current or self:configure(nil, "sakari", 5)
+  return state.resolved[name]
+end
+
+-- A batch or queue call: { "namespace.function", args... } or a function ->
+-- the function running it; or nil, why, and true when the name is wrong.
 function Client:call_function(call)
   if type(call) == "function" then return function() return M.settle(call()) end end
   if type(call) ~= "table" or type(call[1]) ~= "string" then
-    error(("a call is { \"namespace.function\", arguments... } or a function, got %s"):format(util.describe(call)), 0)
+    return nil, ("a call is { \"namespace.function\", arguments... } or a function, got %s"):format(util.describe(call))
   end
   local namespace, name = call[1]:match("^([%w_]+)%.([%w_]+)$")
-  local functions = namespace and rawget(self.public, namespace)
+  if not namespace then return nil, ("sakari: %q is not a \"namespace.function\" name"):format(call[1]), true end
+  local functions = rawget(self.public, namespace)
   local f = type(functions) == "table" and rawget(functions, name)
-  if type(f) ~= "function" then error(("no function %q"):format(call[1]), 0) end
+  if type(f) ~= "function" then return nil, endpoint.no_function(namespace, name), true end
   local n = call.n or #call
   return function() return M.settle(f(unpack(call, 2, n))) end
 end
@@ -189,8 +210,8 @@ local function expose(self)
     local q = self:queue(concurrency_of(opts, 1, "queue"))
     return {
       push = function(c, callback)
-        local made, f = pcall(self.call_function, self, c)
-        if not made then usage.raise(2, "queue.push: " .. f) end
+        local f, why = self:call_function(c)
+        if not f then usage.raise(2, why) end
         if callback ~= nil and type(callback) ~= "function" then
           usage.argument(2, 2, "queue.push", "callback: expected a function")
         end
@@ -219,6 +240,14 @@ local function expose(self)
     if on_result ~= nil and type(on_result) ~= "function" then
       usage.argument(2, 2, "batch", "on_result: expected a function")
     end
+    -- a wrong name is the script's mistake, not one row's: raised once, at
+    -- the caller's line, and before anything is sent when the calls are an array
+    if type(calls) == "table" then
+      for _, call in ipairs(calls) do
+        local _, why, wrong_name = self:call_function(call)
+        if wrong_name then usage.raise(2, why) end
+      end
+    end
     local q = self:queue(concurrency_of(opts, 2, "batch"))
     local next_call = calls
     if type(calls) == "table" then
@@ -230,7 +259,12 @@ local function expose(self)
     end
     local results = not on_result and {} or nil
     local counts = { done = 0, failed = 0 }
-    q:batch(next_call, function(call) return self:call_function(call) end, function(i, value, err, rest)
+    local function make(call)
+      local f, why, wrong_name = self:call_function(call)
+      if wrong_name then usage.raise(1, why, { name = true }) end
+      return f, why
+    end
+    local ok, failure = pcall(q.batch, q, next_call, make, function(i, value, err, rest)
       counts.done = counts.done + 1
       if err then counts.failed = counts.failed + 1 end
       if on_result then
@@ -239,11 +273,24 @@ local function expose(self)
         results[i] = { value = value, err = err, rest = rest }
       end
     end)
+    if not ok then
+      if usage.is(failure) and failure.name then usage.raise(2, failure.message) end
+      error(failure, 0)
+    end
     return results or counts
   end
 
   function public.close()
     if self.current then self.current:close() end
+  end
+
+  -- The functions that take the account, with the account bound: each takes
+  -- its arguments after the account (acct.contacts.get(contactId)).
+  function public.account(id)
+    if not util.non_empty_string(id) then
+      usage.argument(2, 1, "account", "account id: expected a non-empty string, got " .. util.describe(id))
+    end
+    return endpoint.bind(self, id)
   end
 
   return public

@@ -120,6 +120,9 @@ function M.compile(namespace, name, row)
     method = method,
     template = template,
     params = params,
+    -- the account may be left out (account_id) or bound (client.account); not
+    -- for uploads, whose body may be a string just like an id
+    account = params[1] == "accountId" and not row.upload,
     body = row.body,
     upload = row.upload and upload()[row.upload],
     check = row.check,
@@ -154,8 +157,9 @@ for namespace, rows in pairs(resources.endpoints) do
 end
 
 -- The body argument -> the request's body fields, or nil, detail. The one
--- place a body is validated before it is encoded.
-local function body_fields(spec, body)
+-- place a body is validated before it is encoded; `strict` is false when the
+-- call or the client says `strict = false` (the schema check goes here).
+local function body_fields(spec, body, strict) -- luacheck: ignore strict
   if spec.upload then return spec.upload(body) end
   if type(body) ~= "table" or body == core.null then
     return nil, "expected a table, got " .. describe(body)
@@ -165,11 +169,11 @@ local function body_fields(spec, body)
   return { body = body }
 end
 
--- The arguments of a call -> the request table for the client's `call`, or nil,
+-- The arguments of a call -> the request table for client:call, or nil,
 -- argument number, detail. Arguments, in order: one per path placeholder
 -- (non-empty strings, escaped into one path segment each), then the body when
 -- the row has one, then an optional options table.
-function M.request(spec, ...)
+function M.request(spec, client, ...)
   local values = {}
   for i, param in ipairs(spec.params) do
     local v = select(i, ...)
@@ -183,27 +187,76 @@ function M.request(spec, ...)
     values[param] = core.escape(v)
   end
   local argn = #spec.params + 1
+  local optn = spec.body and argn + 1 or argn
+  local query, detail, settings = options.query(spec, (select(optn, ...)))
+  if detail then return nil, optn, detail end
   local request = {
     fname = spec.fname, method = spec.method, retry = spec.retry,
-    raw_response = spec.raw_response, accept = spec.accept,
+    raw_response = spec.raw_response, accept = spec.accept, query = query,
   }
-  if spec.body then
-    local fields, detail = body_fields(spec, (select(argn, ...)))
-    if not fields then return nil, argn, spec.body .. ": " .. detail end
-    for k, v in pairs(fields) do request[k] = v end
-    argn = argn + 1
-  end
-  local query, detail, settings = options.query(spec, (select(argn, ...)))
-  if detail then return nil, argn, detail end
-  request.query = query
   if settings then
-    request.timeout, request.connect_timeout = settings.timeout, settings.connect_timeout
-    settings.timeout, settings.connect_timeout = nil, nil
+    request.timeout, request.connect_timeout, request.strict = settings.timeout, settings.connect_timeout,
+      settings.strict
+    settings.timeout, settings.connect_timeout, settings.strict = nil, nil, nil
     if next(settings) then request.settings = settings end
+  end
+  if spec.body then
+    if request.strict == nil then request.strict = client:setting("strict") end
+    local fields, why = body_fields(spec, (select(argn, ...)), request.strict)
+    if not fields then return nil, argn, spec.body .. ": " .. why end
+    for k, v in pairs(fields) do request[k] = v end
   end
   request.values = values
   request.path = (spec.template:gsub("{([%w_]+)}", values))
   return request
+end
+
+-- The namespace tables' metatable marks them, so that a colon call is told apart.
+local Namespace = {}
+
+-- "sakari: no function contacts.updat; did you mean contacts.update?";
+-- `names`: the set of the names that exist there.
+local function missing(kind, prefix, name, names)
+  local guess = type(name) == "string" and util.closest(name, names)
+  return ("sakari: no %s %s%s%s"):format(kind, prefix, tostring(name),
+    guess and ("; did you mean %s%s?"):format(prefix, guess) or "")
+end
+
+-- The message for "namespace.name" when there is no such function.
+function M.no_function(namespace, name)
+  if not M.specs[namespace] then return missing("namespace", "", namespace, M.specs) end
+  return missing("function", namespace .. ".", name, M.specs[namespace])
+end
+
+-- A call whose arguments M.request refused: a colon call, or one that leaves
+-- out the account (see below), or a bad argument. Returns the request or
+-- raises at the user's line (level 3: recover < the endpoint function < user).
+--
+-- The account is left out when the row's first placeholder is the account,
+-- the client has an account_id, and the call gives one string fewer than the
+-- row has placeholders: the argument where the last id belongs is then a
+-- table (the body or the options) or absent. Ids are non-empty strings, so
+-- that is never a full call; a nil in that place is ambiguous (a missing id,
+-- or options left nil) and raises. Uploads always take the account.
+local function recover(spec, client, account, argn, detail, ...)
+  local first = ...
+  if getmetatable(first) == Namespace then
+    usage.raise(3, ("sakari: call %s with a dot, not a colon: %s(...)"):format(spec.fname, spec.fname))
+  end
+  if account then usage.argument(3, argn - 1, spec.fname, detail) end
+  local last = #spec.params
+  if spec.account and argn == last then
+    local v, given = select(last, ...), select("#", ...)
+    local id = client:setting("account_id")
+    if id and (type(v) == "table" or given < last) then
+      local request, shifted, why = M.request(spec, client, id, ...)
+      if request then return request end
+      usage.argument(3, shifted - 1, spec.fname, why)
+    elseif id and v == nil then
+      detail = detail .. "; account_id is set: leave the account out, or give every id, never a nil"
+    end
+  end
+  usage.argument(3, argn, spec.fname, detail)
 end
 
 -- The JSON body as text. Encoded here rather than by core's request so that an
@@ -225,19 +278,24 @@ end
 
 local MAKE = {}
 
-function MAKE.call(spec, client)
+-- Each constructor's function: `account` is bound (client.account) or nil.
+function MAKE.call(spec, client, account)
   return function(...)
-    local request, argn, detail = M.request(spec, ...)
-    if not request then usage.argument(2, argn, spec.fname, detail) end
+    local request, argn, detail
+    if account then request, argn, detail = M.request(spec, client, account, ...)
+    else request, argn, detail = M.request(spec, client, ...) end
+    if not request then request = recover(spec, client, account, argn, detail, ...) end
     encode_body(spec, request)
     return answer(spec, request, client:call(request))
   end
 end
 
-function MAKE.each(spec, client)
+function MAKE.each(spec, client, account)
   return function(...)
-    local request, argn, detail = M.request(spec, ...)
-    if not request then usage.argument(2, argn, spec.fname, detail) end
+    local request, argn, detail
+    if account then request, argn, detail = M.request(spec, client, account, ...)
+    else request, argn, detail = M.request(spec, client, ...) end
+    if not request then request = recover(spec, client, account, argn, detail, ...) end
     return pager().each(function(query)
       local page_request = {}
       for k, v in pairs(request) do page_request[k] = v end
@@ -247,11 +305,13 @@ function MAKE.each(spec, client)
   end
 end
 
-function MAKE.patch(spec, client)
+function MAKE.patch(spec, client, account)
   local read = spec.read
   return function(...)
-    local request, argn, detail = M.request(spec, ...)
-    if not request then usage.argument(2, argn, spec.fname, detail) end
+    local request, argn, detail
+    if account then request, argn, detail = M.request(spec, client, account, ...)
+    else request, argn, detail = M.request(spec, client, ...) end
+    if not request then request = recover(spec, client, account, argn, detail, ...) end
     -- changes the PUT could not send must fail now, before the read is sent
     local changes = request.body
     encode_body(spec, request)
@@ -271,17 +331,40 @@ end
 
 MAKE["local"] = function(spec) return spec.fn end
 
--- The functions of every namespace for one client: `client:call(request)` does
--- the I/O and returns the decoded envelope (or true for an empty success) or
--- nil, err.
-function M.bind(client)
+-- A missing name raises at the line that asked for it; __index only runs on a
+-- miss, so a call that exists pays nothing.
+local function namespace_table(namespace, functions)
+  return setmetatable(functions, {
+    __index = function(_, name) usage.raise(2, missing("function", namespace .. ".", name, functions)) end,
+    __metatable = Namespace,
+  })
+end
+
+-- The same for a client's own table (or the module's): a missing namespace.
+function M.guard(t, namespaces)
+  return setmetatable(t, {
+    __index = function(_, name) usage.raise(2, missing("namespace", "", name, namespaces)) end,
+  })
+end
+
+-- The namespaces of one client: `client:call(request)` does the I/O and
+-- returns the decoded envelope (or true for an empty success) or nil, err;
+-- `client:setting(name)` reads its settings. With `account`, only the rows
+-- that take the account, bound to it (client.account).
+function M.bind(client, account)
   local namespaces = {}
   for namespace, specs in pairs(M.specs) do
     local functions = {}
-    for name, spec in pairs(specs) do functions[name] = MAKE[spec.kind](spec, client) end
-    namespaces[namespace] = functions
+    for name, spec in pairs(specs) do
+      if not account or spec.account or spec.kind == "local" then
+        functions[name] = MAKE[spec.kind](spec, client, account)
+      end
+    end
+    if next(functions) then namespaces[namespace] = namespace_table(namespace, functions) end
   end
-  return namespaces
+  local names = {}
+  for namespace in pairs(namespaces) do names[namespace] = true end
+  return M.guard(namespaces, names)
 end
 
 return M

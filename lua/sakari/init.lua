@@ -9,6 +9,7 @@
 -- @module sakari
 local core = require "sakari.core"
 local client = require "sakari.client"
+local endpoint = require "sakari.endpoint"
 local errors = require "sakari.errors"
 
 local M = {
@@ -59,6 +60,20 @@ local M = {
 -- @tparam[opt] table opts `concurrency` (the `concurrency` setting)
 -- @treturn table the queue
 
+--- The functions that take an account, with the account bound: each takes its
+-- arguments after the account (`client.account("acc").contacts.get(contact_id)`).
+-- `sakari.account(id)` does the same for the default client.
+-- @function client.account
+-- @tparam string id the account id
+-- @treturn table the namespaces, without the rows that take no account
+--
+-- With the `account_id` setting (or `SAKARI_ACCOUNT_ID`), any function whose
+-- first argument is the account may leave it out: a call giving one id fewer
+-- than the function's path has, followed by a table (the body or the options)
+-- or by nothing, uses account_id. Every id given is used as given; a nil where
+-- the last id belongs is ambiguous and raises; uploads (`contacts.import`)
+-- always take the account.
+
 --- Closes the client's connections; a later call opens new ones.
 -- @function client.close
 
@@ -81,9 +96,13 @@ function M.configure(config)
   configure_default(config, "sakari.configure")
 end
 
--- The module-level namespaces are the default client's own.
+-- The module-level namespaces are the default client's own, and so is account:
+-- `sakari.account(id).contacts.get(contactId)`.
+local namespaces = {}
 for namespace, functions in pairs(default) do
-  if type(functions) == "table" then M[namespace] = functions end
+  if type(functions) == "table" then M[namespace], namespaces[namespace] = functions, true end
 end
+M.account = default.account
+endpoint.guard(M, namespaces)
 
 return M

@@ -78,10 +78,22 @@ local function add(query, key, value)
   return nil
 end
 
+-- The options of every call: the per-call settings and the passthrough.
+local COMMON = { M.PASSTHROUGH }
+for _, name in ipairs(settings.PER_CALL) do COMMON[#COMMON + 1] = name end
+table.sort(COMMON)
+local COMMON_LIST = table.concat(COMMON, ", ")
+
 local function unknown(spec, key)
-  local list = spec.accepted_list
-  if list == "" then list = "none" end
-  return ("unknown option '%s' (accepted: %s)"):format(tostring(key), list)
+  local detail = spec.accepted_list == "" and ("unknown option '%s' (accepted on every call: %s)")
+    :format(tostring(key), COMMON_LIST)
+    or ("unknown option '%s' (accepted: %s; on every call: %s)"):format(tostring(key), spec.accepted_list, COMMON_LIST)
+  local names = {}
+  for name in pairs(spec.accepted) do names[name] = true end
+  for _, name in ipairs(COMMON) do names[name] = true end
+  local guess = type(key) == "string" and util.closest(key, names)
+  if guess then detail = detail .. "; did you mean " .. guess .. "?" end
+  return detail
 end
 
 -- spec: { accepted = {name = true}, accepted_list = "a, b", enums = {name = {value = true}},

@@ -250,10 +250,11 @@ end
 
 -- Runs the calls next_call() returns (nil at the end) with the queue full but
 -- never fuller, so any number of calls streams through in constant memory.
--- make(call) -> fn (a function making client calls), or raises for a call
+-- make(call) -> fn (a function making client calls), or nil, why for a call
 -- that is malformed: that one fails alone with err.code "argument", before it
 -- is sent, since in a bulk run one bad row must not strand the requests in
--- flight. deliver(i, value, err, rest) gets the i-th call's result. The queue
+-- flight (a bad argument found when fn runs fails the same way).
+-- deliver(i, value, err, rest) gets the i-th call's result. The queue
 -- is closed at the end, also when deliver raises (the error is raised again).
 function Queue:batch(next_call, make, deliver)
   local fed, exhausted = 0, false
@@ -266,11 +267,11 @@ function Queue:batch(next_call, make, deliver)
         else
           fed = fed + 1
           local i = fed
-          local made, fn = pcall(make, call)
-          if made then
+          local fn, why = make(call)
+          if fn then
             self:push(fn, function(_, value, err, rest) deliver(i, value, err, rest) end, true)
           else
-            deliver(i, nil, errors.new { code = "argument", message = tostring(util.strip_position(fn)) })
+            deliver(i, nil, errors.new { code = "argument", message = why })
           end
         end
       end

@@ -30,6 +30,14 @@ local URL = {
 local BOOLEAN = { check = function(v) return type(v) == "boolean" end, expected = "a boolean" }
 local FUNCTION = { check = function(v) return type(v) == "function" end, expected = "a function" }
 local TRANSPORT = { check = transport.check, expected = "a table with a request function (sakari.transport)" }
+local SWITCHES = { ["1"] = true, ["true"] = true, yes = true, on = true,
+                   ["0"] = false, ["false"] = false, no = false, off = false }
+local DEBUG = {
+  check = function(v) return type(v) == "boolean" or type(v) == "function" end,
+  expected = "true, false or a function(line)",
+  from_env = function(text) return SWITCHES[text:lower()] end,
+}
+
 local function seconds(min_exclusive)
   return {
     check = function(v) return finite(v) and v <= MAX_SECONDS and (v > 0 or (not min_exclusive and v == 0)) end,
@@ -55,6 +63,8 @@ M.rows = {
     doc = "OAuth2 client credentials (with client_secret): a token is fetched and cached until it nearly expires" },
   { name = "client_secret", env = "SAKARI_CLIENT_SECRET", secret = true, kind = TEXT,
     doc = "the secret that goes with client_id" },
+  { name = "account_id", env = "SAKARI_ACCOUNT_ID", kind = TEXT,
+    doc = "the account of a call that leaves its account argument out" },
   { name = "timeout", default = 30, kind = seconds(true), per_call = true,
     doc = "seconds for a whole request" },
   { name = "connect_timeout", default = 10, kind = seconds(true), per_call = true,
@@ -65,12 +75,16 @@ M.rows = {
     doc = "first backoff step in seconds (doubled each retry, with jitter)" },
   { name = "max_retry_delay", default = 30, kind = seconds(false), per_call = true,
     doc = "cap in seconds on one wait (backoff or Retry-After)" },
+  { name = "strict", default = true, kind = BOOLEAN, per_call = true,
+    doc = "check request bodies against the API's schemas before sending; false sends them as given" },
   { name = "concurrency", default = 8, kind = whole(1, 1000),
     doc = "calls in flight at once in batch and queue" },
   { name = "ca_file", kind = TEXT, doc = "PEM bundle to verify the server with" },
   { name = "proxy", kind = TEXT, doc = "proxy URL, such as http://proxy:3128" },
   { name = "insecure", default = false, kind = BOOLEAN, doc = "true turns TLS verification off" },
   { name = "user_agent_suffix", kind = HEADER, doc = "appended to the User-Agent header" },
+  { name = "debug", env = "SAKARI_DEBUG", kind = DEBUG,
+    doc = "one line per attempt to stderr (or to the function): method, path, status, attempt, ms, bytes" },
   { name = "on_request", kind = FUNCTION, doc = "function(event) before each attempt: method, path, attempt" },
   { name = "on_response", kind = FUNCTION,
     doc = "function(event) after each attempt: method, path, status, attempt, elapsed, code" },
