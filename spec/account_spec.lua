@@ -3,17 +3,14 @@
 -- forms keep working, and a call that could mean two things raises.
 local sandbox = require "spec.support.sandbox"
 local config = require "sakari.config"
-local errors = require "sakari.errors"
 
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 local SEED_PATH = "/v1/accounts/sandbox-account/contacts/seed-contact"
 
+local usage_error = require "spec.support.refused"
+
 local function refused(f, ...)
-  local ok, err = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  assert.is_true(errors.is_argument(err), tostring(err))
-  assert.same({}, sandbox.requests())
-  return err.message
+  return usage_error(f, ...).message
 end
 
 describe("client.account(id)", function()

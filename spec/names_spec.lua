@@ -2,18 +2,16 @@
 -- setting, each raised at the caller's line with what to write instead.
 local sandbox = require "spec.support.sandbox"
 local config = require "sakari.config"
-local errors = require "sakari.errors"
 local sakari = require "sakari"
 
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 
+local refused = require "spec.support.refused"
+
 -- The usage error f raises, checked to blame this file and to send nothing.
 local function raised(f)
-  local ok, err = pcall(f)
-  assert.is_false(ok, "expected an error")
-  assert.is_true(errors.is_argument(err), tostring(err))
+  local err = refused(f)
   assert.matches("names_spec%.lua:%d+$", err.where)
-  assert.same({}, sandbox.requests())
   return err.message
 end
 
