@@ -50,21 +50,20 @@ describe("a per-call setting", function()
     client.close()
   end)
 
-  it("strict = false passes and reaches the request; the client's strict is the default", function()
+  it("strict passes as an option and reaches the request; left out, the client's setting applies", function()
     local seen = {}
-    local strict = true
     local functions = endpoint.bind({
       call = function(_, request)
         seen[#seen + 1] = request
         return { success = true, data = {} }
       end,
-      setting = function(_, name) if name == "strict" then return strict end end,
+      setting = function() end,
     })
     functions.contacts.update(ACC, SEED, { firstName = "x" }, { strict = false })
+    functions.contacts.create(ACC, { firstName = "x" }, { strict = true })
     functions.contacts.update(ACC, SEED, { firstName = "x" })
-    strict = false
-    functions.contacts.create(ACC, { firstName = "x" })
-    assert.same({ false, true, false }, { seen[1].strict, seen[2].strict, seen[3].strict })
+    assert.same({ false, true }, { seen[1].strict, seen[2].strict })
+    assert.is_nil(seen[3].strict)
     assert.is_false(pcall(functions.contacts.update, ACC, SEED, {}, { strict = "no" }))
     assert.equal(3, #seen)
   end)

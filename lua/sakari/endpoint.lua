@@ -157,9 +157,10 @@ for namespace, rows in pairs(resources.endpoints) do
 end
 
 -- The body argument -> the request's body fields, or nil, detail. The one
--- place a body is validated before it is encoded; `strict` is false when the
--- call or the client says `strict = false` (the schema check goes here).
-local function body_fields(spec, body, strict) -- luacheck: ignore strict
+-- place a body is validated before it is encoded (the schema check goes
+-- here). `strict`: the call's own strict option, nil to follow the client's
+-- setting, client:setting("strict"), read only where a check needs it.
+local function body_fields(spec, client, body, strict) -- luacheck: ignore client strict
   if spec.upload then return spec.upload(body) end
   if type(body) ~= "table" or body == core.null then
     return nil, "expected a table, got " .. describe(body)
@@ -201,8 +202,7 @@ function M.request(spec, client, ...)
     if next(settings) then request.settings = settings end
   end
   if spec.body then
-    if request.strict == nil then request.strict = client:setting("strict") end
-    local fields, why = body_fields(spec, (select(argn, ...)), request.strict)
+    local fields, why = body_fields(spec, client, (select(argn, ...)), request.strict)
     if not fields then return nil, argn, spec.body .. ": " .. why end
     for k, v in pairs(fields) do request[k] = v end
   end
