@@ -39,21 +39,12 @@ end
 
 local reference = blocks(source)
 
-local function sorted_keys(t)
-  local keys = {}
-  for k in pairs(t) do keys[#keys + 1] = k end
-  table.sort(keys)
-  return keys
-end
-
 -- Every function as { fname, row }, sorted.
 local functions = {}
-for _, namespace in ipairs(sorted_keys(resources.endpoints)) do
-  local rows = resources.endpoints[namespace]
-  for _, name in ipairs(sorted_keys(rows)) do
-    functions[#functions + 1] = { fname = namespace .. "." .. name, row = rows[name] }
-  end
+for namespace, rows in pairs(resources.endpoints) do
+  for name, row in pairs(rows) do functions[#functions + 1] = { fname = namespace .. "." .. name, row = row } end
 end
+table.sort(functions, function(a, b) return a.fname < b.fname end)
 
 -- The @tparam lines of a block: { {opt, type, name, text} } in order.
 local function params(entry)
