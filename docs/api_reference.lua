@@ -138,28 +138,18 @@ local function quoted(list)
   return table.concat(out, ", ")
 end
 
-local function sorted_keys(t)
-  local keys = {}
-  for k in pairs(t) do keys[#keys + 1] = k end
-  table.sort(keys)
-  return keys
-end
-
-local function placeholder_example(spec, param)
+local function placeholder_example(row, param)
   local known = PLACEHOLDERS[param] or {}
-  if known.example then return known.example end
-  local enum = spec.enums[param]
-  if enum then return sorted_keys(enum)[1] end
-  return capitals(param)
+  local enum = (row.enums or {})[param]
+  return known.example or (enum and enum[1]) or capitals(param)
 end
 
-local function placeholder_doc(spec, param)
+local function placeholder_doc(row, param)
   local known = PLACEHOLDERS[param] or {}
   local about = known.about or ("the %s's id"):format(words(param))
   local text = ("%s: a non-empty string, sent as one escaped path segment"):format(about)
-  if spec.enum_lists[param] then
-    text = ("%s: one of %s"):format(about, quoted(sorted_keys(spec.enums[param])))
-  end
+  local enum = (row.enums or {})[param]
+  if enum then text = ("%s: one of %s"):format(about, quoted(enum)) end
   return ("@tparam string %s %s"):format(param, text)
 end
 
@@ -277,11 +267,11 @@ local function returns_doc(namespace, name, spec)
 end
 
 -- The example call of a row: its arguments in order, then the result.
-local function example(namespace, name, spec)
+local function example(namespace, name, spec, row)
   local fname = namespace .. "." .. name
   local given = EXAMPLES[fname] or {}
   local args = {}
-  for _, param in ipairs(spec.params) do args[#args + 1] = ("%q"):format(placeholder_example(spec, param)) end
+  for _, param in ipairs(spec.params) do args[#args + 1] = ("%q"):format(placeholder_example(row, param)) end
   if spec.body then args[#args + 1] = given.body or GENERIC_BODY end
   local opts = given.options
   if not opts and spec.accepted.limit and spec.kind == "call" and spec.answer == "page" then opts = "{ limit = 50 }" end
@@ -335,12 +325,12 @@ local function entry(namespace, name, rows)
   if row.kind == "local" then return assert(LOCAL[fname], fname .. ": a local function needs its entry in LOCAL") end
   local spec = endpoint.compile(namespace, name, row)
   local lines = summary(spec, row, rows)
-  for _, param in ipairs(spec.params) do lines[#lines + 1] = placeholder_doc(spec, param) end
+  for _, param in ipairs(spec.params) do lines[#lines + 1] = placeholder_doc(row, param) end
   if spec.body then lines[#lines + 1] = body_doc(row) end
   for _, line in ipairs(options_doc(spec, row)) do lines[#lines + 1] = line end
   for _, line in ipairs(returns_doc(namespace, name, spec)) do lines[#lines + 1] = line end
   lines[#lines + 1] = "@raise when an argument is wrong, before anything is sent"
-  lines[#lines + 1] = "@usage\n" .. example(namespace, name, spec)
+  lines[#lines + 1] = "@usage\n" .. example(namespace, name, spec, row)
   return lines
 end
 
@@ -379,11 +369,13 @@ local function text()
     settings[#settings + 1] = ("@tfield[opt] %s %s %s"):format(setting[2], setting[1], setting[3])
   end
   block(out, settings, "@table call_settings")
-  for _, namespace in ipairs(sorted_keys(resources.endpoints)) do
-    local rows = resources.endpoints[namespace]
-    for _, name in ipairs(sorted_keys(rows)) do
-      block(out, entry(namespace, name, rows), ("@function %s.%s"):format(namespace, name))
-    end
+  local functions = {}
+  for namespace, rows in pairs(resources.endpoints) do
+    for name in pairs(rows) do functions[#functions + 1] = { namespace, name, rows } end
+  end
+  table.sort(functions, function(a, b) return a[1] .. "." .. a[2] < b[1] .. "." .. b[2] end)
+  for _, f in ipairs(functions) do
+    block(out, entry(f[1], f[2], f[3]), ("@function %s.%s"):format(f[1], f[2]))
   end
   return table.concat(out, "\n") .. "\n"
 end
