@@ -46,6 +46,16 @@ for namespace, rows in pairs(resources.endpoints) do
 end
 table.sort(functions, function(a, b) return a.fname < b.fname end)
 
+-- Code as a function with env as its globals (nil: the usual ones), or nil, why.
+local function compile(code, name, env)
+  if setfenv then -- Lua 5.1 and LuaJIT: load takes no string, a chunk takes setfenv
+    local chunk, why = loadstring(code, "=" .. name)
+    if chunk and env then setfenv(chunk, env) end
+    return chunk, why
+  end
+  return load(code, "=" .. name, "t", env)
+end
+
 -- The @tparam lines of a block: { {opt, type, name, text} } in order.
 local function params(entry)
   local out = {}
@@ -103,7 +113,8 @@ describe("the LDoc reference", function()
       it("is there, with an example that parses", function()
         assert.truthy(entry, fname .. " is missing")
         assert.truthy(entry.usage, fname .. " has no example")
-        assert.truthy(load(entry.usage, "=" .. fname), "does not parse:\n" .. tostring(entry.usage))
+        local chunk, why = compile(entry.usage, fname)
+        assert.truthy(chunk, tostring(why))
         assert.matches("sakari." .. fname .. "(", entry.usage, 1, true)
       end)
 
@@ -222,8 +233,7 @@ describe("every example of the reference, run against the sandbox", function()
       local printed = 0
       local env = setmetatable({ sakari = client, print = function() printed = printed + 1 end }, { __index = _G })
       local code = runnable(reference[fname].usage, ids)
-      local chunk = assert(load(code, "=" .. fname, "t", env))
-      if setfenv then setfenv(chunk, env) end
+      local chunk = assert(compile(code, fname, env))
       local value, err = chunk()
       if row.kind == "each" then
         assert.is_true(printed > 0, "the loop saw no item")
