@@ -2,8 +2,11 @@
 -- so the doc of a setting lives once. `lua5.4 docs/settings_table.lua` prints it;
 -- with `--write` it replaces the table between README's settings markers.
 -- spec/readme_spec.lua checks README holds exactly this.
-package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
-package.cpath = "build/lua5.4/?.so;" .. package.cpath
+local script = arg and arg[0] and arg[0]:find("settings_table%.lua$")
+if script then
+  package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
+  package.cpath = "build/lua5.4/?.so;" .. package.cpath
+end
 local settings = require "sakari.settings"
 
 local M = {}
@@ -32,7 +35,7 @@ function M.replace(readme)
   return readme:sub(1, first + #M.BEGIN) .. M.markdown() .. "\n" .. readme:sub(last)
 end
 
-if arg and arg[0] and arg[0]:find("settings_table%.lua$") then
+if script then
   if arg[1] == "--write" then
     local f = assert(io.open("README.md", "rb"))
     local text = assert(M.replace(f:read("*a")), "README.md has no settings markers")
