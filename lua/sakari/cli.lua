@@ -27,6 +27,7 @@ local interrupt = require "sakari.cli.interrupt"
 local json_out = require "sakari.cli.json_out"
 local restore = require "sakari.cli.restore"
 local rows = require "sakari.cli.rows"
+local settings = require "sakari.settings"
 
 local M = {}
 
@@ -288,7 +289,7 @@ end
 -- positional of a command that takes an id is the id. Returns nil, message
 -- when one is missing.
 local function resolve_account(args)
-  local default = context.env("SAKARI_ACCOUNT_ID")
+  local default = settings.from_env("account_id", context.getenv)
   if args.takes_id and args.id == nil then
     if args.account == nil or default == nil then
       return nil, "missing argument 'id': give ACCOUNT ID, or set SAKARI_ACCOUNT_ID and give ID alone"
