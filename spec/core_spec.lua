@@ -198,6 +198,40 @@ describe("core JSON", function()
   end)
 end)
 
+describe("loading without lua-cjson", function()
+  it("says which package to install", function()
+    local interpreter = jit and "luajit" or ("lua" .. _VERSION:match("%d+%.%d+"))
+    local build = os.getenv("SAKARI_BUILD_DIR") or ("build/" .. interpreter)
+    local script, out = os.tmpname(), os.tmpname()
+    local f = assert(io.open(script, "w"))
+    -- every searcher still runs, but none of them finds cjson
+    f:write(([[
+      package.cpath = %q .. "/?.so;" .. package.cpath
+      package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
+      package.loaded.cjson, package.preload.cjson = nil, nil
+      local searchers = package.searchers or package.loaders
+      for i, search in ipairs(searchers) do
+        searchers[i] = function(name)
+          if name == "cjson" then return "\n\thidden by the spec" end
+          return search(name)
+        end
+      end
+      local ok, err = pcall(require, "sakari")
+      io.write(tostring(ok), "\n", tostring(err))
+    ]]):format(build))
+    f:close()
+    os.execute(("%s %s >%s 2>&1"):format(interpreter, script, out))
+    f = assert(io.open(out))
+    local text = f:read("*a")
+    f:close()
+    os.remove(script)
+    os.remove(out)
+    assert.are.equal("false", text:match("^(%a+)\n"), text)
+    assert.is_truthy(text:find("sakari: lua-cjson is not installed (Debian/Ubuntu: apt install lua-cjson; "
+      .. "elsewhere: luarocks install lua-cjson): module 'cjson' not found", 1, true), text)
+  end)
+end)
+
 describe("core.escape", function()
   it("keeps RFC 3986 unreserved characters and encodes every other byte", function()
     assert.are.equal("AZaz09-._~", core.escape("AZaz09-._~"))

@@ -124,15 +124,18 @@ function S.json(request)
   return core.decode(request.body)
 end
 
--- The sandbox's answer to a GET of path, as the exact bytes it sent.
-function S.raw_get(path)
+-- One API request with the sandbox token, bypassing the Lua layer: text is
+-- sent as the JSON body exactly as given; returns the status and the exact
+-- bytes of the answer.
+function S.raw(method, path, text)
   S.url()
   local r = control_session():request {
-    method = "GET", url = url .. path, timeout = 10, connect_timeout = 5, raw_response = true,
+    method = method, url = url .. path, timeout = 10, connect_timeout = 5, raw_response = true,
     headers = { Authorization = "Bearer " .. S.TOKEN },
+    raw_body = text, content_type = text and "application/json",
   }
-  if r.status ~= 200 then error(("sandbox GET %s: HTTP %s"):format(path, tostring(r.status)), 2) end
-  return r.body
+  if not r.status then error(("sandbox %s %s: %s"):format(method, path, tostring(r.reason)), 2) end
+  return r.status, r.body
 end
 
 -- The path of a logged request without its query string.
