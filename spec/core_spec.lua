@@ -115,6 +115,21 @@ describe("core JSON", function()
     assert.are.equal(v.twenty, core.decode(core.encode(v)).twenty)
   end)
 
+  it("finds empty arrays and long integers wherever they sit in the text", function()
+    -- the byte pass steps 8 and 16 bytes at a time: try every offset, after ASCII and after UTF-8
+    for pad = 0, 40 do
+      for _, filler in ipairs { "x", "é" } do
+        local text = '{"p":"' .. filler:rep(pad) .. '","n":' .. "9007199254740993" .. ',"a":[ \n\t],"q":"'
+          .. filler:rep(pad % 7) .. '","b":[],"m":-12345678901234567890}'
+        local v = assert(core.decode(text))
+        local out = core.encode(v)
+        for _, piece in ipairs { '"n":9007199254740993', '"a":[]', '"b":[]', '"m":-12345678901234567890' } do
+          assert.is_truthy(out:find(piece, 1, true), piece .. " not in " .. out)
+        end
+      end
+    end
+  end)
+
   it("leaves numbers with fractions or exponents, and strings that look like markers, alone", function()
     local v = core.decode('{"f":1.5,"e":1e3,"big":1234567890123456789.5,"exp":12345678901234567890e-3,'
       .. '"s":"[]","digits":"12345678901234567890","k":{"12345678901234567890":[]}}')

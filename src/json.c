@@ -127,22 +127,6 @@ void sk_json_push_null(lua_State *L) {
   lua_remove(L, -2);
 }
 
-size_t sk_utf8_seq(const unsigned char *s, const unsigned char *end) {
-  unsigned c = *s, cp, min;
-  size_t n;
-  if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F, min = 0x80;
-  else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F, min = 0x800;
-  else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07, min = 0x10000;
-  else return 0;
-  if ((size_t)(end - s) <= n) return 0;
-  for (size_t i = 1; i <= n; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n + 1;
-}
-
 int sk_utf8_valid(const char *str, size_t len) {
   const unsigned char *s = (const unsigned char *)str, *end = s + len;
   while (s < end) {

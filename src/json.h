@@ -57,7 +57,22 @@ void sk_json_push_state(lua_State *L);
 #define SK_NONCE_LEN 16
 extern char sk_json_nonce[SK_NONCE_LEN + 1];
 
-/* Length of the valid UTF-8 sequence at p (a non-ASCII lead byte), or 0. */
-size_t sk_utf8_seq(const unsigned char *p, const unsigned char *end);
+/* Length of the valid UTF-8 sequence at s (a non-ASCII lead byte), or 0.
+ * Inline: it is the inner step of every byte pass. */
+static inline size_t sk_utf8_seq(const unsigned char *s, const unsigned char *end) {
+  unsigned c = *s, cp, min;
+  size_t n;
+  if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07, min = 0x10000;
+  else return 0;
+  if ((size_t)(end - s) <= n) return 0;
+  for (size_t i = 1; i <= n; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n + 1;
+}
 
 #endif

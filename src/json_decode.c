@@ -3,11 +3,12 @@
  * round trip; the round trip rides on them.
  *
  * The byte pass validates UTF-8 (JSON text is UTF-8, RFC 8259; cjson would
- * pass other bytes through unseen) and, outside strings, spots what cjson 2.1.0
- * would lose: an empty array (it decodes [] and {} alike) and an integer
- * literal of 16 digits or more (it reads numbers with strtod, so past 2^53
- * digits are gone). Only when it finds one does it write a new text in which
- * each is a marker string only this process can write (sk_json_nonce):
+ * pass other bytes through unseen) and on the way notes whether the text may
+ * hold what cjson 2.1.0 would lose: an empty array (it decodes [] and {}
+ * alike) or an integer literal of 16 digits or more (it reads numbers with
+ * strtod, so past 2^53 digits are gone). Only then does a careful pass, which
+ * tells strings apart, write a new text in which each of these outside a
+ * string is a marker string only this process can write (sk_json_nonce):
  *   []        ->  ["\u0000sk<nonce>["]
  *   123...    ->  "\u0000sk<nonce>#123..."
  * The walk that turns integral floats into integers (Lua 5.3+) marks every
@@ -22,6 +23,10 @@
 
 #include "json.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define MARK_PREFIX_LEN (3 + SK_NONCE_LEN) /* NUL, "sk", nonce */
 #define LONG_DIGITS 16                     /* 15 digits are always below 2^53 */
 
@@ -30,7 +35,6 @@ struct scan {
   luaL_Buffer *b;
   const unsigned char *copied; /* text up to here is in b, once b is in use */
   int started;                 /* b is in use */
-  int arrays;                  /* arrays seen */
 };
 
 static int is_space(unsigned c) {
@@ -85,7 +89,8 @@ static const unsigned char *skip_string(const unsigned char *p, const unsigned c
   return end;
 }
 
-/* Returns 0 when the text is not UTF-8. */
+/* The careful pass, for a text the quick pass flagged: rewrites each empty
+ * array and long integer literal outside strings. Returns 0 when not UTF-8. */
 static int scan(struct scan *s, const unsigned char *p, const unsigned char *end) {
   while (p < end) {
     unsigned c = *p;
@@ -94,7 +99,6 @@ static int scan(struct scan *s, const unsigned char *p, const unsigned char *end
       if (!p) return 0;
     } else if (c == '[') {
       const unsigned char *q = p + 1;
-      s->arrays++;
       while (q < end && is_space(*q)) q++;
       if (q < end && *q == ']') {
         replace(s, p, q + 1, "[\"\\u0000sk", (const unsigned char *)"[", 1, "\"]");
@@ -123,6 +127,87 @@ static int scan(struct scan *s, const unsigned char *p, const unsigned char *end
       p++;
     }
   }
+  return 1;
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The high bit of each byte of an ASCII word that may be c (no misses; a
+ * byte right above a hit may be flagged too). */
+static uint64_t bytes_equal(uint64_t v, unsigned char c) {
+  uint64_t x = v ^ (ONES * c);
+  return (x - ONES) & ~x & HIGHS;
+}
+
+/* Whether every byte of a word is a digit: high nibbles all 3 (most words
+ * fail here), low nibbles all 9 or less. */
+static int all_digits(uint64_t v) {
+  return (v & ONES * 0xF0) == ONES * 0x30 && (((v & ONES * 0x0F) + ONES * 6) & ONES * 0xF0) == 0;
+}
+
+/* Whether the ']' at p closes an empty array (there may be whitespace). */
+static int closes_empty(const unsigned char *start, const unsigned char *p) {
+  while (p > start && is_space(p[-1])) p--;
+  return p > start && p[-1] == '[';
+}
+
+struct quick {
+  int special; /* maybe an empty array or a long integer literal: scan carefully */
+  int arrays;  /* maybe an array */
+};
+
+/* The pass every answer pays: UTF-8, eight ASCII bytes at a time, and on the
+ * way whether anything may need the careful pass. A long integer holds an
+ * all-digit word of the stepping (16 digits, 8-byte steps); strings are not
+ * told apart here, so a digit run in a string costs a careful pass, nothing
+ * more. Returns 0 when not UTF-8. */
+static int quick_pass(const unsigned char *start, const unsigned char *end, struct quick *q) {
+  const unsigned char *s = start;
+  int special = 0, arrays = 0;
+#ifdef __SSE2__
+  const __m128i close = _mm_set1_epi8(']'), high_nibble = _mm_set1_epi8((char)0xF0), three = _mm_set1_epi8(0x30);
+#endif
+  while (s < end) {
+    uint64_t word;
+    if (*s >= 0x80) {
+      size_t n = sk_utf8_seq(s, end);
+      if (n == 0) return 0;
+      s += n;
+      continue;
+    }
+#ifdef __SSE2__
+    /* sixteen at a time where the CPU can: most blocks need three tests */
+    while ((size_t)(end - s) >= 16) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+      int digitish;
+      if (_mm_movemask_epi8(v) || _mm_movemask_epi8(_mm_cmpeq_epi8(v, close))) break;
+      digitish = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, high_nibble), three));
+      if ((digitish & 0xFF) == 0xFF || digitish >> 8 == 0xFF) break; /* the words below look closer */
+      s += 16;
+    }
+#endif
+    if ((size_t)(end - s) >= 8) {
+      memcpy(&word, s, 8);
+      if (!(word & HIGHS)) {
+        if (bytes_equal(word, ']')) {
+          arrays = 1;
+          for (int i = 0; i < 8; i++) special |= s[i] == ']' && closes_empty(start, s + i);
+        }
+        special |= all_digits(word);
+        s += 8;
+        continue;
+      }
+    }
+    /* next to a non-ASCII byte, or at the end: one byte */
+    if (*s == ']') {
+      arrays = 1;
+      special |= closes_empty(start, s);
+    }
+    s++;
+  }
+  q->special = special;
+  q->arrays = arrays;
   return 1;
 }
 
@@ -242,6 +327,7 @@ static void settle_table(struct settle *w, int t) {
 
 enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len) {
   struct scan s;
+  struct quick quick = {0, 0};
   struct settle w;
   luaL_Buffer b;
   int state;
@@ -255,8 +341,8 @@ enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len) {
   s.b = &b;
   s.copied = (const unsigned char *)text;
   s.started = 0;
-  s.arrays = 0;
-  if (!scan(&s, (const unsigned char *)text, (const unsigned char *)text + len)) {
+  if (!quick_pass((const unsigned char *)text, (const unsigned char *)text + len, &quick) ||
+      (quick.special && !scan(&s, (const unsigned char *)text, (const unsigned char *)text + len))) {
     if (s.started) luaL_pushresult(&b);
     lua_settop(L, state - 1);
     lua_pushliteral(L, "text is not valid UTF-8");
@@ -277,7 +363,7 @@ enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len) {
   w.array_mt = state + 1;
   w.exact = state + 2;
   w.marked = s.started;
-  if (SK_HAS_INTEGERS || s.arrays > 0 || s.started) {
+  if (SK_HAS_INTEGERS || quick.arrays || s.started) {
     settle_value(&w, 0);
   }
   lua_replace(L, state);
