@@ -263,6 +263,15 @@ static void number_back(struct settle *w, int t) {
 
 static void settle_table(struct settle *w, int t);
 
+/* The value on top replaces the one read: stores it under the key below it in
+ * table t (0 at the top level: nothing to store into). */
+static void store_back(lua_State *L, int t) {
+  if (!t) return;
+  lua_pushvalue(L, -2);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, t);
+}
+
 /* The value on top, with its key below it in table t. */
 static void settle_value(struct settle *w, int t) {
   lua_State *L = w->L;
@@ -279,11 +288,7 @@ static void settle_value(struct settle *w, int t) {
       if (n == floor(n) && fabs(n) < 9007199254740992.0 && lua_numbertointeger(n, &i)) {
         lua_pop(L, 1);
         lua_pushinteger(L, i);
-        if (t) {
-          lua_pushvalue(L, -2);
-          lua_pushvalue(L, -2);
-          lua_rawset(L, t);
-        }
+        store_back(L, t);
       }
     }
     break;
@@ -291,11 +296,7 @@ static void settle_value(struct settle *w, int t) {
   case LUA_TSTRING:
     if (w->marked && is_marker(L, -1, '#')) {
       number_back(w, t);
-      if (t) {
-        lua_pushvalue(L, -2);
-        lua_pushvalue(L, -2);
-        lua_rawset(L, t);
-      }
+      store_back(L, t);
     }
     break;
   default:
