@@ -24,8 +24,8 @@ return function(bytes)
   if value ~= nil then
     local ok, text = pcall(core.encode, value)
     if ok then
-      local again = core.decode(text)
-      assert(again ~= nil, "encoded text does not decode")
+      local again, why = core.decode(text)
+      assert(again ~= nil, "encoded text does not decode (" .. tostring(why) .. "): " .. text)
       assert(equal(value, again, 0), "decode(encode(v)) differs from v")
       -- the round trip is exact: a second one writes the same text
       assert(#core.encode(again) == #text, "encode(decode(text)) differs in length from text")

@@ -118,6 +118,11 @@ describe("core JSON", function()
   it("finds empty arrays and long integers wherever they sit in the text", function()
     -- the byte pass steps 8 and 16 bytes at a time: try every offset, after ASCII and after UTF-8
     for pad = 0, 40 do
+      for _, prefix in ipairs { '["', '[[],"', '[1,2,"' } do
+        local text = prefix .. ("x"):rep(pad) .. 'é😀"]'
+        assert.is_table(core.decode(text), text)
+        assert.is_nil(core.decode(prefix .. ("x"):rep(pad) .. '\195\169\169"]'), "a stray continuation byte")
+      end
       for _, filler in ipairs { "x", "é" } do
         local text = '{"p":"' .. filler:rep(pad) .. '","n":' .. "9007199254740993" .. ',"a":[ \n\t],"q":"'
           .. filler:rep(pad % 7) .. '","b":[],"m":-12345678901234567890}'

@@ -186,6 +186,7 @@ static int quick_pass(const unsigned char *start, const unsigned char *end, stru
       if ((digitish & 0xFF) == 0xFF || digitish >> 8 == 0xFF) break; /* the words below look closer */
       s += 16;
     }
+    if (s == end || *s >= 0x80) continue;
 #endif
     if ((size_t)(end - s) >= 8) {
       memcpy(&word, s, 8);
