@@ -156,6 +156,14 @@ describe("core JSON", function()
     end
   end)
 
+  it("keeps one array marker when the module is loaded again in the same state", function()
+    local decoded = core.decode('{"a":[1]}')
+    local again = package.loadlib(package.searchpath("sakari.core", package.cpath), "luaopen_sakari_core")()
+    table.remove(decoded.a)
+    assert.are.equal('{"a":[]}', again.encode(decoded))
+    assert.are.equal(getmetatable(core.array()), getmetatable(again.array()))
+  end)
+
   it("writes an array marked with core.array as [] even when empty", function()
     assert.are.equal("[]", core.encode(core.array()))
     assert.are.equal('{"lists":[]}', core.encode({ lists = core.array() }))

@@ -65,6 +65,15 @@ static void require_cjson(lua_State *L) {
 void sk_json_open(lua_State *L) {
   int state, instance, precision;
 
+  /* A second luaopen in this state (busted re-requires) keeps the first one's
+   * state: tables marked or decoded before stay arrays, kept texts stay kept. */
+  sk_json_push_state(L);
+  if (lua_istable(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pop(L, 1);
+
   if (sk_json_nonce[0] == '\0') { /* once per process */
     unsigned char bytes[SK_NONCE_LEN / 2];
     sk_random_bytes(bytes, sizeof bytes);
