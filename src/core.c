@@ -50,6 +50,8 @@ static int core_encode(lua_State *L) {
   return 1;
 }
 
+/* core.decode(text): the value, or nil and why. What it reads, core.encode
+ * writes back the same (the round trip rule is in json.h). */
 static int core_decode(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
