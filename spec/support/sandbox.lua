@@ -140,6 +140,17 @@ function S.file(link)
   return r.body, r.headers["content-type"]
 end
 
+-- PUTs a contact as JSON text, exactly as given (no encoder in between: big
+-- integers, empty arrays); returns the status.
+function S.put_contact_json(id, text, account)
+  S.url()
+  return control_session():request {
+    method = "PUT", url = url .. "/v1/accounts/" .. (account or S.ACCOUNT) .. "/contacts/" .. id,
+    raw_body = text, content_type = "application/json", headers = { Authorization = "Bearer " .. S.TOKEN },
+    timeout = 10, connect_timeout = 5, raw_response = true,
+  }.status
+end
+
 -- The JSON body of a logged request, decoded (nil when it had none).
 function S.json(request)
   if request.body == nil or request.body == "" then return nil end

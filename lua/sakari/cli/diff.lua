@@ -33,9 +33,9 @@ local function flatten(value, prefix, out)
   return out
 end
 
-local function text(v, path)
+local function text(v)
   if v == nil then return "(none)" end
-  return json_out.encode(v, nil, path:match("[^.]+$"))
+  return json_out.encode(v)
 end
 
 -- The writable view of a contact as read: what a PUT of it unchanged would send.
@@ -60,7 +60,7 @@ function M.changes(before, sent)
   local changes = {}
   for _, path in ipairs(paths) do
     local a, b = old[path], new[path]
-    local ta, tb = a ~= nil and text(a, path), b ~= nil and text(b, path)
+    local ta, tb = a ~= nil and text(a), b ~= nil and text(b)
     if ta ~= tb then changes[#changes + 1] = { path = path, old = a, new = b } end
   end
   return changes
@@ -79,7 +79,7 @@ function M.describe(id, changes, named)
   local parts, changed = {}, {}
   for _, c in ipairs(changes) do
     changed[c.path] = true
-    parts[#parts + 1] = ("%s %s -> %s"):format(c.path, text(c.old, c.path), text(c.new, c.path))
+    parts[#parts + 1] = ("%s %s -> %s"):format(c.path, text(c.old), text(c.new))
   end
   for _, path in ipairs(named or {}) do
     if not changed[path] then parts[#parts + 1] = path .. " unchanged" end
