@@ -257,6 +257,21 @@ describe("sakari bulk-update's journal", function()
       assert.are.same(before, stored(ids))
     end)
 
+  it("journals as unknown a PUT applied by an attempt whose answer was lost, then refused on the retries",
+    function()
+      local ids = sandbox.seed(1)
+      sandbox.fault({ method = "PUT", path = CONTACTS .. ids[1], drop_after = true },
+        { method = "PUT", path = CONTACTS .. ids[1], status = 429, headers = { ["Retry-After"] = "0" }, times = 10 })
+      local input = cli.csv_file { { "id", "firstName" }, { ids[1], "Applied" } }
+      local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input })
+      assert.are.equal(1, status, err)
+      sandbox.clear_faults()
+      assert.truthy(err:find("429", 1, true), err)
+      assert.are.equal("Applied", client.contacts.get(ACC, ids[1]).firstName)
+      local lines = journal_lines(core.decode(out).journal)
+      assert.are.same({ { ids[1], "unknown" } }, { { lines[1].id, lines[1].outcome } })
+    end)
+
   it("runs rows of the same id one after the other, in file order", function()
     local ids = sandbox.seed(1)
     local rows = { { "id", "firstName" } }

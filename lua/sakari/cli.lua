@@ -111,8 +111,9 @@ Every row written goes to the journal as one JSON line (id, the contact
 before, the fields sent, the contact after), flushed as it goes, mode 0600
 since it holds customer data: by default next to the failures file
 (bulk50.journal.jsonl, or bulk50.journal.2.jsonl... when that exists; never
-overwritten). A row whose answer was lost is journaled with outcome
-"unknown". `sakari contacts restore --journal FILE` undoes the run.
+overwritten). A row whose PUT went out and failed (it may have been applied
+all the same) is journaled with outcome "unknown", and is in the failures
+file too. `sakari contacts restore --journal FILE` undoes the run.
 
 Ctrl-C stops taking rows and lets the rows in flight finish; every row not
 sent goes to the failures file ("not sent: interrupted"), and the exit status

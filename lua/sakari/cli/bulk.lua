@@ -21,15 +21,14 @@ M.NOT_SENT_INTERRUPTED = "not sent: interrupted (Ctrl-C) before this row was sen
 local IN_FLIGHT_INTERRUPTED = "interrupted while in flight: it may or may not have been applied"
 local SHOWN_FAILURES = 5
 
--- Whether a failed PUT may have been applied all the same: its answer was
--- lost (no status: a dropped connection or a timeout, unless it never
--- connected), the server failed (5xx), or it said yes in an answer that could
--- not be read. A 4xx, 429 included, was refused; an error with no method
--- was raised before any request (a bad argument), so nothing was sent.
+-- Whether a failed PUT may have been applied all the same: whenever it went
+-- out. Its last answer may say no (a 4xx, a 429), but an earlier attempt of it
+-- may have been applied and its answer lost, and libcurl silently sends a
+-- request again on a fresh connection when a reused one closes without an
+-- answer. Only an error raised before any request (no method: a bad argument)
+-- sent nothing.
 local function maybe_applied(err)
-  if type(err) ~= "table" then return true end
-  if err.status == nil then return err.method ~= nil and err.code ~= "connect" and err.code ~= "dns" end
-  return err.status < 400 or err.status >= 500
+  return type(err) ~= "table" or err.method ~= nil
 end
 
 -- opts:

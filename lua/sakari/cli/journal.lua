@@ -2,8 +2,8 @@
 --   {"id": ..., "outcome": "applied" | "unknown", "before": {contact as read},
 --    "sent": {the body of the PUT}, "after": {contact as answered} | null,
 --    "error": text (outcome "unknown")}
--- "unknown": the PUT went out and its answer was lost (a dropped connection,
--- a timeout, a 5xx, a second Ctrl-C), so it may or may not have been applied.
+-- "unknown": the PUT went out and failed, or was still in flight at a second
+-- Ctrl-C, so it may or may not have been applied (see bulk.lua).
 -- It holds customer data: created 0600, never over an existing file. Each line
 -- is flushed as it is written, so what a crash leaves is what was applied.
 local failure = require "sakari.cli.failure"
