@@ -22,9 +22,6 @@ local util = require "sakari.util"
 local M = {}
 local unpack = table.unpack or unpack
 
--- health.lua reads it; the fact itself is the base_url row of settings.lua.
-M.DEFAULT_BASE_URL = settings.by_name.base_url.default
-
 function M.user_agent(suffix)
   local runtime = (jit and jit.version) or _VERSION
   local ua = ("lua-sakari/%s (%s; %s)"):format(core.VERSION, runtime, core.curl_version)

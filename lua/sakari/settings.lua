@@ -5,7 +5,6 @@
 -- A setting left out falls back to its environment variable (an empty one
 -- counts as unset), then to its default.
 -- @module sakari.settings
-local transport = require "sakari.transport"
 local util = require "sakari.util"
 
 local M = {}
@@ -29,7 +28,11 @@ local URL = {
 }
 local BOOLEAN = { check = function(v) return type(v) == "boolean" end, expected = "a boolean" }
 local FUNCTION = { check = function(v) return type(v) == "function" end, expected = "a function" }
-local TRANSPORT = { check = transport.check, expected = "a table with a request function (sakari.transport)" }
+local TRANSPORT = {
+  -- required on use: this module loads without the core (see util.describe)
+  check = function(v) return require("sakari.transport").check(v) end,
+  expected = "a table with a request function (sakari.transport)",
+}
 local SWITCHES = { ["1"] = true, ["true"] = true, yes = true, on = true,
                    ["0"] = false, ["false"] = false, no = false, off = false }
 local DEBUG = {
