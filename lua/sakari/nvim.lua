@@ -32,6 +32,7 @@
 local clients = require "sakari.client"
 local errors = require "sakari.errors"
 local resources = require "sakari.resources"
+local settings = require "sakari.settings"
 local util = require "sakari.util"
 
 local M = {}
@@ -43,7 +44,6 @@ local unpack = table.unpack or unpack
 M.clients = setmetatable({}, { __mode = "k" })
 local clients_made = 0
 
-M.DEFAULT_CONCURRENCY = 8
 M.DEFAULT_INTERVAL = 10 -- milliseconds between two polls while calls are pending
 
 local function pack(...) return { n = select("#", ...), ... } end
@@ -95,12 +95,10 @@ local function walk_pages(list, args, n, on_page)
   end
 end
 
-local function positive_integer(v) return type(v) == "number" and v >= 1 and v == math.floor(v) end
-
 --- A client whose every function takes a trailing callback and never blocks.
 -- @tparam[opt] table config as `sakari.new(config)`
 -- @tparam[opt] table opts
--- @tparam[opt=8] integer opts.concurrency calls in flight at once
+-- @tparam[opt] integer opts.concurrency calls in flight at once (default: the `concurrency` setting)
 -- @tparam[opt=10] integer opts.interval milliseconds between polls while calls are pending
 -- @treturn table the namespaces of `sakari.api` (each function with a trailing callback),
 --   and `pending`, `polling`, `close`
@@ -114,12 +112,11 @@ function M.new(config, opts)
       error(("sakari.nvim.new: unknown option '%s' (accepted: concurrency, interval)"):format(tostring(key)), 2)
     end
   end
-  local concurrency = opts.concurrency or M.DEFAULT_CONCURRENCY
-  if not positive_integer(concurrency) then
-    error("sakari.nvim.new: concurrency: expected a whole number >= 1", 2)
-  end
+  local concurrency = opts.concurrency
+  local detail = concurrency ~= nil and settings.check("concurrency", concurrency)
+  if detail then error("sakari.nvim.new: concurrency: " .. detail, 2) end
   local interval = opts.interval or M.DEFAULT_INTERVAL
-  if not positive_integer(interval) then
+  if type(interval) ~= "number" or interval < 1 or interval ~= math.floor(interval) then
     error("sakari.nvim.new: interval: expected a whole number of milliseconds >= 1", 2)
   end
   if type(config) == "table" and config.transport ~= nil then
