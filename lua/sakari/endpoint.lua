@@ -20,7 +20,7 @@ local M = {}
 
 local describe = util.describe
 
--- Loaded on first use: most scripts never page, patch, upload or read a report.
+-- Loaded on first use: most scripts never page or patch.
 local function lazy(name)
   local module
   return function()
@@ -28,7 +28,8 @@ local function lazy(name)
     return module
   end
 end
-local pager, patch, upload, csv = lazy "sakari.pager", lazy "sakari.patch", lazy "sakari.upload", lazy "sakari.csv"
+local pager, patch = lazy "sakari.pager", lazy "sakari.patch"
+local csv, upload = require "sakari.csv", require "sakari.upload" -- the upload rows compile with them
 
 -- How the answer {success, data, pagination} becomes the result.
 local ANSWER = {
@@ -67,7 +68,7 @@ local ANSWER = {
         return decoded.data == nil and decoded or decoded.data
       end
     end
-    local records, header = csv().records(envelope.raw)
+    local records, header = csv.records(envelope.raw)
     if not records then
       return nil, errors.decode(request.method, request.path, 200, nil, "report is not CSV: " .. tostring(header))
     end
@@ -124,7 +125,7 @@ function M.compile(namespace, name, row)
     -- for uploads, whose body may be a string just like an id
     account = params[1] == "accountId" and not row.upload,
     body = row.body,
-    upload = row.upload and upload()[row.upload],
+    upload = row.upload and upload[row.upload],
     check = row.check,
     accepted = accepted,
     accepted_list = accepted_list,
@@ -149,7 +150,7 @@ for namespace, rows in pairs(resources.endpoints) do
   for _, spec in pairs(specs) do
     if spec.kind == "patch" then
       local read = assert(specs[spec.read], spec.fname .. ": bad read row")
-      assert(table.concat(read.params, ",") == table.concat(spec.params, ","), spec.fname .. ": read row differs")
+      assert(read.template == spec.template, spec.fname .. ": the read row has another path")
       spec.read = read
     end
   end
@@ -206,7 +207,6 @@ function M.request(spec, client, ...)
     if not fields then return nil, argn, spec.body .. ": " .. why end
     for k, v in pairs(fields) do request[k] = v end
   end
-  request.values = values
   request.path = (spec.template:gsub("{([%w_]+)}", values))
   return request
 end
@@ -228,9 +228,10 @@ function M.no_function(namespace, name)
   return missing("function", namespace .. ".", name, M.specs[namespace])
 end
 
--- A call whose arguments M.request refused: a colon call, or one that leaves
--- out the account (see below), or a bad argument. Returns the request or
--- raises at the user's line (level 3: recover < the endpoint function < user).
+-- The request of a call, its arguments checked (after the bound account, if
+-- any), or a raise at the user's line (level 3: prepare < the endpoint
+-- function < user): a colon call, a call that leaves out the account (see
+-- below), or a bad argument.
 --
 -- The account is left out when the row's first placeholder is the account,
 -- the client has an account_id, and the call gives one string fewer than the
@@ -238,9 +239,12 @@ end
 -- table (the body or the options) or absent. Ids are non-empty strings, so
 -- that is never a full call; a nil in that place is ambiguous (a missing id,
 -- or options left nil) and raises. Uploads always take the account.
-local function recover(spec, client, account, argn, detail, ...)
-  local first = ...
-  if getmetatable(first) == Namespace then
+local function prepare(spec, client, account, ...)
+  local request, argn, detail
+  if account then request, argn, detail = M.request(spec, client, account, ...)
+  else request, argn, detail = M.request(spec, client, ...) end
+  if request then return request end
+  if getmetatable((...)) == Namespace then
     usage.raise(3, ("sakari: call %s with a dot, not a colon: %s(...)"):format(spec.fname, spec.fname))
   end
   if account then usage.argument(3, argn - 1, spec.fname, detail) end
@@ -249,7 +253,8 @@ local function recover(spec, client, account, argn, detail, ...)
     local v, given = select(last, ...), select("#", ...)
     local id = client:setting("account_id")
     if id and (type(v) == "table" or given < last) then
-      local request, shifted, why = M.request(spec, client, id, ...)
+      local shifted, why
+      request, shifted, why = M.request(spec, client, id, ...)
       if request then return request end
       usage.argument(3, shifted - 1, spec.fname, why)
     elseif id and v == nil then
@@ -281,10 +286,7 @@ local MAKE = {}
 -- Each constructor's function: `account` is bound (client.account) or nil.
 function MAKE.call(spec, client, account)
   return function(...)
-    local request, argn, detail
-    if account then request, argn, detail = M.request(spec, client, account, ...)
-    else request, argn, detail = M.request(spec, client, ...) end
-    if not request then request = recover(spec, client, account, argn, detail, ...) end
+    local request = prepare(spec, client, account, ...)
     encode_body(spec, request)
     return answer(spec, request, client:call(request))
   end
@@ -292,10 +294,7 @@ end
 
 function MAKE.each(spec, client, account)
   return function(...)
-    local request, argn, detail
-    if account then request, argn, detail = M.request(spec, client, account, ...)
-    else request, argn, detail = M.request(spec, client, ...) end
-    if not request then request = recover(spec, client, account, argn, detail, ...) end
+    local request = prepare(spec, client, account, ...)
     return pager().each(function(query)
       local page_request = {}
       for k, v in pairs(request) do page_request[k] = v end
@@ -308,16 +307,11 @@ end
 function MAKE.patch(spec, client, account)
   local read = spec.read
   return function(...)
-    local request, argn, detail
-    if account then request, argn, detail = M.request(spec, client, account, ...)
-    else request, argn, detail = M.request(spec, client, ...) end
-    if not request then request = recover(spec, client, account, argn, detail, ...) end
+    local request = prepare(spec, client, account, ...)
     -- changes the PUT could not send must fail now, before the read is sent
     local changes = request.body
     encode_body(spec, request)
-    local read_request = {
-      fname = spec.fname, method = read.method, path = (read.template:gsub("{([%w_]+)}", request.values)),
-    }
+    local read_request = { fname = spec.fname, method = read.method, path = request.path }
     local current, err = answer(read, read_request, client:call(read_request))
     if not current then return nil, err end
     if type(current) ~= "table" then -- nothing to merge into: PUTting changes alone would clear the rest
