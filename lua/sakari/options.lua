@@ -27,8 +27,7 @@ M.PASSTHROUGH = "query"
 
 local function is_scalar(v)
   local t = type(v)
-  if t == "number" then return v == v and v ~= math.huge and v ~= -math.huge end
-  return t == "string" or t == "boolean"
+  return t == "string" or t == "boolean" or util.finite(v)
 end
 
 -- A value the query string can carry: a scalar, or an array of scalars (sent

@@ -12,7 +12,7 @@ local M = {}
 -- A day: longer than any call or wait should take.
 local MAX_SECONDS = 86400
 
-local function finite(v) return type(v) == "number" and v == v and v > -math.huge and v < math.huge end
+local finite = util.finite
 
 -- A kind: check(value) -> ok, `expected` for the message, and how an
 -- environment variable's text becomes a value (as is, when absent).

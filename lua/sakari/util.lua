@@ -15,6 +15,7 @@ function M.describe(value)
   return type(value)
 end
 
+function M.finite(v) return type(v) == "number" and v == v and v > -math.huge and v < math.huge end
 function M.non_empty_string(v) return type(v) == "string" and v ~= "" end
 
 function M.sorted_keys(t)
