@@ -26,8 +26,6 @@ function Static:get()
   return self.token
 end
 
-function Static.invalidate() end
-
 -- The JWT payload, or nil when the token is not a JWT we can read.
 function M.jwt_claims(token)
   local payload = type(token) == "string" and token:match("^[^.]+%.([^.]+)%.")
@@ -71,10 +69,6 @@ function OAuth:valid()
   return self.token and (self.refresh_at == nil or M.now() < self.refresh_at)
 end
 
--- The current token, fetched first if there is none or it is about to expire.
--- Single flight: while one call fetches, the others of a queue wait (io.wait)
--- for its token instead of fetching their own. A blocking io has no wait, and
--- fetches itself in the one case that happens (a queue's fetch is paused).
 -- Whether the call fetching a token can still finish: a call that raised, or
 -- whose queue was closed, never will, and must not hold the others forever.
 local function fetcher_alive(self, io)
@@ -82,6 +76,10 @@ local function fetcher_alive(self, io)
   return co ~= nil and coroutine.status(co) ~= "dead" and (io.alive == nil or io.alive(co))
 end
 
+-- The current token, fetched first if there is none or it is about to expire.
+-- Single flight: while one call fetches, the others of a queue wait (io.wait)
+-- for its token instead of fetching their own. A blocking io has no wait, and
+-- fetches itself in the one case that happens (a queue's fetch is paused).
 function OAuth:get(io)
   if self:valid() then return self.token end
   if self.fetching and io.wait then
