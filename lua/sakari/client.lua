@@ -240,23 +240,21 @@ local function expose(self)
     if on_result ~= nil and type(on_result) ~= "function" then
       usage.argument(2, 2, "batch", "on_result: expected a function")
     end
-    -- a wrong name is the script's mistake, not one row's: raised once, at
-    -- the caller's line, and before anything is sent when the calls are an array
+    local next_call = calls
     if type(calls) == "table" then
+      -- a wrong name is the script's mistake, not one row's: raised once, at
+      -- the caller's line, and before anything is sent
       for _, call in ipairs(calls) do
         local _, why, wrong_name = self:call_function(call)
         if wrong_name then usage.raise(2, why) end
       end
-    end
-    local q = self:queue(concurrency_of(opts, 2, "batch"))
-    local next_call = calls
-    if type(calls) == "table" then
       local i = 0
       next_call = function()
         i = i + 1
         return calls[i]
       end
     end
+    local q = self:queue(concurrency_of(opts, 2, "batch"))
     local results = not on_result and {} or nil
     local counts = { done = 0, failed = 0 }
     local function make(call)
@@ -300,7 +298,7 @@ end
 -- error at the line that called that public function.
 function M.new(cfg, fname)
   local self = setmetatable({}, Client)
-  self:configure(cfg, fname or "sakari.new", 4)
+  self:configure(cfg, fname, 4)
   return expose(self)
 end
 

@@ -98,11 +98,8 @@ end
 
 -- The module-level namespaces are the default client's own, and so is account:
 -- `sakari.account(id).contacts.get(contactId)`.
-local namespaces = {}
-for namespace, functions in pairs(default) do
-  if type(functions) == "table" then M[namespace], namespaces[namespace] = functions, true end
-end
+for namespace in pairs(endpoint.specs) do M[namespace] = default[namespace] end
 M.account = default.account
-endpoint.guard(M, namespaces)
+endpoint.guard(M, endpoint.specs)
 
 return M
