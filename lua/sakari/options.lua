@@ -69,14 +69,6 @@ local function check_enum(spec, key, value)
   return ("option '%s': expected one of %s, got %q"):format(key, spec.enum_lists[key], tostring(value))
 end
 
-local function add(query, key, value)
-  if query[key] ~= nil then
-    return ("option '%s' is given twice (once in options.query)"):format(key)
-  end
-  query[key] = value
-  return nil
-end
-
 -- The options of every call: the per-call settings and the passthrough.
 local COMMON = { M.PASSTHROUGH }
 for _, name in ipairs(settings.PER_CALL) do COMMON[#COMMON + 1] = name end
@@ -118,11 +110,10 @@ function M.query(spec, options)
     elseif key ~= M.PASSTHROUGH then
       if not spec.accepted[key] then return nil, unknown(spec, key) end
       local detail = check_value(key, value)
+      if not detail then value, detail = check_range(key, value) end
+      detail = detail or check_enum(spec, key, value)
       if detail then return nil, detail end
-      value, detail = check_range(key, value)
-      if detail then return nil, detail end
-      detail = check_enum(spec, key, value) or add(query, key, value)
-      if detail then return nil, detail end
+      query[key] = value
     end
   end
   local extra = options[M.PASSTHROUGH]
@@ -134,8 +125,10 @@ function M.query(spec, options)
       if type(key) ~= "string" or key == "" then
         return nil, "options.query: keys must be non-empty strings, got " .. describe(key)
       end
-      local detail = check_value(key, value) or add(query, key, value)
+      local detail = check_value(key, value)
       if detail then return nil, detail end
+      if query[key] ~= nil then return nil, ("option '%s' is given twice (once in options.query)"):format(key) end
+      query[key] = value
     end
   end
   for _, name in ipairs(spec.required or {}) do
