@@ -52,10 +52,6 @@ local function pack(...) return { n = select("#", ...), ... } end
 -- library (the caller's own line is added by error(message, level)).
 local strip = util.strip_position
 
-local function levels()
-  return vim.log and vim.log.levels or { ERROR = 4, WARN = 3 }
-end
-
 -- Splits off a trailing callback: the client's functions never take a function.
 local function split(...)
   local n = select("#", ...)
@@ -141,7 +137,7 @@ function M.new(config, opts)
     local ok, why = xpcall(function() return callback(unpack(results, 1, results.n)) end, debug.traceback)
     if ok then return why end
     vim.notify(("sakari.nvim: the callback of %s raised an error: %s"):format(fname, tostring(why)),
-      levels().ERROR)
+      vim.log.levels.ERROR)
   end
 
   -- The callback on the main loop, its errors reported instead of raised.
@@ -150,7 +146,7 @@ function M.new(config, opts)
     vim.schedule(function()
       if callback then return run(callback, fname, results) end
       if results[2] ~= nil then
-        vim.notify(("sakari.nvim: %s failed: %s"):format(fname, tostring(results[2])), levels().WARN)
+        vim.notify(("sakari.nvim: %s failed: %s"):format(fname, tostring(results[2])), vim.log.levels.WARN)
       end
     end)
   end
@@ -178,7 +174,7 @@ function M.new(config, opts)
       -- the queue itself broke (not one call: those come back as err): start
       -- afresh, and tell every call that was in it
       vim.schedule(function()
-        vim.notify("sakari.nvim: polling failed: " .. tostring(why), levels().ERROR)
+        vim.notify("sakari.nvim: polling failed: " .. tostring(why), vim.log.levels.ERROR)
       end)
       pcall(q.close)
       q = client.queue { concurrency = concurrency }
@@ -320,8 +316,8 @@ function M.new(config, opts)
   end
 
   local given = {}
-  for _, key in ipairs { "access_token", "client_id", "client_secret" } do
-    if type(config) == "table" and config[key] ~= nil then given[#given + 1] = key end
+  for _, row in ipairs(settings.rows) do
+    if row.secret and type(config) == "table" and config[row.name] ~= nil then given[#given + 1] = row.name end
   end
   clients_made = clients_made + 1
   M.clients[s] = { number = clients_made, credentials = given }
