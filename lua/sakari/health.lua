@@ -35,12 +35,6 @@ local function getenv(name)
   return v
 end
 
--- "LuaJIT (5.1 ABI)" or "Lua 5.1": the Lua this Neovim runs.
-local function running_lua()
-  if jit then return "LuaJIT (5.1 ABI)" end
-  return _VERSION
-end
-
 -- The Lua version a core was built for, from the Lua C API functions it needs:
 -- each of these exists only from that version on (5.1 and LuaJIT have none).
 function M.built_for(path)
@@ -80,7 +74,7 @@ local function check_core(report)
   local want = jit and "5.1" or _VERSION:match("%d+%.%d+")
   if abi and abi ~= want then
     report.error(("%s was built for Lua %s, this Neovim runs %s: rebuild with make nvim"):format(
-      path, abi, running_lua()), { REBUILD, "the loader said: " .. tostring(core) })
+      path, abi, jit and "LuaJIT (5.1 ABI)" or _VERSION), { REBUILD, "the loader said: " .. tostring(core) })
   else
     report.error(("sakari.core failed to load from %s: %s"):format(path, tostring(core)),
       { REBUILD, "the core needs libcurl (Debian: libcurl4) at run time" })
