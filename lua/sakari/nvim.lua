@@ -71,23 +71,28 @@ local function list_of(fname, rows, functions, each_row)
   error(("sakari.nvim: %s has no list function of the same request"):format(fname))
 end
 
--- Walks the pages of list(args..., options) inside a queued call, handing each
--- page's items and pagination to on_page until it returns false. Returns nil,
--- or the err of the page that failed. The arguments are those of `each`: the
--- list function's, whose trailing table holds the options.
-local function walk_pages(list, args, n, on_page)
-  while n > 0 and args[n] == nil do n = n - 1 end
-  local opts
-  if n > 0 and type(args[n]) == "table" then opts, n = args[n], n - 1 end
-  local call = { unpack(args, 1, n) }
-  local next_page = require("sakari.pager").pages(function(query)
-    call[n + 1] = query
-    return list(unpack(call, 1, n + 1))
-  end, opts)
-  while true do
-    local items, pagination = next_page()
-    if not items then return pagination end
-    if on_page(items, pagination) == false then return nil end
+-- The queued task of an `each` call: checks the arguments with `each` itself
+-- (which sends nothing until iterated), then walks the pages of
+-- list(args..., options), handing each page's items and pagination to on_page
+-- until it returns false. Ends with `result`, or nil and the err of the page
+-- that failed. The arguments are those of `each`: the list function's, whose
+-- trailing table holds the options.
+local function walk_task(each, list, args, n, on_page, result)
+  return function()
+    each(unpack(args, 1, n))
+    while n > 0 and args[n] == nil do n = n - 1 end
+    local opts
+    if n > 0 and type(args[n]) == "table" then opts, n = args[n], n - 1 end
+    local call = { unpack(args, 1, n) }
+    local next_page = require("sakari.pager").pages(function(query)
+      call[n + 1] = query
+      return list(unpack(call, 1, n + 1))
+    end, opts)
+    while true do
+      local items, pagination = next_page()
+      if not items and pagination ~= nil then return nil, pagination end
+      if not items or on_page(items, pagination) == false then return result end
+    end
   end
 end
 
@@ -218,23 +223,15 @@ function M.new(config, opts)
   -- stopped } (stopped: on_page returned false, and no page followed).
   local function pages_task(fname, f, list, args, n, on_page)
     local totals = { pages = 0, items = 0, stopped = false }
-    local function hand_over(items, pagination)
+    return walk_task(f, list, args, n, function(items, pagination)
+      if totals.stopped then return false end
       vim.schedule(function()
         if totals.stopped or closed then return end
         local page = { number = totals.pages + 1, offset = totals.items, pagination = pagination }
         totals.pages, totals.items = page.number, totals.items + #items
         if run(on_page, fname, pack(items, page)) == false then totals.stopped = true end
       end)
-    end
-    return function()
-      f(unpack(args, 1, n)) -- checks the arguments; sends nothing until iterated
-      local err = walk_pages(list, args, n, function(items, pagination)
-        if totals.stopped then return false end
-        hand_over(items, pagination)
-      end)
-      if err then return nil, err end
-      return totals
-    end
+    end, totals)
   end
 
   local function wrap(fname, kind, f, list)
@@ -255,15 +252,10 @@ function M.new(config, opts)
         if on_page then
           task = pages_task(fname, f, list, args, n, on_page)
         else
-          task = function()
-            f(unpack(args, 1, n)) -- checks the arguments; sends nothing until iterated
-            local all = {}
-            local err = walk_pages(list, args, n, function(items)
-              for _, item in ipairs(items) do all[#all + 1] = item end
-            end)
-            if err then return nil, err end
-            return all
-          end
+          local all = {}
+          task = walk_task(f, list, args, n, function(items)
+            for _, item in ipairs(items) do all[#all + 1] = item end
+          end, all)
         end
         local id = start(fname, task, on_done)
         return id -- not a tail call: start's error level counts this frame
