@@ -6,9 +6,9 @@
 --   patch read with the row named by `read`, merge, then this row's request (patch.lua)
 --   local no request at all (webhooks.parse): the row's `fn` as is
 --
--- Every argument is checked before anything is sent. The function the user
--- called is the one that raises, at level 2, so the error blames the user's
--- line on every Lua (no wrapper frame sits in between).
+-- Every argument is checked before anything is sent. A raise counts a fixed
+-- number of frames up to the user's call, never through a tail call, so the
+-- error blames the user's line on every Lua.
 local core = require "sakari.core"
 local options = require "sakari.options"
 local errors = require "sakari.errors"
@@ -20,15 +20,6 @@ local M = {}
 
 local describe = util.describe
 
--- Loaded on first use: most scripts never page or patch.
-local function lazy(name)
-  local module
-  return function()
-    module = module or require(name)
-    return module
-  end
-end
-local pager, patch = lazy "sakari.pager", lazy "sakari.patch"
 local csv, upload = require "sakari.csv", require "sakari.upload" -- the upload rows compile with them
 
 -- How the answer {success, data, pagination} becomes the result.
@@ -295,7 +286,7 @@ end
 function MAKE.each(spec, client, account)
   return function(...)
     local request = prepare(spec, client, account, ...)
-    return pager().each(function(query)
+    return require("sakari.pager").each(function(query) -- required on use, as patch: most scripts never page
       local page_request = {}
       for k, v in pairs(request) do page_request[k] = v end
       page_request.query = query
@@ -317,7 +308,7 @@ function MAKE.patch(spec, client, account)
     if type(current) ~= "table" then -- nothing to merge into: PUTting changes alone would clear the rest
       return nil, errors.decode(read.method, read_request.path, 200, nil, "the contact read back has no data")
     end
-    request.body = patch().body(spec.merge, current, changes)
+    request.body = require("sakari.patch").body(spec.merge, current, changes)
     encode_body(spec, request)
     return answer(spec, request, client:call(request))
   end
