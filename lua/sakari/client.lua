@@ -197,13 +197,12 @@ local function concurrency_of(opts, argn, fname)
   return concurrency
 end
 
--- The table a user holds: the namespaces, and batch, queue, close.
+-- The table a user holds: the namespaces, and batch, queue, close and account
+-- (documented in init.lua, for the reference).
 local function expose(self)
   local public = endpoint.bind(self)
   self.public = public
 
-  -- A non-blocking queue of calls: push returns at once, poll(timeout) advances
-  -- them (0 never blocks) and returns {id, value, err} for those that finished.
   function public.queue(opts)
     opts = opts or {}
     if type(opts) ~= "table" then usage.argument(2, 1, "queue", "options: expected a table") end
@@ -225,11 +224,6 @@ local function expose(self)
     }
   end
 
-  -- Runs many calls with up to `concurrency` in flight. `calls` is an array or
-  -- a function returning the next call (nil at the end). Without on_result,
-  -- returns results[i] = { value = ..., err = ... } in input order; with
-  -- on_result(i, value, err), called as each call finishes, returns the counts
-  -- { done = n, failed = n }.
   function public.batch(calls, opts)
     opts = opts or {}
     if type(calls) ~= "table" and type(calls) ~= "function" then
@@ -282,8 +276,6 @@ local function expose(self)
     if self.current then self.current:close() end
   end
 
-  -- The functions that take the account, with the account bound: each takes
-  -- its arguments after the account (acct.contacts.get(contactId)).
   function public.account(id)
     if not util.non_empty_string(id) then
       usage.argument(2, 1, "account", "account id: expected a non-empty string, got " .. util.describe(id))
@@ -306,9 +298,7 @@ end
 function M.default()
   local self = setmetatable({}, Client)
   local public = expose(self)
-  -- sakari.configure: validates at once; the previous configuration's
-  -- connections are closed.
-  return public, function(cfg, fname)
+  return public, function(cfg, fname) -- sakari.configure
     self:configure(cfg, fname, 4)
   end
 end
