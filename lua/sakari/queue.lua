@@ -207,9 +207,7 @@ function Queue:poll(timeout)
   for _, task in ipairs(due) do resume(self, task, false, false) end
 
   if now >= self.pause_until and #self.held > 0 then
-    local held = self.held
-    self.held = {}
-    for _, task in ipairs(held) do self:transmit(task) end
+    for _, task in ipairs(take(self.held)) do self:transmit(task) end
   end
 
   while self.running < self.concurrency and self.backlog_first <= self.backlog_last do
