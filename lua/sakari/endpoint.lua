@@ -68,7 +68,6 @@ local ANSWER = {
 }
 
 local METHODS = { GET = true, POST = true, PUT = true, PATCH = true, DELETE = true }
-local UPLOADS = { csv = true, file = true }
 
 local function set_of(list)
   local set, names = {}, {}
@@ -95,7 +94,7 @@ function M.compile(namespace, name, row)
   local answer = row.answer or (kind == "each" and "page") or "item"
   assert(ANSWER[answer], fname .. ": bad answer kind")
   assert(kind ~= "each" or answer == "page", fname .. ": each walks pages")
-  assert(row.upload == nil or UPLOADS[row.upload], fname .. ": bad upload kind")
+  assert(row.upload == nil or upload[row.upload], fname .. ": bad upload kind (a function of upload.lua)")
   assert(row.retry == nil or row.retry == "never", fname .. ": bad retry flag")
 
   local params = {}
