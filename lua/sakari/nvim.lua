@@ -96,6 +96,49 @@ local function walk_task(each, list, args, n, on_page, result)
   end
 end
 
+-- Runs a callback (on the main loop), reporting its error instead of raising
+-- it; returns its first result, nil when it raised.
+local function run(callback, fname, results)
+  local ok, why = xpcall(function() return callback(unpack(results, 1, results.n)) end, debug.traceback)
+  if ok then return why end
+  vim.notify(("sakari.nvim: the callback of %s raised an error: %s"):format(fname, tostring(why)),
+    vim.log.levels.ERROR)
+end
+
+-- The callback on the main loop, its errors reported instead of raised.
+local function deliver(callback, fname, ...)
+  local results = pack(...)
+  vim.schedule(function()
+    if callback then return run(callback, fname, results) end
+    if results[2] ~= nil then
+      vim.notify(("sakari.nvim: %s failed: %s"):format(fname, tostring(results[2])), vim.log.levels.WARN)
+    end
+  end)
+end
+
+-- sakari.nvim.new's own options -> concurrency (nil: the client's setting),
+-- interval; raises at the line that called new.
+local function check_options(config, opts)
+  opts = opts == nil and {} or opts
+  if type(opts) ~= "table" then error("sakari.nvim.new: options: expected a table", 3) end
+  for key in pairs(opts) do
+    if key ~= "concurrency" and key ~= "interval" then
+      error(("sakari.nvim.new: unknown option '%s' (accepted: concurrency, interval)"):format(tostring(key)), 3)
+    end
+  end
+  local detail = opts.concurrency ~= nil and settings.check("concurrency", opts.concurrency)
+  if detail then error("sakari.nvim.new: concurrency: " .. detail, 3) end
+  local interval = opts.interval or M.DEFAULT_INTERVAL
+  if type(interval) ~= "number" or interval < 1 or interval ~= math.floor(interval) then
+    error("sakari.nvim.new: interval: expected a whole number of milliseconds >= 1", 3)
+  end
+  if type(config) == "table" and config.transport ~= nil then
+    -- calls through a transport run inside push and poll, and would block the editor
+    error("sakari.nvim.new: config.transport: not here; calls go through libcurl's multi handle", 3)
+  end
+  return opts.concurrency, interval
+end
+
 --- A client whose every function takes a trailing callback and never blocks.
 -- @tparam[opt] table config as `sakari.new(config)`
 -- @tparam[opt] table opts
@@ -106,24 +149,7 @@ end
 -- @usage local s = require("sakari.nvim").new()
 -- s.contacts.get(acc, id, function(contact, err) print(contact and contact.firstName or tostring(err)) end)
 function M.new(config, opts)
-  opts = opts == nil and {} or opts
-  if type(opts) ~= "table" then error("sakari.nvim.new: options: expected a table", 2) end
-  for key in pairs(opts) do
-    if key ~= "concurrency" and key ~= "interval" then
-      error(("sakari.nvim.new: unknown option '%s' (accepted: concurrency, interval)"):format(tostring(key)), 2)
-    end
-  end
-  local concurrency = opts.concurrency
-  local detail = concurrency ~= nil and settings.check("concurrency", concurrency)
-  if detail then error("sakari.nvim.new: concurrency: " .. detail, 2) end
-  local interval = opts.interval or M.DEFAULT_INTERVAL
-  if type(interval) ~= "number" or interval < 1 or interval ~= math.floor(interval) then
-    error("sakari.nvim.new: interval: expected a whole number of milliseconds >= 1", 2)
-  end
-  if type(config) == "table" and config.transport ~= nil then
-    -- calls through a transport run inside push and poll, and would block the editor
-    error("sakari.nvim.new: config.transport: not here; calls go through libcurl's multi handle", 2)
-  end
+  local concurrency, interval = check_options(config, opts)
   local uv = vim.uv or vim.loop -- Neovim 0.10 renamed vim.loop to vim.uv
 
   local made, client = pcall(clients.new, config, "sakari.nvim.new")
@@ -135,26 +161,6 @@ function M.new(config, opts)
   local next_seq = 0
   local closed = false
   local s = {}
-
-  -- Runs a callback (on the main loop), reporting its error instead of raising
-  -- it; returns its first result, nil when it raised.
-  local function run(callback, fname, results)
-    local ok, why = xpcall(function() return callback(unpack(results, 1, results.n)) end, debug.traceback)
-    if ok then return why end
-    vim.notify(("sakari.nvim: the callback of %s raised an error: %s"):format(fname, tostring(why)),
-      vim.log.levels.ERROR)
-  end
-
-  -- The callback on the main loop, its errors reported instead of raised.
-  local function deliver(callback, fname, ...)
-    local results = pack(...)
-    vim.schedule(function()
-      if callback then return run(callback, fname, results) end
-      if results[2] ~= nil then
-        vim.notify(("sakari.nvim: %s failed: %s"):format(fname, tostring(results[2])), vim.log.levels.WARN)
-      end
-    end)
-  end
 
   -- Every call not finished yet gets err instead of a result.
   local function fail_outstanding(err)
