@@ -32,23 +32,17 @@ end
 
 -- A value the query string can carry: a scalar, or an array of scalars (sent
 -- as the parameter repeated).
-local function is_query_value(v)
-  if is_scalar(v) then return true end
-  if type(v) ~= "table" then return false end
-  local n = 0
-  for _ in pairs(v) do n = n + 1 end
-  for i = 1, n do
-    if not is_scalar(v[i]) then return false end
-  end
-  return true
-end
-
 local function check_value(key, value)
-  if not is_query_value(value) then
-    return ("option '%s': expected a string, number, boolean or an array of them, got %s")
-      :format(tostring(key), describe(value))
+  local ok = is_scalar(value)
+  if type(value) == "table" then
+    local n = 0
+    for _ in pairs(value) do n = n + 1 end
+    ok = true
+    for i = 1, n do ok = ok and is_scalar(value[i]) end
   end
-  return nil
+  if ok then return nil end
+  return ("option '%s': expected a string, number, boolean or an array of them, got %s")
+    :format(tostring(key), describe(value))
 end
 
 -- An integral float (10.0) becomes an integer, so the query says limit=10, not 10.0.
