@@ -291,13 +291,11 @@ function M.new(cfg, fname)
   return expose(self)
 end
 
--- The default client: configured from the environment on its first call.
+-- The default client, configured from the environment on its first call: its
+-- public table, and the Client itself (sakari.configure calls its configure).
 function M.default()
   local self = setmetatable({}, Client)
-  local public = expose(self)
-  return public, function(cfg, fname) -- sakari.configure
-    self:configure(cfg, fname, 4)
-  end
+  return expose(self), self
 end
 
 return M

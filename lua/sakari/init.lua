@@ -78,7 +78,7 @@ local M = {
 -- @function client.close
 
 
-local default, configure_default = client.default()
+local default, default_client = client.default()
 
 --- A new client.
 -- @tparam[opt] table config see `config`
@@ -93,7 +93,7 @@ end
 -- namespaces. Validates at once; the previous configuration's connections are closed.
 -- @tparam[opt] table config see `config`
 function M.configure(config)
-  configure_default(config, "sakari.configure")
+  default_client:configure(config, "sakari.configure", 3)
 end
 
 -- The module-level namespaces are the default client's own, and so is account:
