@@ -29,10 +29,9 @@ local function reporter()
            error = h.report_error }
 end
 
-local function getenv(name)
+local function getenv(name) -- an empty variable counts as unset, as for sakari.new
   local v = os.getenv(name)
-  if v == "" then return nil end
-  return v
+  return v ~= "" and v or nil
 end
 
 -- The Lua version a core was built for, from the Lua C API functions it needs:

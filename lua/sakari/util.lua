@@ -5,8 +5,7 @@ local usage = require "sakari.usage"
 local M = {}
 
 -- How a value is described in "expected X, got Y" messages. The core is
--- required here, not at load, so that sakari.settings loads without it
--- (:checkhealth names the settings' environment variables even then).
+-- required here, not at load: sakari.settings must load without it (health.lua).
 function M.describe(value)
   if value == "" then return "empty string" end
   if value == require("sakari.core").null then return "null" end
