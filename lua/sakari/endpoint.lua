@@ -12,6 +12,7 @@ local core = require "sakari.core"
 local options = require "sakari.options"
 local errors = require "sakari.errors"
 local util = require "sakari.util"
+local schemas = require "sakari.schemas"
 
 local M = {}
 
@@ -102,6 +103,7 @@ function M.compile(namespace, name, row)
   assert(kind ~= "each" or answer == "page", fname .. ": each walks pages")
   assert(row.upload == nil or UPLOADS[row.upload], fname .. ": bad upload kind")
   assert(row.retry == nil or row.retry == "never", fname .. ": bad retry flag")
+  assert(row.schema == nil or schemas.schemas[row.schema], fname .. ": no schema " .. tostring(row.schema))
 
   local params = {}
   for p in template:gmatch("{([%w_]+)}") do params[#params + 1] = p end
@@ -121,6 +123,7 @@ function M.compile(namespace, name, row)
     body = row.body,
     upload = row.upload and upload()[row.upload],
     check = row.check,
+    schema = row.schema,
     accepted = accepted,
     accepted_list = accepted_list,
     enums = enums,
@@ -158,6 +161,10 @@ function M.request(spec, ...)
     fname = spec.fname, method = spec.method, retry = spec.retry,
     raw_response = spec.raw_response, accept = spec.accept,
   }
+  -- the options first: `strict` decides how the body is checked
+  local options_argn = spec.body and argn + 1 or argn
+  local query, options_detail, settings = options.query(spec, (select(options_argn, ...)))
+  local strict = settings and settings.strict
   if spec.body then
     local body = select(argn, ...)
     if spec.upload then
@@ -168,18 +175,15 @@ function M.request(spec, ...)
       if type(body) ~= "table" or body == core.null then
         return nil, argn, ("%s: expected a table, got %s"):format(spec.body, describe(body))
       end
-      local detail = spec.check and spec.check(body)
-      if detail then return nil, argn, spec.body .. ": " .. detail end
-      request.body = body
+      request.body, request.strict = body, strict
     end
     argn = argn + 1
   end
-  local query, detail, settings = options.query(spec, (select(argn, ...)))
-  if detail then return nil, argn, detail end
+  if options_detail then return nil, argn, options_detail end
   request.query = query
   if settings then
     request.timeout, request.connect_timeout = settings.timeout, settings.connect_timeout
-    settings.timeout, settings.connect_timeout = nil, nil
+    settings.timeout, settings.connect_timeout, settings.strict = nil, nil, nil
     if next(settings) then request.settings = settings end
   end
   request.values = values
@@ -198,6 +202,20 @@ local function encode_body(spec, request)
   return true
 end
 
+-- Once the body is known to be JSON (encode_body): its names against the
+-- schema, then the row's own check, then the schema's types (the row's words
+-- are the more specific). nil, or a detail for the argument error.
+local function check_body(spec, body, strict)
+  local detail, unknown_name
+  if spec.schema then
+    detail, unknown_name = schemas.check(spec.schema, body, strict, spec.body)
+    if unknown_name then return detail end
+  end
+  local specific = spec.check and spec.check(body)
+  if specific then return spec.body .. ": " .. specific end
+  return detail
+end
+
 local function answer(spec, request, envelope, err)
   if not envelope then return nil, err end
   if envelope == true then return true end
@@ -210,8 +228,11 @@ function MAKE.call(spec, call)
   return function(...)
     local request, argn, detail = M.request(spec, ...)
     if not request then util.argerror(2, argn, spec.fname, detail) end
+    local body = request.body
     local encoded, reason = encode_body(spec, request)
     if not encoded then util.raise(spec.fname .. ": " .. reason, 2) end
+    detail = body and check_body(spec, body, request.strict)
+    if detail then util.argerror(2, #spec.params + 1, spec.fname, detail) end
     return answer(spec, request, call(request))
   end
 end
@@ -238,6 +259,8 @@ function MAKE.patch(spec, call, read)
     local changes = request.body
     local encoded, reason = encode_body(spec, request)
     if not encoded then util.raise(spec.fname .. ": " .. reason, 2) end
+    detail = check_body(spec, changes, request.strict)
+    if detail then util.argerror(2, #spec.params + 1, spec.fname, detail) end
     local read_request = {
       fname = spec.fname, method = read.method, path = (read.template:gsub("{([%w_]+)}", request.values)),
     }

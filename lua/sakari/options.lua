@@ -86,6 +86,8 @@ local CALL_SETTINGS = {
   max_retry_delay = function(v) return type(v) == "number" and v >= 0 and v ~= math.huge end,
   timeout = function(v) return type(v) == "number" and v > 0 and v <= 86400 end,
   connect_timeout = function(v) return type(v) == "number" and v > 0 and v <= 86400 end,
+  -- false: the body may carry keys its schema does not document (schemas.lua)
+  strict = function(v) return type(v) == "boolean" end,
 }
 
 -- spec: { accepted = {name = true}, accepted_list = "a, b", enums = {name = {value = true}},
