@@ -285,8 +285,12 @@ function resolve(node)
     node.item = resolve(node_of(node.item))
   elseif kind == "map" then
     node.value = resolve(node_of(node.value))
-  elseif not SCALARS[kind] then
+  elseif SCALARS[kind] then
+    -- the Lua type a checked scalar must have; false: not checked
+    node.expect = not node.loose and SCALARS[kind] ~= true and SCALARS[kind]
+  else
     assert(S[kind], "schemas: no schema " .. tostring(kind))
+    if node.loose then node.expect = false end
   end
   return node
 end
@@ -371,6 +375,14 @@ local function keep(first_where, first_complaint, key, where, complaint)
   return join(key, where), complaint
 end
 
+local function mismatch(node, value)
+  local expect = node.expect
+  local expected = node.kind == "date-time" and "a date-time string" or (expect == "boolean" and "a boolean")
+    or "a " .. expect
+  return ("expected %s, got %s"):format(expected, type(value))
+end
+
+-- Scalars are checked inline (no call per value): the walk runs on every body.
 local function walk_object(node, value, strict)
   local fields = node.fields
   local bad, why
@@ -382,9 +394,14 @@ local function walk_object(node, value, strict)
       end
       if strict then return key, unknown(key, node.names), true end
     elseif not field.read_only then
-      local where, complaint, name = walk(field, item, strict)
-      if name then return join(key, where), complaint, true end
-      if where then bad, why = keep(bad, why, key, where, complaint) end
+      local expect = field.expect
+      if expect == nil then
+        local where, complaint, name = walk(field, item, strict)
+        if name then return join(key, where), complaint, true end
+        if where then bad, why = keep(bad, why, key, where, complaint) end
+      elseif expect and type(item) ~= expect and item ~= null and not bad then
+        bad, why = key, mismatch(field, item)
+      end
     end
   end
   return bad, why, false
@@ -392,11 +409,20 @@ end
 
 local function walk_items(node, value, strict)
   local bad, why
+  local expect = node.expect
+  if expect == false then return nil end
   for key, item in pairs(value) do
-    local at = type(key) == "number" and ("[%d]"):format(key) or tostring(key)
-    local where, complaint, name = walk(node, item, strict)
-    if name then return join(at, where), complaint, true end
-    if where then bad, why = keep(bad, why, at, where, complaint) end
+    local where, complaint, name
+    if expect == nil then
+      where, complaint, name = walk(node, item, strict)
+    elseif type(item) ~= expect and item ~= null then
+      where, complaint = "", mismatch(node, item)
+    end
+    if where then
+      local at = type(key) == "number" and ("[%d]"):format(key) or tostring(key)
+      if name then return join(at, where), complaint, true end
+      bad, why = keep(bad, why, at, where, complaint)
+    end
   end
   return bad, why, false
 end
@@ -407,7 +433,6 @@ walk = function(node, value, strict)
   if kind == "object" or kind == "map" then
     if type(value) ~= "table" then return "", "expected an object (a table), got " .. type(value), false end
     if kind == "object" then return walk_object(node, value, strict) end
-    if node.value.kind == "any" then return nil end
     return walk_items(node.value, value, strict)
   elseif kind == "array" then
     if type(value) ~= "table" then return "", "expected an array (a table), got " .. type(value), false end
@@ -418,14 +443,10 @@ walk = function(node, value, strict)
     end
     return walk_items(node.item, value, strict)
   end
-  local scalar = SCALARS[kind]
-  if scalar == true or node.loose then return nil end
-  if scalar then
-    if type(value) ~= scalar then
-      local expected = kind == "date-time" and "a date-time string" or (scalar == "boolean" and "a boolean")
-        or "a " .. scalar
-      return "", ("expected %s, got %s"):format(expected, type(value)), false
-    end
+  local expect = node.expect
+  if expect == false then return nil end
+  if expect then
+    if type(value) ~= expect then return "", mismatch(node, value), false end
     return nil
   end
   return walk(schema_node(kind), value, strict)
