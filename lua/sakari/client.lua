@@ -68,6 +68,8 @@ local KEYS = {
   on_response       = { check = callable, expected = "a function" },
 }
 
+M.KEYS = KEYS -- read by the editor types generator (docs/gen_types.lua)
+
 local SECRET = { access_token = true, client_id = true, client_secret = true }
 
 local DEFAULTS = {

@@ -89,6 +89,7 @@ local CALL_SETTINGS = {
   -- false: the body may carry keys its schema does not document (schemas.lua)
   strict = function(v) return type(v) == "boolean" end,
 }
+M.CALL_SETTINGS = CALL_SETTINGS -- read by the editor types generator (docs/gen_types.lua)
 
 -- spec: { accepted = {name = true}, accepted_list = "a, b", enums = {name = {value = true}},
 --         enum_lists = {name = "x, y"}, required = {names} }

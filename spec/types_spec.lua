@@ -1,0 +1,64 @@
+-- types/sakari.lua, the editor definitions (LuaLS), is generated from the
+-- endpoint table and the schemas (docs/gen_types.lua, `make types`): the
+-- committed file must be what a fresh generation writes, and valid Lua.
+local load_chunk = loadstring or load -- luacheck: compat
+
+local function read(path)
+  local f = assert(io.open(path, "rb"))
+  local text = f:read("*a")
+  f:close()
+  return text
+end
+
+describe("types/sakari.lua", function()
+  local committed = read("types/sakari.lua")
+
+  it("is what docs/gen_types.lua writes from the tables today (run `make types`)", function()
+    local fresh = assert(loadfile("docs/gen_types.lua"))("--text")
+    assert.is_string(fresh)
+    assert.are.equal(fresh, committed)
+  end)
+
+  it("is valid Lua, as a whole and line by line", function()
+    assert(load_chunk(committed, "=types/sakari.lua"))
+    local n = 0
+    for line in committed:gmatch("([^\n]*)\n") do
+      n = n + 1
+      local ok, err = load_chunk(line, "=line " .. n)
+      assert(ok, err)
+    end
+    assert.is_true(n > 100)
+  end)
+
+  it("declares every endpoint function with its arguments, and the client", function()
+    local resources = require "sakari.resources"
+    for namespace, rows in pairs(resources.endpoints) do
+      assert.truthy(committed:find("---@field " .. namespace .. " sakari." .. namespace .. "\n", 1, true), namespace)
+      for name, row in pairs(rows) do
+        local args = {}
+        if row.kind == "local" then
+          for i = 1, debug.getinfo(row.fn, "u").nparams do args[i] = debug.getlocal(row.fn, i) end
+        else
+          for p in row[2]:gmatch("{([%w_]+)}") do args[#args + 1] = p end
+          if row.body then args[#args + 1] = row.body end
+          args[#args + 1] = "options"
+        end
+        local line = ("function ns_%s.%s(%s) end\n"):format(namespace, name, table.concat(args, ", "))
+        assert.truthy(committed:find(line, 1, true), line)
+      end
+    end
+    for _, wanted in ipairs {
+      "---@param fields sakari.ContactRequest\n",
+      "---@return sakari.Contact|nil result\n---@return sakari.Error|nil err\nfunction ns_contacts.update(",
+      "---@return sakari.Message[]|nil items\n",
+      "---@class sakari.Error\n", "---@field retryable boolean",
+      "---@class sakari.Contact\n", "---@field firstName? string\n", "---@field mobile? sakari.Contact.mobile\n",
+      "---@class sakari.Template\n", "---@class sakari.Campaign\n", "---@class sakari.Message\n",
+      "---@field strict? boolean\n", "---@param config? sakari.Config\n", "function sakari.new(config) end\n",
+      "function Client.batch(calls, opts) end\n", "function Client.queue(opts) end\n", "function Client.close() end\n",
+      "function sakari.configure(config) end\n",
+    } do
+      assert.truthy(committed:find(wanted, 1, true), wanted)
+    end
+  end)
+end)
