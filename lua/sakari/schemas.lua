@@ -466,6 +466,31 @@ function M.check(name, body, strict, root)
   return where .. ": " .. complaint, unknown_name
 end
 
+-- The read-only fields of an object schema as { name = true | {nested} } and
+-- its array fields as { name = true } (patch.lua strips and re-marks them).
+function M.read_only(name)
+  local function collect(node)
+    local found
+    for field, f in pairs(node.fields) do
+      local rule = f.read_only or (f.kind == "object" and collect(f)) or nil
+      if rule then
+        found = found or {}
+        found[field] = rule
+      end
+    end
+    return found
+  end
+  return collect(schema_node(name)) or {}
+end
+
+function M.arrays(name)
+  local found = {}
+  for field, f in pairs(schema_node(name).fields) do
+    if f.kind == "array" then found[field] = true end
+  end
+  return found
+end
+
 -- The node of a schema (resolved), for the types generator.
 M.node = schema_node
 
