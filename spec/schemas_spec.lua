@@ -25,16 +25,9 @@ local function without_updated(contact)
 end
 
 describe("request schemas", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.client()
+  before_each(sandbox.reset)
+  teardown(client.close)
 
   describe("a misspelled field", function()
     it("raises naming the place and the documented name, and nothing is sent", function()

@@ -1,17 +1,11 @@
 -- types/sakari.lua, the editor definitions (LuaLS), is generated from the
 -- endpoint table and the schemas (docs/gen_types.lua, `make types`): the
 -- committed file must be what a fresh generation writes, and valid Lua.
+local read = require("spec.support.fs").read
 local load_chunk = loadstring or load -- luacheck: compat
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
-
 describe("types/sakari.lua", function()
-  local committed = read("types/sakari.lua")
+  local committed = assert(read("types/sakari.lua"))
 
   it("is what docs/gen_types.lua writes from the tables today (run `make types`)", function()
     local fresh = assert(loadfile("docs/gen_types.lua"))("--text")
