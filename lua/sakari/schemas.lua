@@ -51,7 +51,8 @@ local function doc(field, text)
   return field
 end
 
--- The schemas, by name. Requests end in "Request"; the rest are answers.
+-- The schemas, by name: the request bodies end in "Request"; the others are the
+-- objects those and the answers are made of.
 local S = {}
 M.schemas = S
 
@@ -269,8 +270,7 @@ end
 
 -- resolved once, on first use of a schema; a name stays a name (resolved when
 -- walked), so entries may name each other in any order
-local resolve
-function resolve(node)
+local function resolve(node)
   if node.resolved then return node end
   node.resolved = true
   local kind = node.kind
