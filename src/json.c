@@ -95,9 +95,7 @@ void sk_json_open(lua_State *L) {
 
   lua_getglobal(L, "require");
   lua_pushliteral(L, "cjson");
-  if (lua_pcall(L, 1, 1, 0) != 0) /* say what to install, then require's own search list */
-    luaL_error(L, "sakari needs lua-cjson: apt install lua-cjson, or luarocks install lua-cjson\n%s",
-               lua_tostring(L, -1));
+  lua_call(L, 1, 1);
   lua_getfield(L, -1, "new");
   if (!lua_isfunction(L, -1)) luaL_error(L, "sakari.core: lua-cjson without cjson.new");
   lua_call(L, 0, 1); /* a private instance: a caller's cjson settings stay theirs */
