@@ -10,11 +10,12 @@ test:
 demo:
 	bash scripts/demo.sh
 
-# The HTML reference (LDoc, Debian's lua-ldoc) in build/docs/index.html.
+# The HTML reference (LDoc, Debian's lua-ldoc) in build/docs/index.html; the
+# page of every endpoint function is generated from lua/sakari/resources.lua.
 docs: all
 	mkdir -p build/docs-src
 	lua5.4 docs/api_reference.lua > build/docs-src/api.lua
-	ldoc .
+	ldoc --fatalwarnings .
 
 # The editor definitions (LuaLS) in types/sakari.lua, from the endpoint table and
 # the schemas; spec/types_spec.lua fails when the committed file is out of date.

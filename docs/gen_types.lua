@@ -1,9 +1,8 @@
 -- Writes types/sakari.lua: definitions of `require "sakari"` for the Lua
 -- language server (LuaLS: Neovim's lua_ls, VS Code's Lua extension), so an
 -- editor completes and describes every function, argument and field. Read from
--- the endpoint rows (resources.lua), the schemas (schemas.lua), the per-call
--- options (options.lua) and the config keys (client.lua): the file cannot say
--- what the code does not. Run from the repository root:
+-- the endpoint rows (resources.lua), the schemas (schemas.lua) and the
+-- settings table (settings.lua): the file cannot say what the code does not. Run from the repository root:
 --   make types        (lua5.4 docs/gen_types.lua > types/sakari.lua)
 -- loadfile("docs/gen_types.lua")("--text") returns the text instead (a spec
 -- compares it with the committed file).
@@ -13,8 +12,7 @@ if not package.cpath:find("build/", 1, true) then
 end
 local resources = require "sakari.resources"
 local schemas = require "sakari.schemas"
-local options = require "sakari.options"
-local client = require "sakari.client"
+local settings = require "sakari.settings"
 
 local out = {}
 local function say(line) out[#out + 1] = line end
@@ -28,7 +26,7 @@ end
 
 -- A setting's type, found by asking its own check (so it cannot disagree with it).
 local PROBES = {
-  { "integer", 1, 1.5 }, { "number", 1.5 }, { "boolean", true }, { "string", "x" },
+  { "integer", 1, 1.5 }, { "number", 1.5 }, { "boolean", true }, { "string", "https://example.com" },
   { "function", print }, { "table", { request = print } },
 }
 local function probed_type(check)
@@ -109,19 +107,22 @@ local function write_fixed()
   say("---@field method string the request's method")
   say("---@field path string the request's path, without host or query")
   say("")
-  say("---Config keys of `sakari.new` and `sakari.configure`; a key left out falls back to its")
+  say("---The settings of `sakari.new` and `sakari.configure`; one left out falls back to its")
   say("---environment variable, then to its default.")
   say("---@class sakari.Config")
-  for _, key in ipairs(sorted(client.KEYS)) do
-    local spec = client.KEYS[key]
-    local env = spec.env and ("; env " .. spec.env) or ""
-    say(("---@field %s? %s %s%s"):format(key, probed_type(spec.check), spec.expected, env))
+  for _, row in ipairs(settings.rows) do
+    local notes = { row.doc, row.kind.expected }
+    if row.env then notes[#notes + 1] = "env " .. row.env end
+    if row.default ~= nil then notes[#notes + 1] = "default " .. tostring(row.default) end
+    say(("---@field %s? %s %s"):format(row.name, probed_type(row.kind.check), table.concat(notes, "; ")))
   end
   say("")
   say("---Options every call takes; they override the client's settings for this call.")
   say("---@class sakari.CallOptions")
-  for _, key in ipairs(sorted(options.CALL_SETTINGS)) do
-    say(("---@field %s? %s"):format(key, probed_type(options.CALL_SETTINGS[key])))
+  for _, row in ipairs(settings.rows) do
+    if row.per_call then
+      say(("---@field %s? %s %s"):format(row.name, probed_type(row.kind.check), row.doc))
+    end
   end
   say("---@field query? table<string, string|number|boolean|table> query parameters this library does not know yet")
   say("")
@@ -137,15 +138,17 @@ end
 -- One namespace's functions.
 local ANSWER_RETURNS = {
   -- true when the answer carries no data: only where no object is documented
-  item = { "%s|nil result", "sakari.Error|nil err" },
-  first = { "%s|nil result", "sakari.Error|nil err" },
-  page = { "%s[]|nil items", "sakari.Pagination|sakari.Error|nil pagination_or_err" },
-  success = { "true|nil ok", "sakari.Error|nil err" },
-  report = { "table[]|nil records", "string[]|sakari.Error|nil header_or_err", "string|nil text" },
+  item = { { "%s|nil", "result" }, { "sakari.Error|nil", "err" } },
+  first = { { "%s|nil", "result" }, { "sakari.Error|nil", "err" } },
+  page = { { "%s[]|nil", "items" }, { "sakari.Pagination|sakari.Error|nil", "pagination_or_err" } },
+  success = { { "true|nil", "ok" }, { "sakari.Error|nil", "err" } },
+  report = { { "table[]|nil", "records" }, { "string[]|sakari.Error|nil", "header_or_err" },
+    { "string|nil", "text" } },
+  each = { { "(fun(): %s|nil)", "iterator (raises the err object of a failed page)" } },
 }
 local UPLOAD_TYPE = {
-  csv = "string|string[][] CSV text, or rows (the first the header)",
-  file = "string|{data: string, filename?: string, content_type?: string} the file's bytes",
+  csv = { "string|string[][]", "CSV text, or rows (the first the header)" },
+  file = { "string|{data: string, filename?: string, content_type?: string}", "the file's bytes" },
 }
 
 local function query_type(row, name)
@@ -197,26 +200,35 @@ local function write_function(namespace, name, row, var)
   local what = ({ each = "A lazy iterator over every item of every page of ", patch = "Read, merge and " })[row.kind]
   say(("---%s%s `%s`%s"):format(what or "", row[1], row[2], row.experimental and " (experimental)" or ""))
   if row.retry == "never" then say("---Never repeated once it may have reached the server.") end
-  local params = {}
-  for placeholder in row[2]:gmatch("{([%w_]+)}") do
-    params[#params + 1] = placeholder
-    say(("---@param %s string"):format(placeholder))
+  local params, param_types = {}, {}
+  local function param(name_, type_, doc_)
+    params[#params + 1], param_types[#params + 1] = name_, type_
+    say(("---@param %s %s%s"):format(name_, type_, doc_ or ""))
   end
+  for placeholder in row[2]:gmatch("{([%w_]+)}") do param(placeholder, "string") end
   if row.body then
-    params[#params + 1] = row.body
-    local body_type = row.upload and UPLOAD_TYPE[row.upload] or class_name(row.schema)
-    say(("---@param %s %s"):format(row.body, body_type))
-  end
-  params[#params + 1] = "options"
-  say(("---@param options%s %s"):format(row.required and "" or "?", class))
-  if row.kind == "each" then
-    say(("---@return fun(): %s|nil iterator raises the err object of a failed page"):format(item))
-  else
-    local returns = ANSWER_RETURNS[row.answer or "item"]
-    local answer = row.answer or "item"
-    for _, r in ipairs(returns) do
-      say("---@return " .. r:format((answer == "item" or answer == "first") and result or item))
+    if row.upload then
+      param(row.body, UPLOAD_TYPE[row.upload][1], " " .. UPLOAD_TYPE[row.upload][2])
+    else
+      param(row.body, class_name(row.schema))
     end
+  end
+  params[#params + 1], param_types[#params + 1] = "options", class
+  say(("---@param options%s %s"):format(row.required and "" or "?", class))
+  local answer = row.kind == "each" and "each" or row.answer or "item"
+  local returns = {}
+  for i, r in ipairs(ANSWER_RETURNS[answer]) do
+    returns[i] = r[1]:format((answer == "item" or answer == "first") and result or item)
+    say(("---@return %s %s"):format(returns[i], r[2]))
+  end
+  -- with the account_id setting, or from client.account(id), the account is left out
+  if params[1] == "accountId" and not row.upload then
+    local types = {}
+    for i = 2, #params do
+      local optional = params[i] == "options" and not row.required
+      types[#types + 1] = ("%s%s: %s"):format(params[i], optional and "?" or "", param_types[i])
+    end
+    say(("---@overload fun(%s): %s"):format(table.concat(types, ", "), table.concat(returns, ", ")))
   end
   say(("function %s.%s(%s) end"):format(var, name, table.concat(params, ", ")))
   say("")
@@ -261,10 +273,17 @@ local function generate()
   say("---Closes the client's connections; a later call opens new ones.")
   say("function Client.close() end")
   say("")
+  say("---The functions that take an account, with the account bound: each takes its arguments")
+  say("---after the account (`client.account(\"acc\").contacts.get(contactId)`).")
+  say("---@param id string the account id")
+  say("---@return sakari.Client")
+  say("function Client.account(id) end")
+  say("")
   say("---The module: the default client's namespaces (built from the environment on first use).")
   say("---@class sakari: sakari.Client")
   say("---@field VERSION string")
   say("---@field null lightuserdata JSON null, as answers hold it and as a body may send it")
+  say("---@field settings table every setting: `settings.list()` gives name, env, default, expected and doc")
   say("local sakari = {}")
   say("")
   say("---A new client.")
@@ -286,6 +305,12 @@ local function generate()
   say("---@param x any")
   say("---@return boolean")
   say("function sakari.is_error(x) end")
+  say("")
+  say("---Whether a raised error is a mistake in how the library was called (a bad argument,")
+  say("---setting or name).")
+  say("---@param x any")
+  say("---@return boolean")
+  say("function sakari.is_argument(x) end")
   say("")
   say("return sakari")
   return table.concat(out, "\n") .. "\n"

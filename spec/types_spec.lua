@@ -43,12 +43,16 @@ describe("types/sakari.lua", function()
     end
     for _, wanted in ipairs {
       "---@param fields sakari.ContactRequest\n",
-      "---@return sakari.Contact|nil result\n---@return sakari.Error|nil err\nfunction ns_contacts.update(",
+      "---@return sakari.Contact|nil result\n---@return sakari.Error|nil err\n"
+        .. "---@overload fun(contactId: string, fields: sakari.ContactRequest, options?: sakari.CallOptions): "
+        .. "sakari.Contact|nil, sakari.Error|nil\nfunction ns_contacts.update(",
+      "---@return (fun(): sakari.Contact|nil) iterator",
       "---@return sakari.Message[]|nil items\n",
       "---@class sakari.Error\n", "---@field retryable boolean",
       "---@class sakari.Contact\n", "---@field firstName? string\n", "---@field mobile? sakari.Contact.mobile\n",
       "---@class sakari.Template\n", "---@class sakari.Campaign\n", "---@class sakari.Message\n",
-      "---@field strict? boolean\n", "---@param config? sakari.Config\n", "function sakari.new(config) end\n",
+      "---@field strict? boolean ", "---@field account_id? string ", "---@param config? sakari.Config\n",
+      "function sakari.new(config) end\n", "function Client.account(id) end\n",
       "function Client.batch(calls, opts) end\n", "function Client.queue(opts) end\n", "function Client.close() end\n",
       "function sakari.configure(config) end\n",
     } do

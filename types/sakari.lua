@@ -11,34 +11,38 @@
 ---@field method string the request's method
 ---@field path string the request's path, without host or query
 
----Config keys of `sakari.new` and `sakari.configure`; a key left out falls back to its
+---The settings of `sakari.new` and `sakari.configure`; one left out falls back to its
 ---environment variable, then to its default.
 ---@class sakari.Config
----@field access_token? string a non-empty string without CR, LF or NUL; env SAKARI_ACCESS_TOKEN
----@field base_url? string a non-empty string; env SAKARI_API_URL
----@field ca_file? string a non-empty string
----@field client_id? string a non-empty string; env SAKARI_CLIENT_ID
----@field client_secret? string a non-empty string; env SAKARI_CLIENT_SECRET
----@field connect_timeout? number a positive number of seconds
----@field insecure? boolean a boolean
----@field max_retries? integer a whole number from 0 to 99
----@field max_retry_delay? number a number of seconds
----@field on_request? function a function
----@field on_response? function a function
----@field proxy? string a non-empty string
----@field retry_backoff? number a number of seconds
----@field timeout? number a positive number of seconds
----@field transport? table a table with a request function (transport.lua)
----@field user_agent_suffix? string a non-empty string without CR, LF or NUL
+---@field base_url? string where the API is; an http:// or https:// URL; env SAKARI_API_URL; default https://api.sakari.io
+---@field access_token? string a static bearer token; a non-empty string without CR, LF or NUL; env SAKARI_ACCESS_TOKEN
+---@field client_id? string OAuth2 client credentials (with client_secret): a token is fetched and cached until it nearly expires; a non-empty string; env SAKARI_CLIENT_ID
+---@field client_secret? string the secret that goes with client_id; a non-empty string; env SAKARI_CLIENT_SECRET
+---@field account_id? string the account of a call that leaves its account argument out; a non-empty string; env SAKARI_ACCOUNT_ID
+---@field timeout? number seconds for a whole request; a number of seconds > 0, at most 86400; default 30
+---@field connect_timeout? number seconds to connect; a number of seconds > 0, at most 86400; default 10
+---@field max_retries? integer repeats of a failed call where repeating is safe; a whole number from 0 to 99; default 2
+---@field retry_backoff? number first backoff step in seconds (doubled each retry, with jitter); a number of seconds >= 0, at most 86400; default 0.5
+---@field max_retry_delay? number cap in seconds on one wait (backoff or Retry-After); a number of seconds >= 0, at most 86400; default 30
+---@field strict? boolean check request bodies against the API's schemas before sending; false sends them as given; a boolean; default true
+---@field concurrency? integer calls in flight at once in batch and queue; a whole number from 1 to 1000; default 8
+---@field ca_file? string PEM bundle to verify the server with; a non-empty string
+---@field proxy? string proxy URL, such as http://proxy:3128; a non-empty string
+---@field insecure? boolean true turns TLS verification off; a boolean; default false
+---@field user_agent_suffix? string appended to the User-Agent header; a non-empty string without CR, LF or NUL
+---@field debug? boolean|function one line per attempt to stderr (or to the function): method, path, status, attempt, ms, bytes; true, false or a function(line); env SAKARI_DEBUG
+---@field on_request? function function(event) before each attempt: method, path, attempt; a function
+---@field on_response? function function(event) after each attempt: method, path, status, attempt, elapsed, code; a function
+---@field transport? table I/O of the host's own (sakari.transport); default libcurl; a table with a request function (sakari.transport)
 
 ---Options every call takes; they override the client's settings for this call.
 ---@class sakari.CallOptions
----@field connect_timeout? number
----@field max_retries? integer
----@field max_retry_delay? number
----@field retry_backoff? number
----@field strict? boolean
----@field timeout? number
+---@field timeout? number seconds for a whole request
+---@field connect_timeout? number seconds to connect
+---@field max_retries? integer repeats of a failed call where repeating is safe
+---@field retry_backoff? number first backoff step in seconds (doubled each retry, with jitter)
+---@field max_retry_delay? number cap in seconds on one wait (backoff or Retry-After)
+---@field strict? boolean check request bodies against the API's schemas before sending; false sends them as given
 ---@field query? table<string, string|number|boolean|table> query parameters this library does not know yet
 
 ---A non-blocking queue of calls (`client.queue`).
@@ -417,6 +421,7 @@ local ns_accounts = {}
 ---@param options? sakari.options.accounts.attributes
 ---@return sakari.Attribute[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.accounts.attributes): sakari.Attribute[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_accounts.attributes(accountId, options) end
 
 ---GET `/v1/accounts/{accountId}/balance`
@@ -424,6 +429,7 @@ function ns_accounts.attributes(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Balance|nil result
 ---@return sakari.Error|nil err
+---@overload fun(options?: sakari.CallOptions): sakari.Balance|nil, sakari.Error|nil
 function ns_accounts.balance(accountId, options) end
 
 ---POST `/v1/accounts/{accountId}/attributes/{attributeType}`
@@ -433,6 +439,7 @@ function ns_accounts.balance(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Attribute|nil result
 ---@return sakari.Error|nil err
+---@overload fun(attributeType: string, fields: sakari.AttributeRequest, options?: sakari.CallOptions): sakari.Attribute|nil, sakari.Error|nil
 function ns_accounts.create_attribute(accountId, attributeType, fields, options) end
 
 ---@class sakari.options.accounts.each: sakari.CallOptions
@@ -441,7 +448,7 @@ function ns_accounts.create_attribute(accountId, attributeType, fields, options)
 
 ---A lazy iterator over every item of every page of GET `/v1/accounts`
 ---@param options? sakari.options.accounts.each
----@return fun(): sakari.Account|nil iterator raises the err object of a failed page
+---@return (fun(): sakari.Account|nil) iterator (raises the err object of a failed page)
 function ns_accounts.each(options) end
 
 ---@class sakari.options.accounts.each_attribute: sakari.CallOptions
@@ -451,7 +458,8 @@ function ns_accounts.each(options) end
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/attributes`
 ---@param accountId string
 ---@param options? sakari.options.accounts.each_attribute
----@return fun(): sakari.Attribute|nil iterator raises the err object of a failed page
+---@return (fun(): sakari.Attribute|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.accounts.each_attribute): (fun(): sakari.Attribute|nil)
 function ns_accounts.each_attribute(accountId, options) end
 
 ---GET `/v1/accounts/{accountId}`
@@ -459,6 +467,7 @@ function ns_accounts.each_attribute(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Account|nil result
 ---@return sakari.Error|nil err
+---@overload fun(options?: sakari.CallOptions): sakari.Account|nil, sakari.Error|nil
 function ns_accounts.get(accountId, options) end
 
 ---@class sakari.options.accounts.list: sakari.CallOptions
@@ -479,6 +488,7 @@ function ns_accounts.list(options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Attribute|nil result
 ---@return sakari.Error|nil err
+---@overload fun(attributeType: string, attributeId: string, fields: sakari.AttributeRequest, options?: sakari.CallOptions): sakari.Attribute|nil, sakari.Error|nil
 function ns_accounts.update_attribute(accountId, attributeType, attributeId, fields, options) end
 
 ---@class sakari.autoresponders
@@ -491,7 +501,8 @@ local ns_autoresponders = {}
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/autoresponders` (experimental)
 ---@param accountId string
 ---@param options? sakari.options.autoresponders.each
----@return fun(): table|nil iterator raises the err object of a failed page
+---@return (fun(): table|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.autoresponders.each): (fun(): table|nil)
 function ns_autoresponders.each(accountId, options) end
 
 ---@class sakari.options.autoresponders.list: sakari.CallOptions
@@ -503,6 +514,7 @@ function ns_autoresponders.each(accountId, options) end
 ---@param options? sakari.options.autoresponders.list
 ---@return table[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.autoresponders.list): table[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_autoresponders.list(accountId, options) end
 
 ---@class sakari.calls
@@ -521,7 +533,8 @@ local ns_calls = {}
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/calls` (experimental)
 ---@param accountId string
 ---@param options? sakari.options.calls.each
----@return fun(): table|nil iterator raises the err object of a failed page
+---@return (fun(): table|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.calls.each): (fun(): table|nil)
 function ns_calls.each(accountId, options) end
 
 ---GET `/v1/accounts/{accountId}/calls/{callId}` (experimental)
@@ -530,6 +543,7 @@ function ns_calls.each(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return table|true|nil result
 ---@return sakari.Error|nil err
+---@overload fun(callId: string, options?: sakari.CallOptions): table|true|nil, sakari.Error|nil
 function ns_calls.get(accountId, callId, options) end
 
 ---@class sakari.options.calls.list: sakari.CallOptions
@@ -547,6 +561,7 @@ function ns_calls.get(accountId, callId, options) end
 ---@param options? sakari.options.calls.list
 ---@return table[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.calls.list): table[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_calls.list(accountId, options) end
 
 ---@class sakari.campaigns
@@ -558,6 +573,7 @@ local ns_campaigns = {}
 ---@param options? sakari.CallOptions
 ---@return sakari.Campaign|nil result
 ---@return sakari.Error|nil err
+---@overload fun(fields: sakari.CampaignRequest, options?: sakari.CallOptions): sakari.Campaign|nil, sakari.Error|nil
 function ns_campaigns.create(accountId, fields, options) end
 
 ---DELETE `/v1/accounts/{accountId}/campaigns/{campaignId}`
@@ -566,6 +582,7 @@ function ns_campaigns.create(accountId, fields, options) end
 ---@param options? sakari.CallOptions
 ---@return true|nil ok
 ---@return sakari.Error|nil err
+---@overload fun(campaignId: string, options?: sakari.CallOptions): true|nil, sakari.Error|nil
 function ns_campaigns.delete(accountId, campaignId, options) end
 
 ---@class sakari.options.campaigns.each: sakari.CallOptions
@@ -576,7 +593,8 @@ function ns_campaigns.delete(accountId, campaignId, options) end
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/campaigns`
 ---@param accountId string
 ---@param options? sakari.options.campaigns.each
----@return fun(): sakari.Campaign|nil iterator raises the err object of a failed page
+---@return (fun(): sakari.Campaign|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.campaigns.each): (fun(): sakari.Campaign|nil)
 function ns_campaigns.each(accountId, options) end
 
 ---GET `/v1/accounts/{accountId}/campaigns/{campaignId}`
@@ -585,6 +603,7 @@ function ns_campaigns.each(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Campaign|nil result
 ---@return sakari.Error|nil err
+---@overload fun(campaignId: string, options?: sakari.CallOptions): sakari.Campaign|nil, sakari.Error|nil
 function ns_campaigns.get(accountId, campaignId, options) end
 
 ---@class sakari.options.campaigns.list: sakari.CallOptions
@@ -597,6 +616,7 @@ function ns_campaigns.get(accountId, campaignId, options) end
 ---@param options? sakari.options.campaigns.list
 ---@return sakari.Campaign[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.campaigns.list): sakari.Campaign[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_campaigns.list(accountId, options) end
 
 ---POST `/v1/accounts/{accountId}/quickcampaigns`
@@ -606,6 +626,7 @@ function ns_campaigns.list(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.QuickCampaignResult|nil result
 ---@return sakari.Error|nil err
+---@overload fun(fields: sakari.QuickCampaignRequest, options?: sakari.CallOptions): sakari.QuickCampaignResult|nil, sakari.Error|nil
 function ns_campaigns.quick(accountId, fields, options) end
 
 ---PUT `/v1/accounts/{accountId}/campaigns/{campaignId}`
@@ -615,6 +636,7 @@ function ns_campaigns.quick(accountId, fields, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Campaign|nil result
 ---@return sakari.Error|nil err
+---@overload fun(campaignId: string, fields: sakari.CampaignRequest, options?: sakari.CallOptions): sakari.Campaign|nil, sakari.Error|nil
 function ns_campaigns.update(accountId, campaignId, fields, options) end
 
 ---@class sakari.contacts
@@ -629,6 +651,7 @@ local ns_contacts = {}
 ---@param options? sakari.options.contacts.create
 ---@return sakari.Contact|nil result
 ---@return sakari.Error|nil err
+---@overload fun(fields: sakari.ContactRequest, options?: sakari.options.contacts.create): sakari.Contact|nil, sakari.Error|nil
 function ns_contacts.create(accountId, fields, options) end
 
 ---DELETE `/v1/accounts/{accountId}/contacts/{contactId}`
@@ -637,6 +660,7 @@ function ns_contacts.create(accountId, fields, options) end
 ---@param options? sakari.CallOptions
 ---@return true|nil ok
 ---@return sakari.Error|nil err
+---@overload fun(contactId: string, options?: sakari.CallOptions): true|nil, sakari.Error|nil
 function ns_contacts.delete(accountId, contactId, options) end
 
 ---@class sakari.options.contacts.each: sakari.CallOptions
@@ -651,7 +675,8 @@ function ns_contacts.delete(accountId, contactId, options) end
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/contacts`
 ---@param accountId string
 ---@param options? sakari.options.contacts.each
----@return fun(): sakari.Contact|nil iterator raises the err object of a failed page
+---@return (fun(): sakari.Contact|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.contacts.each): (fun(): sakari.Contact|nil)
 function ns_contacts.each(accountId, options) end
 
 ---GET `/v1/accounts/{accountId}/contacts/{contactId}`
@@ -660,6 +685,7 @@ function ns_contacts.each(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Contact|nil result
 ---@return sakari.Error|nil err
+---@overload fun(contactId: string, options?: sakari.CallOptions): sakari.Contact|nil, sakari.Error|nil
 function ns_contacts.get(accountId, contactId, options) end
 
 ---@class sakari.options.contacts.import: sakari.CallOptions
@@ -687,6 +713,7 @@ function ns_contacts.import(accountId, csv, options) end
 ---@param options? sakari.options.contacts.list
 ---@return sakari.Contact[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.contacts.list): sakari.Contact[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_contacts.list(accountId, options) end
 
 ---Read, merge and PUT `/v1/accounts/{accountId}/contacts/{contactId}`
@@ -696,6 +723,7 @@ function ns_contacts.list(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Contact|nil result
 ---@return sakari.Error|nil err
+---@overload fun(contactId: string, changes: sakari.ContactRequest, options?: sakari.CallOptions): sakari.Contact|nil, sakari.Error|nil
 function ns_contacts.patch(accountId, contactId, changes, options) end
 
 ---PUT `/v1/accounts/{accountId}/contacts/{contactId}`
@@ -705,6 +733,7 @@ function ns_contacts.patch(accountId, contactId, changes, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Contact|nil result
 ---@return sakari.Error|nil err
+---@overload fun(contactId: string, fields: sakari.ContactRequest, options?: sakari.CallOptions): sakari.Contact|nil, sakari.Error|nil
 function ns_contacts.update(accountId, contactId, fields, options) end
 
 ---@class sakari.conversations
@@ -716,6 +745,7 @@ local ns_conversations = {}
 ---@param options? sakari.CallOptions
 ---@return sakari.Conversation|nil result
 ---@return sakari.Error|nil err
+---@overload fun(conversationId: string, options?: sakari.CallOptions): sakari.Conversation|nil, sakari.Error|nil
 function ns_conversations.close(accountId, conversationId, options) end
 
 ---@class sakari.options.conversations.each: sakari.CallOptions
@@ -725,7 +755,8 @@ function ns_conversations.close(accountId, conversationId, options) end
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/conversations`
 ---@param accountId string
 ---@param options? sakari.options.conversations.each
----@return fun(): sakari.Conversation|nil iterator raises the err object of a failed page
+---@return (fun(): sakari.Conversation|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.conversations.each): (fun(): sakari.Conversation|nil)
 function ns_conversations.each(accountId, options) end
 
 ---GET `/v1/accounts/{accountId}/conversations/{conversationId}`
@@ -734,6 +765,7 @@ function ns_conversations.each(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Conversation|nil result
 ---@return sakari.Error|nil err
+---@overload fun(conversationId: string, options?: sakari.CallOptions): sakari.Conversation|nil, sakari.Error|nil
 function ns_conversations.get(accountId, conversationId, options) end
 
 ---@class sakari.options.conversations.list: sakari.CallOptions
@@ -745,6 +777,7 @@ function ns_conversations.get(accountId, conversationId, options) end
 ---@param options? sakari.options.conversations.list
 ---@return sakari.Conversation[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.conversations.list): sakari.Conversation[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_conversations.list(accountId, options) end
 
 ---@class sakari.drip_campaigns
@@ -757,7 +790,8 @@ local ns_drip_campaigns = {}
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/dripcampaigns`
 ---@param accountId string
 ---@param options? sakari.options.drip_campaigns.each
----@return fun(): sakari.DripCampaign|nil iterator raises the err object of a failed page
+---@return (fun(): sakari.DripCampaign|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.drip_campaigns.each): (fun(): sakari.DripCampaign|nil)
 function ns_drip_campaigns.each(accountId, options) end
 
 ---@class sakari.options.drip_campaigns.executions: sakari.CallOptions
@@ -770,6 +804,7 @@ function ns_drip_campaigns.each(accountId, options) end
 ---@param options? sakari.options.drip_campaigns.executions
 ---@return sakari.DripCampaign[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(dripCampaignId: string, options?: sakari.options.drip_campaigns.executions): sakari.DripCampaign[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_drip_campaigns.executions(accountId, dripCampaignId, options) end
 
 ---GET `/v1/accounts/{accountId}/dripcampaigns/{dripCampaignId}`
@@ -778,6 +813,7 @@ function ns_drip_campaigns.executions(accountId, dripCampaignId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.DripCampaign|nil result
 ---@return sakari.Error|nil err
+---@overload fun(dripCampaignId: string, options?: sakari.CallOptions): sakari.DripCampaign|nil, sakari.Error|nil
 function ns_drip_campaigns.get(accountId, dripCampaignId, options) end
 
 ---@class sakari.options.drip_campaigns.list: sakari.CallOptions
@@ -789,6 +825,7 @@ function ns_drip_campaigns.get(accountId, dripCampaignId, options) end
 ---@param options? sakari.options.drip_campaigns.list
 ---@return sakari.DripCampaign[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.drip_campaigns.list): sakari.DripCampaign[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_drip_campaigns.list(accountId, options) end
 
 ---PUT `/v1/accounts/{accountId}/dripcampaigns/{dripCampaignId}`
@@ -798,6 +835,7 @@ function ns_drip_campaigns.list(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.DripCampaign|nil result
 ---@return sakari.Error|nil err
+---@overload fun(dripCampaignId: string, fields: sakari.DripCampaignRequest, options?: sakari.CallOptions): sakari.DripCampaign|nil, sakari.Error|nil
 function ns_drip_campaigns.update(accountId, dripCampaignId, fields, options) end
 
 ---@class sakari.lead_forms
@@ -809,6 +847,7 @@ local ns_lead_forms = {}
 ---@param options? sakari.CallOptions
 ---@return sakari.LeadForm|nil result
 ---@return sakari.Error|nil err
+---@overload fun(formId: string, options?: sakari.CallOptions): sakari.LeadForm|nil, sakari.Error|nil
 function ns_lead_forms.activate(accountId, formId, options) end
 
 ---@class sakari.options.lead_forms.analytics: sakari.CallOptions
@@ -821,6 +860,7 @@ function ns_lead_forms.activate(accountId, formId, options) end
 ---@param options? sakari.options.lead_forms.analytics
 ---@return sakari.LeadForm|nil result
 ---@return sakari.Error|nil err
+---@overload fun(formId: string, options?: sakari.options.lead_forms.analytics): sakari.LeadForm|nil, sakari.Error|nil
 function ns_lead_forms.analytics(accountId, formId, options) end
 
 ---@class sakari.options.lead_forms.conversions: sakari.CallOptions
@@ -835,6 +875,7 @@ function ns_lead_forms.analytics(accountId, formId, options) end
 ---@param options? sakari.options.lead_forms.conversions
 ---@return sakari.LeadForm[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(formId: string, options?: sakari.options.lead_forms.conversions): sakari.LeadForm[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_lead_forms.conversions(accountId, formId, options) end
 
 ---@class sakari.options.lead_forms.create: sakari.CallOptions
@@ -846,6 +887,7 @@ function ns_lead_forms.conversions(accountId, formId, options) end
 ---@param options? sakari.options.lead_forms.create
 ---@return sakari.LeadForm|nil result
 ---@return sakari.Error|nil err
+---@overload fun(fields: sakari.LeadFormRequest, options?: sakari.options.lead_forms.create): sakari.LeadForm|nil, sakari.Error|nil
 function ns_lead_forms.create(accountId, fields, options) end
 
 ---PUT `/v1/accounts/{accountId}/forms/{formId}/deactivate`
@@ -854,6 +896,7 @@ function ns_lead_forms.create(accountId, fields, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.LeadForm|nil result
 ---@return sakari.Error|nil err
+---@overload fun(formId: string, options?: sakari.CallOptions): sakari.LeadForm|nil, sakari.Error|nil
 function ns_lead_forms.deactivate(accountId, formId, options) end
 
 ---DELETE `/v1/accounts/{accountId}/forms/{formId}`
@@ -862,6 +905,7 @@ function ns_lead_forms.deactivate(accountId, formId, options) end
 ---@param options? sakari.CallOptions
 ---@return true|nil ok
 ---@return sakari.Error|nil err
+---@overload fun(formId: string, options?: sakari.CallOptions): true|nil, sakari.Error|nil
 function ns_lead_forms.delete(accountId, formId, options) end
 
 ---@class sakari.options.lead_forms.each: sakari.CallOptions
@@ -873,7 +917,8 @@ function ns_lead_forms.delete(accountId, formId, options) end
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/forms`
 ---@param accountId string
 ---@param options? sakari.options.lead_forms.each
----@return fun(): sakari.LeadForm|nil iterator raises the err object of a failed page
+---@return (fun(): sakari.LeadForm|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.lead_forms.each): (fun(): sakari.LeadForm|nil)
 function ns_lead_forms.each(accountId, options) end
 
 ---GET `/v1/accounts/{accountId}/forms/{formId}`
@@ -882,6 +927,7 @@ function ns_lead_forms.each(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.LeadForm|nil result
 ---@return sakari.Error|nil err
+---@overload fun(formId: string, options?: sakari.CallOptions): sakari.LeadForm|nil, sakari.Error|nil
 function ns_lead_forms.get(accountId, formId, options) end
 
 ---@class sakari.options.lead_forms.list: sakari.CallOptions
@@ -895,6 +941,7 @@ function ns_lead_forms.get(accountId, formId, options) end
 ---@param options? sakari.options.lead_forms.list
 ---@return sakari.LeadForm[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.lead_forms.list): sakari.LeadForm[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_lead_forms.list(accountId, options) end
 
 ---@class sakari.options.lead_forms.templates: sakari.CallOptions
@@ -908,6 +955,7 @@ function ns_lead_forms.list(accountId, options) end
 ---@param options? sakari.options.lead_forms.templates
 ---@return sakari.LeadForm[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.lead_forms.templates): sakari.LeadForm[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_lead_forms.templates(accountId, options) end
 
 ---PUT `/v1/accounts/{accountId}/forms/{formId}`
@@ -917,6 +965,7 @@ function ns_lead_forms.templates(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.LeadForm|nil result
 ---@return sakari.Error|nil err
+---@overload fun(formId: string, fields: sakari.LeadFormRequest, options?: sakari.CallOptions): sakari.LeadForm|nil, sakari.Error|nil
 function ns_lead_forms.update(accountId, formId, fields, options) end
 
 ---@class sakari.links
@@ -930,7 +979,8 @@ local ns_links = {}
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/links`
 ---@param accountId string
 ---@param options? sakari.options.links.each
----@return fun(): sakari.Link|nil iterator raises the err object of a failed page
+---@return (fun(): sakari.Link|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.links.each): (fun(): sakari.Link|nil)
 function ns_links.each(accountId, options) end
 
 ---GET `/v1/accounts/{accountId}/links/{linkId}`
@@ -939,6 +989,7 @@ function ns_links.each(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Link|nil result
 ---@return sakari.Error|nil err
+---@overload fun(linkId: string, options?: sakari.CallOptions): sakari.Link|nil, sakari.Error|nil
 function ns_links.get(accountId, linkId, options) end
 
 ---@class sakari.options.links.list: sakari.CallOptions
@@ -951,6 +1002,7 @@ function ns_links.get(accountId, linkId, options) end
 ---@param options? sakari.options.links.list
 ---@return sakari.Link[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.links.list): sakari.Link[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_links.list(accountId, options) end
 
 ---@class sakari.options.links.sources: sakari.CallOptions
@@ -962,6 +1014,7 @@ function ns_links.list(accountId, options) end
 ---@param options? sakari.options.links.sources
 ---@return sakari.Link|nil result
 ---@return sakari.Error|nil err
+---@overload fun(linkId: string, options?: sakari.options.links.sources): sakari.Link|nil, sakari.Error|nil
 function ns_links.sources(accountId, linkId, options) end
 
 ---@class sakari.messages
@@ -976,7 +1029,8 @@ local ns_messages = {}
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/messages`
 ---@param accountId string
 ---@param options? sakari.options.messages.each
----@return fun(): sakari.Message|nil iterator raises the err object of a failed page
+---@return (fun(): sakari.Message|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.messages.each): (fun(): sakari.Message|nil)
 function ns_messages.each(accountId, options) end
 
 ---GET `/v1/accounts/{accountId}/messages/{messageId}`
@@ -985,6 +1039,7 @@ function ns_messages.each(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Message|nil result
 ---@return sakari.Error|nil err
+---@overload fun(messageId: string, options?: sakari.CallOptions): sakari.Message|nil, sakari.Error|nil
 function ns_messages.get(accountId, messageId, options) end
 
 ---@class sakari.options.messages.list: sakari.CallOptions
@@ -998,6 +1053,7 @@ function ns_messages.get(accountId, messageId, options) end
 ---@param options? sakari.options.messages.list
 ---@return sakari.Message[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.messages.list): sakari.Message[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_messages.list(accountId, options) end
 
 ---POST `/v1/accounts/{accountId}/messages`
@@ -1007,6 +1063,7 @@ function ns_messages.list(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.SendResult|nil result
 ---@return sakari.Error|nil err
+---@overload fun(request: sakari.SendMessagesRequest, options?: sakari.CallOptions): sakari.SendResult|nil, sakari.Error|nil
 function ns_messages.send(accountId, request, options) end
 
 ---@class sakari.phone_numbers
@@ -1027,6 +1084,7 @@ local ns_phone_numbers = {}
 ---@param options? sakari.options.phone_numbers.available
 ---@return table[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.phone_numbers.available): table[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_phone_numbers.available(accountId, options) end
 
 ---@class sakari.reports
@@ -1042,6 +1100,7 @@ local ns_reports = {}
 ---@return table[]|nil records
 ---@return string[]|sakari.Error|nil header_or_err
 ---@return string|nil text
+---@overload fun(options: sakari.options.reports.messages): table[]|nil, string[]|sakari.Error|nil, string|nil
 function ns_reports.messages(accountId, options) end
 
 ---@class sakari.templates
@@ -1053,6 +1112,7 @@ local ns_templates = {}
 ---@param options? sakari.CallOptions
 ---@return sakari.Template|nil result
 ---@return sakari.Error|nil err
+---@overload fun(fields: sakari.TemplateRequest, options?: sakari.CallOptions): sakari.Template|nil, sakari.Error|nil
 function ns_templates.create(accountId, fields, options) end
 
 ---DELETE `/v1/accounts/{accountId}/templates/{templateId}`
@@ -1061,6 +1121,7 @@ function ns_templates.create(accountId, fields, options) end
 ---@param options? sakari.CallOptions
 ---@return true|nil ok
 ---@return sakari.Error|nil err
+---@overload fun(templateId: string, options?: sakari.CallOptions): true|nil, sakari.Error|nil
 function ns_templates.delete(accountId, templateId, options) end
 
 ---@class sakari.options.templates.each: sakari.CallOptions
@@ -1071,7 +1132,8 @@ function ns_templates.delete(accountId, templateId, options) end
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/templates`
 ---@param accountId string
 ---@param options? sakari.options.templates.each
----@return fun(): sakari.Template|nil iterator raises the err object of a failed page
+---@return (fun(): sakari.Template|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.templates.each): (fun(): sakari.Template|nil)
 function ns_templates.each(accountId, options) end
 
 ---GET `/v1/accounts/{accountId}/templates/{templateId}`
@@ -1080,6 +1142,7 @@ function ns_templates.each(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Template|nil result
 ---@return sakari.Error|nil err
+---@overload fun(templateId: string, options?: sakari.CallOptions): sakari.Template|nil, sakari.Error|nil
 function ns_templates.get(accountId, templateId, options) end
 
 ---@class sakari.options.templates.list: sakari.CallOptions
@@ -1092,6 +1155,7 @@ function ns_templates.get(accountId, templateId, options) end
 ---@param options? sakari.options.templates.list
 ---@return sakari.Template[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.templates.list): sakari.Template[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_templates.list(accountId, options) end
 
 ---PUT `/v1/accounts/{accountId}/templates/{templateId}`
@@ -1101,6 +1165,7 @@ function ns_templates.list(accountId, options) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Template|nil result
 ---@return sakari.Error|nil err
+---@overload fun(templateId: string, fields: sakari.TemplateRequest, options?: sakari.CallOptions): sakari.Template|nil, sakari.Error|nil
 function ns_templates.update(accountId, templateId, fields, options) end
 
 ---@class sakari.tools
@@ -1123,7 +1188,8 @@ local ns_webhooks = {}
 ---A lazy iterator over every item of every page of GET `/v1/accounts/{accountId}/webhooks`
 ---@param accountId string
 ---@param options? sakari.options.webhooks.each
----@return fun(): sakari.Webhook|nil iterator raises the err object of a failed page
+---@return (fun(): sakari.Webhook|nil) iterator (raises the err object of a failed page)
+---@overload fun(options?: sakari.options.webhooks.each): (fun(): sakari.Webhook|nil)
 function ns_webhooks.each(accountId, options) end
 
 ---@class sakari.options.webhooks.list: sakari.CallOptions
@@ -1135,6 +1201,7 @@ function ns_webhooks.each(accountId, options) end
 ---@param options? sakari.options.webhooks.list
 ---@return sakari.Webhook[]|nil items
 ---@return sakari.Pagination|sakari.Error|nil pagination_or_err
+---@overload fun(options?: sakari.options.webhooks.list): sakari.Webhook[]|nil, sakari.Pagination|sakari.Error|nil
 function ns_webhooks.list(accountId, options) end
 
 ---`webhooks.parse`: runs locally, no request is sent.
@@ -1154,6 +1221,7 @@ function ns_webhooks.sign(url, params, secret) end
 ---@param options? sakari.CallOptions
 ---@return sakari.Webhook|nil result
 ---@return sakari.Error|nil err
+---@overload fun(fields: sakari.WebhookRequest, options?: sakari.CallOptions): sakari.Webhook|nil, sakari.Error|nil
 function ns_webhooks.subscribe(accountId, fields, options) end
 
 ---DELETE `/v1/accounts/{accountId}/webhooks/{url}`
@@ -1162,6 +1230,7 @@ function ns_webhooks.subscribe(accountId, fields, options) end
 ---@param options? sakari.CallOptions
 ---@return true|nil ok
 ---@return sakari.Error|nil err
+---@overload fun(url: string, options?: sakari.CallOptions): true|nil, sakari.Error|nil
 function ns_webhooks.unsubscribe(accountId, url, options) end
 
 ---`webhooks.verify`: runs locally, no request is sent.
@@ -1205,10 +1274,17 @@ function Client.queue(opts) end
 ---Closes the client's connections; a later call opens new ones.
 function Client.close() end
 
+---The functions that take an account, with the account bound: each takes its arguments
+---after the account (`client.account("acc").contacts.get(contactId)`).
+---@param id string the account id
+---@return sakari.Client
+function Client.account(id) end
+
 ---The module: the default client's namespaces (built from the environment on first use).
 ---@class sakari: sakari.Client
 ---@field VERSION string
 ---@field null lightuserdata JSON null, as answers hold it and as a body may send it
+---@field settings table every setting: `settings.list()` gives name, env, default, expected and doc
 local sakari = {}
 
 ---A new client.
@@ -1230,5 +1306,11 @@ function sakari.array(t) end
 ---@param x any
 ---@return boolean
 function sakari.is_error(x) end
+
+---Whether a raised error is a mistake in how the library was called (a bad argument,
+---setting or name).
+---@param x any
+---@return boolean
+function sakari.is_argument(x) end
 
 return sakari

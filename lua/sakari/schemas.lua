@@ -8,9 +8,9 @@
 --
 -- What `check` enforces:
 --   * names: a key no schema documents raises `fields.firstname: unknown field;
---     did you mean firstName?` (strict, the default). `strict = false` sends
---     undocumented keys unchecked, for callers who know better. A free-form map
---     (`attributes`) takes any key.
+--     did you mean firstName?`. A free-form map (`attributes`) takes any key.
+--     The `strict` setting (per client and per call, settings.lua) set to false
+--     skips the check: the body is sent as given, for callers who know better.
 --   * shapes: an object or an array where the docs say so (a walk needs them).
 --   * scalar types only where the docs are sure ([S]/[D] with a type); a `loose`
 --     field has a type for editors and is not checked. JSON null (sakari.null) is
@@ -34,6 +34,8 @@
 --   ro(field)                                         read-only (see above)
 --   "Name"                                            another entry of this table
 -- and may carry a doc line: doc(field, "text") (editors show it on hover).
+local util = require "sakari.util"
+
 local M = {}
 
 local function object(fields) return { kind = "object", fields = fields } end
@@ -308,47 +310,10 @@ end
 
 local null -- sakari.null, fetched on first check (the table itself loads without the core)
 
--- Edits (insert, delete, replace, swap two neighbours) from a to b, ignoring case.
-local function distance(a, b)
-  a, b = a:lower(), b:lower()
-  local before, previous = nil, {}
-  for j = 0, #b do previous[j] = j end
-  for i = 1, #a do
-    local current = { [0] = i }
-    local ca = a:byte(i)
-    for j = 1, #b do
-      local cb = b:byte(j)
-      local d = math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca == cb and 0 or 1))
-      if before and j > 1 and ca == b:byte(j - 1) and a:byte(i - 1) == cb then
-        d = math.min(d, before[j - 2] + 1)
-      end
-      current[j] = d
-    end
-    before, previous = previous, current
-  end
-  return previous[#b]
-end
-
--- The documented name closest to `key`: the same name in another case first,
--- else the nearest by edit distance if it is near enough to be a typo.
-function M.closest(key, names)
-  local lower = key:lower()
-  for _, name in ipairs(names) do
-    if name:lower() == lower then return name end
-  end
-  local best, best_distance
-  for _, name in ipairs(names) do
-    local d = distance(key, name)
-    if not best_distance or d < best_distance then best, best_distance = name, d end
-  end
-  if best and best_distance <= 2 and best_distance * 2 < #key then return best end
-  return nil
-end
-
-local function unknown(key, names)
-  local closest = M.closest(key, names)
+local function unknown(key, node)
+  local closest = util.closest(key, node.fields)
   if closest then return ("unknown field; did you mean %s?"):format(closest) end
-  return "unknown field (documented: " .. table.concat(names, ", ") .. ")"
+  return "unknown field (documented: " .. table.concat(node.names, ", ") .. ")"
 end
 
 -- "a" .. "b" -> "a.b"; "a" .. "[1]" -> "a[1]"; "a" .. "" -> "a"
@@ -383,7 +348,7 @@ local function mismatch(node, value)
 end
 
 -- Scalars are checked inline (no call per value): the walk runs on every body.
-local function walk_object(node, value, strict)
+local function walk_object(node, value)
   local fields = node.fields
   local bad, why
   for key, item in pairs(value) do
@@ -392,11 +357,11 @@ local function walk_object(node, value, strict)
       if type(key) ~= "string" then
         return "", "expected an object with named keys, got " .. describe(value), false
       end
-      if strict then return key, unknown(key, node.names), true end
+      return key, unknown(key, node), true
     elseif not field.read_only then
       local expect = field.expect
       if expect == nil then
-        local where, complaint, name = walk(field, item, strict)
+        local where, complaint, name = walk(field, item)
         if name then return join(key, where), complaint, true end
         if where then bad, why = keep(bad, why, key, where, complaint) end
       elseif expect and type(item) ~= expect and item ~= null and not bad then
@@ -407,14 +372,14 @@ local function walk_object(node, value, strict)
   return bad, why, false
 end
 
-local function walk_items(node, value, strict)
+local function walk_items(node, value)
   local bad, why
   local expect = node.expect
   if expect == false then return nil end
   for key, item in pairs(value) do
     local where, complaint, name
     if expect == nil then
-      where, complaint, name = walk(node, item, strict)
+      where, complaint, name = walk(node, item)
     elseif type(item) ~= expect and item ~= null then
       where, complaint = "", mismatch(node, item)
     end
@@ -427,13 +392,13 @@ local function walk_items(node, value, strict)
   return bad, why, false
 end
 
-walk = function(node, value, strict)
+walk = function(node, value)
   if value == null then return nil end
   local kind = node.kind
   if kind == "object" or kind == "map" then
     if type(value) ~= "table" then return "", "expected an object (a table), got " .. type(value), false end
-    if kind == "object" then return walk_object(node, value, strict) end
-    return walk_items(node.value, value, strict)
+    if kind == "object" then return walk_object(node, value) end
+    return walk_items(node.value, value)
   elseif kind == "array" then
     if type(value) ~= "table" then return "", "expected an array (a table), got " .. type(value), false end
     for key in pairs(value) do
@@ -441,7 +406,7 @@ walk = function(node, value, strict)
         return "", ("expected an array, got a table with the named key '%s'"):format(tostring(key)), false
       end
     end
-    return walk_items(node.item, value, strict)
+    return walk_items(node.item, value)
   end
   local expect = node.expect
   if expect == false then return nil end
@@ -449,17 +414,16 @@ walk = function(node, value, strict)
     if type(value) ~= expect then return "", mismatch(node, value), false end
     return nil
   end
-  return walk(schema_node(kind), value, strict)
+  return walk(schema_node(kind), value)
 end
 
--- Checks `body`, a table already known to encode as JSON, against the schema
--- `name`. `strict` (default true) makes an undocumented key an error. `root`
--- is the argument's name ("fields"), put in front of the place named. Returns
--- nil, or a detail such as "fields.firstname: unknown field; did you mean
--- firstName?" and true when it is about an unknown name (false: a wrong type).
-function M.check(name, body, strict, root)
+-- Checks `body` against the schema `name`. `root` is the argument's name
+-- ("fields"), put in front of the place named. Returns nil, or a detail such
+-- as "fields.firstname: unknown field; did you mean firstName?" and true when
+-- it is about an unknown name (false: a wrong type or shape).
+function M.check(name, body, root)
   if null == nil then null = require("sakari.core").null end
-  local where, complaint, unknown_name = walk(schema_node(name), body, strict ~= false)
+  local where, complaint, unknown_name = walk(schema_node(name), body)
   if not where then return nil end
   if root then where = join(root, where) end
   if where == "" then return complaint, unknown_name end
