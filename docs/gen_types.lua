@@ -17,12 +17,7 @@ local settings = require "sakari.settings"
 local out = {}
 local function say(line) out[#out + 1] = line end
 
-local function sorted(t)
-  local keys = {}
-  for k in pairs(t) do keys[#keys + 1] = k end
-  table.sort(keys)
-  return keys
-end
+local sorted = require("sakari.util").sorted_keys
 
 -- A setting's type, found by asking its own check (so it cannot disagree with it).
 local PROBES = {
