@@ -173,9 +173,18 @@ local function options_class(namespace, name, row)
   return class
 end
 
+-- A local row's parameters, read from the line that defines its function (Lua
+-- 5.1 cannot list a function's parameters).
 local function local_params(fn)
+  local info = debug.getinfo(fn, "S")
+  local f = assert(io.open(info.source:sub(2)))
+  local line
+  for _ = 1, info.linedefined do line = f:read("*l") end
+  f:close()
   local params = {}
-  for i = 1, debug.getinfo(fn, "u").nparams do params[i] = debug.getlocal(fn, i) end
+  for name in assert(line:match("^%s*function [%w_.:]+%(([^)]*)%)"), line):gmatch("[%w_]+") do
+    params[#params + 1] = name
+  end
   return params
 end
 
