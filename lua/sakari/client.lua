@@ -260,12 +260,13 @@ function M.new(config, fname)
 
   -- A non-blocking queue of calls: push returns at once, poll(timeout) advances
   -- them (0 never blocks) and returns {id, value, err} for those that finished.
-  -- A queue needs libcurl's multi handle; over a custom transport its calls run
-  -- one at a time, through the transport, inside push and poll.
+  -- A queue needs libcurl's multi handle, or the custom transport's multi;
+  -- over a transport without one its calls run one at a time, inside push and poll.
   local function new_queue(concurrency)
-    local q = queue.new(custom and queue.serial() or core.multi(options), concurrency)
+    local multi = custom and custom.multi and custom.multi(blocking.send)
+    local q = queue.new(multi or custom and queue.serial() or core.multi(options), concurrency)
     q.client = client
-    if custom then q.io = blocking end
+    if custom and not multi then q.io = blocking end
     return q
   end
 

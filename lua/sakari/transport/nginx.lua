@@ -5,44 +5,33 @@
 --
 --   local sakari = require "sakari"
 --   local client = sakari.new {
---     transport = require("sakari.transport.nginx").new { location = "/_sakari" },
+--     transport = require("sakari.transport.nginx").new(),
 --   }
 --
--- The location (examples/openresty/nginx.conf has it in full):
+-- The location ships with the module (nginx/sakari_server.conf, installed
+-- beside the Lua files as sakari/nginx/): `include` it inside server {}, and
+-- nginx/sakari_http.conf inside http {}. docs/openresty.md has the details.
 --
---   location /_sakari/ {
---     internal;
---     set $sakari_uri $sakari_uri;               # declares the variables the
---     set $sakari_authorization $sakari_authorization;  # transport fills in (vars);
---     set $sakari_accept $sakari_accept;         # assigning each to itself keeps
---     set $sakari_content_type $sakari_content_type;    # the value it was given
---     set $sakari_user_agent $sakari_user_agent;
---     proxy_pass_request_headers off;            # a subrequest inherits the client's headers
---     proxy_set_header Authorization $sakari_authorization;
---     proxy_set_header Accept $sakari_accept;
---     proxy_set_header Content-Type $sakari_content_type;
---     proxy_set_header User-Agent $sakari_user_agent;
---     proxy_set_header Host api.sakari.io;
---     proxy_pass https://sakari_api$sakari_uri;  # an upstream block, or an address
---     proxy_connect_timeout 10s; proxy_send_timeout 30s; proxy_read_timeout 30s;
---     # tells "could not connect" (safe to repeat, even a POST) from a lost answer
---     header_filter_by_lua_block { require("sakari.transport.nginx").header_filter() }
---   }
+-- The client's base_url decides where requests go: the transport hands its
+-- scheme, host and port to the location ($sakari_upstream), and the path and
+-- query ($sakari_uri). A host name needs a `resolver`, unless an upstream
+-- block of that very name (and no port in base_url) stands for it. What this
+-- transport does not take from the client's config: timeout/connect_timeout
+-- (proxy_connect_timeout, proxy_send_timeout and proxy_read_timeout of the
+-- server {} apply). Subrequests exist only in the rewrite, access and content
+-- phases; elsewhere a call fails with err.code "transport" and says so.
 --
--- What this transport does not take from the client's config: the host of
--- base_url (the location's proxy_pass decides where requests go; the path,
--- and any path prefix of base_url, is kept), and timeout/connect_timeout (the
--- location's proxy_connect_timeout, proxy_send_timeout and proxy_read_timeout
--- apply). Subrequests exist only in the rewrite, access and content phases;
--- elsewhere a call fails with err.code "transport" and says so.
+-- `batch` and `queue` send their calls at once: the transport's multi runs
+-- each request in a light thread of its own (ngx.thread.spawn).
 --
 -- Failures of nginx itself (it answers the subrequest with an error status,
 -- no body, and the capture marked truncated) become the transport codes:
 -- 504 (a proxy_*_timeout) "timeout"; 502 "connect" when not one byte was
--- sent upstream (the header filter above records $upstream_bytes_sent), else
--- "transport" (the request may have reached Sakari); any other status (a
--- location that is missing or broken) "transport". Sakari's own answers,
--- 502 and 504 included, come back as they are.
+-- sent upstream (the header filter of the location records
+-- $upstream_bytes_sent; a certificate that fails verification is one such
+-- case), else "transport" (the request may have reached Sakari); any other
+-- status (a location that is missing or broken) "transport". Sakari's own
+-- answers, 502 and 504 included, come back as they are.
 -- luacheck: globals ngx
 local M = {}
 
@@ -56,6 +45,8 @@ M.DEFAULT_VARIABLES = {
   ["user-agent"] = "sakari_user_agent",
 }
 M.URI_VARIABLE = "sakari_uri"
+-- scheme://host[:port] of the request's URL, for the location's proxy_pass
+M.UPSTREAM_VARIABLE = "sakari_upstream"
 
 -- where the header filter leaves $upstream_bytes_sent, in the subrequest's ngx.ctx
 M.CTX_KEY = "sakari_upstream_bytes_sent"
@@ -98,6 +89,13 @@ local function flatten(headers)
     out[name] = tostring(value)
   end
   return out
+end
+
+-- One answer of a multi's poll, from what send returned (under pcall or ngx.thread.wait).
+local function answer(id, ok, status, headers, body, decode_err)
+  if not ok then return { id = id, err = failure("transport", tostring(status)) } end
+  if not status then return { id = id, err = headers } end
+  return { id = id, status = status, headers = headers, body = body, decode_err = decode_err }
 end
 
 -- opts: { location = "/_sakari" (the internal location's prefix),
@@ -144,11 +142,15 @@ function M.new(opts)
     if type(method) ~= "number" then
       return nil, failure("transport", "no subrequest method for " .. tostring(req.method))
     end
-    -- what follows the authority of the URL: path and query, sent as given
-    local target = req.url:match("^%a[%w+.-]*://[^/?#]*(.*)$") or req.url
+    -- proxy_pass takes scheme://host[:port] as nginx parses it, and what
+    -- follows (path and query) as given
+    local upstream, target = req.url:match("^(%a[%w+.-]*://[^/?#]*)(.*)$")
+    if not (upstream and upstream:find("^https?://[%w._:%[%]-]+$")) then
+      return nil, failure("transport", "base_url: expected http(s)://host[:port]/..., got " .. tostring(req.url))
+    end
     if target == "" or target:sub(1, 1) == "?" then target = "/" .. target end
 
-    local vars = { [M.URI_VARIABLE] = target }
+    local vars = { [M.URI_VARIABLE] = target, [M.UPSTREAM_VARIABLE] = upstream }
     for _, variable in pairs(variables) do vars[variable] = "" end
     for name, value in pairs(req.headers or {}) do
       local variable = variables[name:lower()]
@@ -182,6 +184,38 @@ function M.new(opts)
   -- sleep, no request could have been sent either, so there is nothing to wait for.
   function t.sleep(seconds)
     if SLEEP_PHASES[ngx.get_phase()] then ngx.sleep(seconds) end
+  end
+
+  -- The multi of a queue or batch (transport.lua): add collects requests, poll
+  -- sends all it has collected at once, one light thread each, and returns
+  -- every answer. send is the client's own single request through t.request.
+  function t.multi(send)
+    local collected, next_id = {}, 0
+    local multi = {}
+    function multi.add(_, request)
+      next_id = next_id + 1
+      collected[#collected + 1] = { id = next_id, request = request }
+      return next_id
+    end
+    function multi.pending() return #collected end
+    function multi.poll()
+      local items = collected
+      collected = {}
+      local threads, results = {}, {}
+      -- no light threads where there are no subrequests: t.request says why
+      local spawn = CAPTURE_PHASES[ngx.get_phase()]
+      for i, item in ipairs(items) do
+        if spawn then
+          threads[i] = ngx.thread.spawn(send, item.request)
+        else
+          results[i] = answer(item.id, pcall(send, item.request))
+        end
+      end
+      for i, thread in pairs(threads) do results[i] = answer(items[i].id, ngx.thread.wait(thread)) end
+      return results
+    end
+    function multi.close() collected = {} end
+    return multi
   end
 
   return t
