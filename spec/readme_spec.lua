@@ -1,5 +1,6 @@
--- The README's quick start is the example the demo runs, word for word.
-describe("README", function()
+-- The README's first code example is the example the demo runs, word for word; the
+-- pages under docs/ carry the rest, and README links every one of them.
+describe("README and docs/", function()
   local function read(path)
     local f = assert(io.open(path, "rb"))
     local text = f:read("*a")
@@ -7,11 +8,46 @@ describe("README", function()
     return text
   end
 
-  it("quotes examples/update_contact.lua as its quick start", function()
+  it("quotes examples/update_contact.lua as its first code example", function()
     local readme = read("README.md")
     local example = read("examples/update_contact.lua"):gsub("\n+$", "")
     local start = readme:find("```lua\n" .. example .. "\n```", 1, true)
-    assert.is_not_nil(start, "README quick start differs from examples/update_contact.lua")
+    assert.is_not_nil(start, "README example differs from examples/update_contact.lua")
+    assert.equal(readme:find("```", 1, true), start, "another code block comes before the example")
+  end)
+
+  -- the docs/*.md pages, as "docs/name.md"
+  local function pages()
+    local found = {}
+    local ls = assert(io.popen("ls docs"))
+    for name in ls:lines() do
+      if name:match("%.md$") then found[#found + 1] = "docs/" .. name end
+    end
+    ls:close()
+    table.sort(found)
+    return found
+  end
+
+  it("links every page under docs/, and only pages that exist", function()
+    local readme = read("README.md")
+    local linked, missing = {}, {}
+    for target in readme:gmatch("%]%((docs/[^)]+%.md)%)") do linked[target] = true end
+    for _, page in ipairs(pages()) do
+      if not linked[page] then missing[#missing + 1] = page .. " not linked" end
+      linked[page] = nil
+    end
+    for target in pairs(linked) do missing[#missing + 1] = target .. " does not exist" end
+    table.sort(missing)
+    assert.same({}, missing)
+  end)
+
+  it("keeps no hand-written pass counts (CI prints them)", function()
+    local counts, files = {}, pages()
+    files[#files + 1] = "README.md"
+    for _, file in ipairs(files) do
+      for count in read(file):gmatch("%d+ passed") do counts[#counts + 1] = file .. ": " .. count end
+    end
+    assert.same({}, counts)
   end)
 
   -- the Functions table row of one function: "| `ns.name(args)` ... |"
@@ -22,8 +58,8 @@ describe("README", function()
     return nil
   end
 
-  it("has a Functions row for every function, with its method, path and options", function()
-    local readme = read("README.md")
+  it("has a docs/functions.md row for every function, with its method, path and options", function()
+    local readme = read("docs/functions.md")
     local problems = {}
     for namespace, rows in pairs(require("sakari.resources").endpoints) do
       for name, row in pairs(rows) do
@@ -56,10 +92,10 @@ describe("README", function()
   end)
 
   it("explains update versus patch, each, and webhooks.parse", function()
-    local readme = read("README.md")
-    for _, heading in ipairs { "### `update` replaces, `patch` changes", "### Pages: `list` and `each`",
-                               "### Webhooks", "### Options and the query string" } do
-      assert.truthy(readme:find("\n" .. heading .. "\n", 1, true), "README misses " .. heading)
+    local page = read("docs/functions.md")
+    for _, heading in ipairs { "## `update` replaces, `patch` changes", "## Pages: `list` and `each`",
+                               "## Webhooks", "## Options and the query string" } do
+      assert.truthy(page:find("\n" .. heading .. "\n", 1, true), "docs/functions.md misses " .. heading)
     end
   end)
 end)
