@@ -26,10 +26,12 @@
 --
 -- Failures of nginx itself (it answers the subrequest with an error status,
 -- no body, and the capture marked truncated) become the transport codes:
--- 504 (a proxy_*_timeout) "timeout"; 502 "connect" when not one byte was
--- sent upstream (the header filter of the location records
--- $upstream_bytes_sent; a certificate that fails verification is one such
--- case), else "transport" (the request may have reached Sakari); any other
+-- 504 (a proxy_*_timeout) "timeout"; 502 "dns" when nginx never got as far
+-- as an upstream address (no `resolver`, or the name did not resolve),
+-- "connect" when not one byte was sent upstream (a certificate that fails
+-- verification is one such case), else "transport" (the request may have
+-- reached Sakari) - the header filter of the location records
+-- $upstream_addr and $upstream_bytes_sent for this; any other
 -- status (a location that is missing or broken) "transport". Sakari's own
 -- answers, 502 and 504 included, come back as they are.
 -- luacheck: globals ngx
@@ -48,8 +50,9 @@ M.URI_VARIABLE = "sakari_uri"
 -- scheme://host[:port] of the request's URL, for the location's proxy_pass
 M.UPSTREAM_VARIABLE = "sakari_upstream"
 
--- where the header filter leaves $upstream_bytes_sent, in the subrequest's ngx.ctx
-M.CTX_KEY = "sakari_upstream_bytes_sent"
+-- where the header filter leaves { addr = $upstream_addr, sent =
+-- $upstream_bytes_sent }, in the subrequest's ngx.ctx
+M.CTX_KEY = "sakari_upstream"
 
 local CAPTURE_PHASES = { rewrite = true, access = true, content = true }
 local SLEEP_PHASES = { rewrite = true, access = true, content = true, timer = true,
@@ -61,13 +64,18 @@ local function failure(code, message)
 end
 
 -- nginx's own answer to the subrequest (not Sakari's): a transport failure.
--- sent: $upstream_bytes_sent as the header filter saw it ("0", "127", or
--- "0, 0" when nginx tried several servers), nil without the header filter.
-local function nginx_failure(status, sent)
+-- upstream: what the header filter saw (nil without it): addr ("" when nginx
+-- had no address to try), sent ("0", "127", or "0, 0" when nginx tried
+-- several servers).
+local function nginx_failure(status, upstream)
   if status == 504 then return failure("timeout", "the upstream timed out (proxy_*_timeout of the location)") end
   if status == 502 then
+    if upstream and upstream.addr == "" then
+      return failure("dns", "nginx could not resolve base_url's host (a `resolver` in nginx.conf?"
+        .. " see its error log)")
+    end
     local any, reached = false, false
-    for bytes in tostring(sent or ""):gmatch("%d+") do
+    for bytes in tostring(upstream and upstream.sent or ""):gmatch("%d+") do
       any = true
       if tonumber(bytes) > 0 then reached = true end
     end
@@ -146,7 +154,8 @@ function M.new(opts)
     -- follows (path and query) as given
     local upstream, target = req.url:match("^(%a[%w+.-]*://[^/?#]*)(.*)$")
     if not (upstream and upstream:find("^https?://[%w._:%[%]-]+$")) then
-      return nil, failure("transport", "base_url: expected http(s)://host[:port]/..., got " .. tostring(req.url))
+      -- not the URL itself: it may hold a password
+      return nil, failure("transport", "base_url: expected http(s)://host[:port]/... (no user:password@)")
     end
     if target == "" or target:sub(1, 1) == "?" then target = "/" .. target end
 
@@ -221,10 +230,11 @@ function M.new(opts)
   return t
 end
 
--- header_filter_by_lua in the location: records how many bytes nginx sent
--- upstream, for the subrequest's caller (see nginx_failure).
+-- header_filter_by_lua in the location: records which upstream address nginx
+-- tried and how many bytes it sent there, for the subrequest's caller (see
+-- nginx_failure).
 function M.header_filter()
-  ngx.ctx[M.CTX_KEY] = ngx.var.upstream_bytes_sent
+  ngx.ctx[M.CTX_KEY] = { addr = ngx.var.upstream_addr or "", sent = ngx.var.upstream_bytes_sent }
 end
 
 return M
