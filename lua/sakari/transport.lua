@@ -16,7 +16,8 @@
 --   an object with `add(self, request) -> id` (keep the request, send nothing yet), `pending(self)`
 --   (how many were added and not yet answered), `poll(self, wait)` (send those, at most `wait`
 --   seconds' waiting if it can, and return the answers ready, each `{ id = id, status = ...,
---   headers = ..., body = value, decode_err = ... }` or `{ id = id, err = err }`) and `close(self)`.
+--   headers = ..., body = value, decode_err = ... }` or `{ id = id, err = err }`; with nothing
+--   added, wait `wait` seconds the host's way) and `close(self)`.
 --   `sakari.transport.nginx` has one (a light thread per request).
 local core = require "sakari.core"
 

@@ -181,6 +181,24 @@ function cases.threads()
   return { ok = true, ids = ids, seconds = ngx.now() - started }
 end
 
+-- a multi with nothing to send waits as asked, and other light threads run meanwhile
+function cases.multi_idle_wait()
+  local multi = transport.new().multi(function() error("nothing is sent") end)
+  local woke
+  local other = ngx.thread.spawn(function()
+    ngx.sleep(0.05)
+    ngx.update_time()
+    woke = ngx.now()
+  end)
+  ngx.update_time()
+  local started = ngx.now()
+  local results = multi:poll(0.3)
+  ngx.update_time()
+  local ended = ngx.now()
+  ngx.thread.wait(other)
+  return { ok = #results == 0, seconds = ended - started, other_woke = woke - started }
+end
+
 function M.run(name)
   local case = cases[name]
   local result

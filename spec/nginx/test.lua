@@ -310,6 +310,11 @@ local function main()
     check(#sandbox.requests() == 0, "something was sent")
   end)
 
+  test("a transport multi with nothing to send waits with ngx.sleep, not holding the worker", function()
+    local result = probe("multi_idle_wait")
+    check(result.ok and result.seconds >= 0.25 and result.other_woke < 0.2, "%s", core.encode(result))
+  end)
+
   local sub_wall
   test(("%d concurrent requests, %.0f ms each at the sandbox, through subrequests: well under %d x %.0f ms")
       :format(CONCURRENT, DELAY * 1000, CONCURRENT, DELAY * 1000), function()

@@ -197,7 +197,8 @@ function M.new(opts)
 
   -- The multi of a queue or batch (transport.lua): add collects requests, poll
   -- sends all it has collected at once, one light thread each, and returns
-  -- every answer. send is the client's own single request through t.request.
+  -- every answer (or, with none collected, waits). send is the client's own
+  -- single request through t.request.
   function t.multi(send)
     local collected, next_id = {}, 0
     local multi = {}
@@ -207,9 +208,14 @@ function M.new(opts)
       return next_id
     end
     function multi.pending() return #collected end
-    function multi.poll()
+    function multi.poll(_, wait)
       local items = collected
       collected = {}
+      -- nothing to send: wait as asked, without holding up the worker
+      if #items == 0 then
+        if wait and wait > 0 then t.sleep(wait) end
+        return {}
+      end
       local threads, results = {}, {}
       -- no light threads where there are no subrequests: t.request says why
       local spawn = CAPTURE_PHASES[ngx.get_phase()]
