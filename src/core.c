@@ -109,6 +109,8 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
   lua_setfield(L, -2, "VERSION");
   push_curl_version(L);
   lua_setfield(L, -2, "curl_version");
+  lua_pushstring(L, curl_version_info(CURLVERSION_NOW)->ssl_version); /* the TLS library; nil without one */
+  lua_setfield(L, -2, "curl_ssl_version");
   sk_json_push_null(L);
   lua_setfield(L, -2, "null");
   return 1;

@@ -14,8 +14,14 @@
 -- so it may call any vim.api function and start further calls. An error raised
 -- by a callback is reported with vim.notify; it never stops the other calls.
 --
+-- The callback gets what the blocking call returns, err second: (value, err)
+-- for most calls, (items, err, pagination) for a list, (nil, err) on failure.
 -- The functions are made from the client's own namespaces (resources.lua):
---   each        delivers every item of every page as one array
+--   each        each(args..., [opts], on_page, on_done): on_page(items, page)
+--               gets every page as it arrives (page = { number, offset,
+--               pagination }; returning false stops the walk), then
+--               on_done(totals, err), totals = { pages, items, stopped };
+--               with one callback only, it gets every item as one array
 --   local kinds (webhooks.parse, sign, verify: no request) run at once; with a
 --               trailing callback, their result is delivered like the others
 -- Without a callback, a call's result is dropped and a failure is reported with
@@ -30,8 +36,10 @@ local M = {}
 
 local unpack = table.unpack or unpack
 
--- LuaJIT and Lua 5.2+ can yield across pcall; a PUC Lua 5.1 Neovim cannot.
-local YIELDABLE_PCALL = jit ~= nil or _VERSION ~= "Lua 5.1"
+-- The open clients made here, for :checkhealth sakari (health.lua): the names
+-- of the credential keys each one's config gave, never their values.
+M.clients = setmetatable({}, { __mode = "k" })
+local clients_made = 0
 
 M.DEFAULT_CONCURRENCY = 8
 M.DEFAULT_INTERVAL = 10 -- milliseconds between two polls while calls are pending
@@ -55,26 +63,34 @@ local function split(...)
   return pack(...), n, nil
 end
 
--- Drains an `each` iterator into one array, inside a queued call.
-local function collect(f, args, n)
-  local items = {}
-  local iterate, state, control = f(unpack(args, 1, n))
-  while true do
-    -- a plain call, not a for-in loop: Lua 5.1 cannot yield from a for-in iterator
-    local item = iterate(state, control)
-    if item == nil then return items end
-    items[#items + 1] = item
-    control = item
+-- The list function that requests the pages an `each` row walks.
+local function list_of(fname, rows, functions, each_row)
+  for name, row in pairs(rows) do
+    if row.answer == "page" and row.kind == nil and row[1] == each_row[1] and row[2] == each_row[2] then
+      return functions[name]
+    end
   end
+  error(("sakari.nvim: %s has no list function of the same request"):format(fname))
 end
 
-local function walk(f, args, n)
-  if not YIELDABLE_PCALL then return collect(f, args, n) end
-  local ok, result = pcall(collect, f, args, n)
-  if ok then return result end
-  -- a failed page raises its err object (pager.lua): hand it back as a result
-  if errors.is_error(result) then return nil, result end
-  error(result, 0)
+-- Walks the pages of list(args..., options) inside a queued call, handing each
+-- page's items and pagination to on_page until it returns false. Returns nil,
+-- or the err of the page that failed. The arguments are those of `each`: the
+-- list function's, whose trailing table holds the options.
+local function walk_pages(list, args, n, on_page)
+  while n > 0 and args[n] == nil do n = n - 1 end
+  local opts
+  if n > 0 and type(args[n]) == "table" then opts, n = args[n], n - 1 end
+  local call = { unpack(args, 1, n) }
+  local next_page = require("sakari.pager").pages(function(query)
+    call[n + 1] = query
+    return list(unpack(call, 1, n + 1))
+  end, opts)
+  while true do
+    local items, pagination = next_page()
+    if not items then return pagination end
+    if on_page(items, pagination) == false then return nil end
+  end
 end
 
 local function positive_integer(v) return type(v) == "number" and v >= 1 and v == math.floor(v) end
@@ -114,20 +130,22 @@ function M.new(config, opts)
   local closed = false
   local s = {}
 
+  -- Runs a callback (on the main loop), reporting its error instead of raising
+  -- it; returns its first result, nil when it raised.
+  local function run(callback, fname, results)
+    local ok, why = xpcall(function() return callback(unpack(results, 1, results.n)) end, debug.traceback)
+    if ok then return why end
+    vim.notify(("sakari.nvim: the callback of %s raised an error: %s"):format(fname, tostring(why)),
+      levels().ERROR)
+  end
+
   -- The callback on the main loop, its errors reported instead of raised.
   local function deliver(callback, fname, ...)
     local results = pack(...)
     vim.schedule(function()
-      if not callback then
-        if results[2] ~= nil then
-          vim.notify(("sakari.nvim: %s failed: %s"):format(fname, tostring(results[2])), levels().WARN)
-        end
-        return
-      end
-      local ok, why = xpcall(function() callback(unpack(results, 1, results.n)) end, debug.traceback)
-      if not ok then
-        vim.notify(("sakari.nvim: the callback of %s raised an error: %s"):format(fname, tostring(why)),
-          levels().ERROR)
+      if callback then return run(callback, fname, results) end
+      if results[2] ~= nil then
+        vim.notify(("sakari.nvim: %s failed: %s"):format(fname, tostring(results[2])), levels().WARN)
       end
     end)
   end
@@ -193,7 +211,32 @@ function M.new(config, opts)
     return id
   end
 
-  local function wrap(fname, kind, f)
+  -- The task of an `each` with a page callback: on_page(items, page) gets each
+  -- page on the main loop as it arrives (page = { number, offset, pagination }),
+  -- and the final callback the totals of what on_page got: { pages, items,
+  -- stopped } (stopped: on_page returned false, and no page followed).
+  local function pages_task(fname, f, list, args, n, on_page)
+    local totals = { pages = 0, items = 0, stopped = false }
+    local function hand_over(items, pagination)
+      vim.schedule(function()
+        if totals.stopped or closed then return end
+        local page = { number = totals.pages + 1, offset = totals.items, pagination = pagination }
+        totals.pages, totals.items = page.number, totals.items + #items
+        if run(on_page, fname, pack(items, page)) == false then totals.stopped = true end
+      end)
+    end
+    return function()
+      f(unpack(args, 1, n)) -- checks the arguments; sends nothing until iterated
+      local err = walk_pages(list, args, n, function(items, pagination)
+        if totals.stopped then return false end
+        hand_over(items, pagination)
+      end)
+      if err then return nil, err end
+      return totals
+    end
+  end
+
+  local function wrap(fname, kind, f, list)
     if kind == "local" then
       return function(...)
         local args, n, callback = split(...)
@@ -204,8 +247,24 @@ function M.new(config, opts)
       end
     elseif kind == "each" then
       return function(...)
-        local args, n, callback = split(...)
-        local id = start(fname, function() return walk(f, args, n) end, callback)
+        local args, n, on_done = split(...)
+        local on_page
+        if n > 0 and type(args[n]) == "function" then on_page, n = args[n], n - 1 end
+        local task
+        if on_page then
+          task = pages_task(fname, f, list, args, n, on_page)
+        else
+          task = function()
+            f(unpack(args, 1, n)) -- checks the arguments; sends nothing until iterated
+            local all = {}
+            local err = walk_pages(list, args, n, function(items)
+              for _, item in ipairs(items) do all[#all + 1] = item end
+            end)
+            if err then return nil, err end
+            return all
+          end
+        end
+        local id = start(fname, task, on_done)
         return id -- not a tail call: start's error level counts this frame
       end
     end
@@ -222,8 +281,9 @@ function M.new(config, opts)
       local rows = resources.endpoints[namespace] or {}
       local wrapped = {}
       for name, f in pairs(functions) do
-        local row = rows[name] or {}
-        wrapped[name] = wrap(namespace .. "." .. name, row.kind, f)
+        local row, fname = rows[name] or {}, namespace .. "." .. name
+        local list = row.kind == "each" and list_of(fname, rows, functions, row) or nil
+        wrapped[name] = wrap(fname, row.kind, f, list)
       end
       s[namespace] = wrapped
     end
@@ -244,6 +304,7 @@ function M.new(config, opts)
   function s.close()
     if closed then return end
     closed = true
+    M.clients[s] = nil
     if timer then
       stop_timer()
       if not timer:is_closing() then timer:close() end
@@ -253,6 +314,12 @@ function M.new(config, opts)
     client.close()
   end
 
+  local given = {}
+  for _, key in ipairs { "access_token", "client_id", "client_secret" } do
+    if type(config) == "table" and config[key] ~= nil then given[#given + 1] = key end
+  end
+  clients_made = clients_made + 1
+  M.clients[s] = { number = clients_made, credentials = given }
   return s
 end
 

@@ -1,4 +1,6 @@
--- `each`: a lazy iterator over every item of every page of a list endpoint.
+-- `each`: a lazy iterator over every item of every page of a list endpoint,
+-- built on `pages`, which walks the same pages one whole page at a time
+-- (sakari.nvim hands each page to a callback).
 --
 --   for contact in client.contacts.each(account) do ... end
 --
@@ -35,35 +37,44 @@ function M.has_more(pagination, got, limit, next_offset)
   return got >= limit
 end
 
+local function copy(t)
+  local c = {}
+  for k, v in pairs(t or {}) do c[k] = v end
+  return c
+end
+
 -- fetch(query) -> items, pagination | nil, err   (one page request)
 -- query: the checked query table of the list call (offset and limit included).
--- Returns iterator, nil, nil, closer: the generic-for quadruple.
-function M.each(fetch, query)
-  local base = {}
-  for k, v in pairs(query or {}) do base[k] = v end
-  local state = {
-    offset = base.offset or 0,
-    limit = base.limit or M.DEFAULT_LIMIT,
-    items = nil, -- the current page
-    index = 0,
-    last = false, -- the current page is the last one
-    closed = false,
-  }
-
-  local function next_page()
-    local page_query = {}
-    for k, v in pairs(base) do page_query[k] = v end
-    page_query.offset, page_query.limit = state.offset, state.limit
+-- Returns a function that fetches the next page on each call and returns its
+-- items and pagination; nil once the last page was returned; nil, err when a
+-- page failed (and nil after that).
+function M.pages(fetch, query)
+  local base = copy(query)
+  local offset, limit = base.offset or 0, base.limit or M.DEFAULT_LIMIT
+  local done = false
+  return function()
+    if done then return nil end
+    local page_query = copy(base)
+    page_query.offset, page_query.limit = offset, limit
     local items, pagination = fetch(page_query)
     if not items then
-      state.closed, state.items = true, nil
-      error(pagination, 0) -- the err object itself, so `pcall` hands it back intact
+      done = true
+      return nil, pagination
     end
-    local got = #items
-    state.offset = state.offset + got
-    state.items, state.index = items, 0
-    state.last = not M.has_more(pagination, got, state.limit, state.offset)
+    offset = offset + #items
+    done = not M.has_more(pagination, #items, limit, offset)
+    return items, pagination
   end
+end
+
+-- Returns iterator, nil, nil, closer: the generic-for quadruple.
+function M.each(fetch, query)
+  local next_page = M.pages(fetch, query)
+  local state = {
+    items = nil, -- the current page
+    index = 0,
+    closed = false,
+  }
 
   local function iterate()
     while not state.closed do
@@ -72,11 +83,13 @@ function M.each(fetch, query)
         state.index = state.index + 1
         return items[state.index]
       end
-      if state.last then
+      local page, err = next_page()
+      if not page then
         state.closed, state.items = true, nil
+        if err ~= nil then error(err, 0) end -- the err object itself, so `pcall` hands it back intact
         return nil
       end
-      next_page()
+      state.items, state.index = page, 0
     end
     return nil
   end

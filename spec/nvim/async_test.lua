@@ -163,6 +163,111 @@ local function main()
     check(none[1] == nil and none_err and none_err.code == "ACCT-008", "err: %s", tostring(none_err))
   end)
 
+  local CONTACTS_PATH = "/v1/accounts/sandbox-account/contacts"
+
+  test("each with a page callback: one callback per page, in order, the editor ticking in between", function()
+    sandbox.reset()
+    sandbox.seed(250)
+    local expected = {}
+    local blocking = sandbox.client()
+    for contact in blocking.contacts.each(ACC) do expected[#expected + 1] = contact.id end
+    blocking.close()
+    check(#expected == 251, "%d contacts seeded", #expected)
+    sandbox.clear_requests()
+    sandbox.fault { method = "GET", path = CONTACTS_PATH, delay = 0.2, times = 3 }
+    local ticks = 0
+    local ticker = uv.new_timer()
+    ticker:start(20, 20, function() ticks = ticks + 1 end)
+    local pages, ids, done = {}, {}, nil
+    local id = s.contacts.each(ACC, function(items, page)
+      pages[#pages + 1] = { n = #items, number = page.number, offset = page.offset, ticks = ticks,
+                            total = page.pagination.totalCount, fast = vim.in_fast_event() }
+      for _, item in ipairs(items) do ids[#ids + 1] = item.id end
+    end, function(totals, err)
+      done = { totals = totals, err = err, pages = #pages }
+    end)
+    check(type(id) == "number" and #pages == 0, "the call returned %s after %d pages", tostring(id), #pages)
+    check(wait_for(function() return done ~= nil end, 10), "no final callback")
+    ticker:stop()
+    ticker:close()
+    say(("     pages of %d, %d, %d items at ticks %d, %d, %d of a 20 ms timer"):format(
+      pages[1].n, pages[2] and pages[2].n or 0, pages[3] and pages[3].n or 0,
+      pages[1].ticks, pages[2] and pages[2].ticks or 0, pages[3] and pages[3].ticks or 0))
+    check(done.err == nil, "err: %s", tostring(done.err))
+    check(#pages == 3, "%d page callbacks", #pages)
+    for i, want in ipairs { { n = 100, offset = 0 }, { n = 100, offset = 100 }, { n = 51, offset = 200 } } do
+      local got = pages[i]
+      check(got.number == i and got.n == want.n and got.offset == want.offset,
+        "page %d: number %s, %d items at offset %s", i, tostring(got.number), got.n, tostring(got.offset))
+      check(got.total == 251, "page %d: pagination.totalCount %s", i, tostring(got.total))
+      check(got.fast == false, "page %d delivered in a fast event", i)
+    end
+    -- each page waited 200 ms for the sandbox: the timer ran meanwhile
+    check(pages[1].ticks >= 5, "only %d ticks before the first page", pages[1].ticks)
+    check(pages[2].ticks - pages[1].ticks >= 5 and pages[3].ticks - pages[2].ticks >= 5,
+      "ticks between pages: %d, %d, %d", pages[1].ticks, pages[2].ticks, pages[3].ticks)
+    check(done.pages == 3, "the final callback ran after %d pages", done.pages)
+    check(done.totals.pages == 3 and done.totals.items == 251 and done.totals.stopped == false,
+      "totals: %s", vim.inspect(done.totals))
+    check(table.concat(ids, ",") == table.concat(expected, ","), "the items differ from a blocking walk")
+    local lines = sandbox.request_lines()
+    check(#lines == 3, "requests: %s", vim.inspect(lines))
+    for i, r in ipairs(sandbox.requests()) do
+      check(r.query.offset[1] == tostring((i - 1) * 100) and r.query.limit[1] == "100",
+        "request %d: %s", i, r.path)
+    end
+  end)
+
+  test("each with a page callback: a failed page ends the walk with nil, err after the pages before it", function()
+    sandbox.reset()
+    sandbox.seed(250)
+    -- the first page passes (a delay-only fault answers from the API), the second gets a 400
+    sandbox.fault({ method = "GET", path = CONTACTS_PATH, delay = 0.01 },
+                  { method = "GET", path = CONTACTS_PATH, status = 400 })
+    local numbers, done = {}, nil
+    s.contacts.each(ACC, { limit = 50 }, function(items, page) numbers[#numbers + 1] = page.number .. ":" .. #items end,
+      function(totals, err) done = { totals = totals, err = err, pages = #numbers } end)
+    check(wait_for(function() return done ~= nil end), "no final callback")
+    check(table.concat(numbers, " ") == "1:50", "pages: %s", table.concat(numbers, " "))
+    check(done.totals == nil and done.err and done.err.status == 400 and done.err.code == "FAULT-400",
+      "final callback: %s, %s", vim.inspect(done.totals), tostring(done.err))
+    check(#sandbox.requests() == 2, "%d requests", #sandbox.requests())
+  end)
+
+  test("each with a page callback: on_page returning false stops the walk", function()
+    sandbox.reset()
+    sandbox.seed(250)
+    local calls, done = 0, nil
+    s.contacts.each(ACC, function() calls = calls + 1 return false end,
+      function(totals, err) done = { totals = totals, err = err } end)
+    check(wait_for(function() return done ~= nil end), "no final callback")
+    check(calls == 1, "%d page callbacks after a false", calls)
+    check(done.err == nil and done.totals.pages == 1 and done.totals.items == 100 and done.totals.stopped,
+      "totals: %s, err %s", vim.inspect(done.totals), tostring(done.err))
+    check(#sandbox.requests() <= 2, "%d requests after the walk was stopped", #sandbox.requests())
+  end)
+
+  test("each with a page callback: wrong arguments raise at once and name each", function()
+    sandbox.reset()
+    local ok, why = pcall(function()
+      s.contacts.each(ACC, { limt = 5 }, function() end, function() end)
+    end)
+    check(not ok and why:find("bad argument #2 to 'contacts.each'", 1, true), "message: %s", tostring(why))
+    check(why:find("async_test.lua:", 1, true), "blames: %s", why)
+    check(s.pending() == 0 and #sandbox.requests() == 0, "something was sent or is pending")
+  end)
+
+  test("a list call's callback gets (items, err, pagination), as the blocking call returns", function()
+    sandbox.reset()
+    local got
+    s.contacts.list(ACC, { limit = 1 }, function(...) got = { n = select("#", ...), ... } end)
+    check(wait_for(function() return got ~= nil end), "no callback")
+    check(got.n == 3 and #got[1] == 1 and got[1][1].id == SEED, "items: %s", vim.inspect(got[1]))
+    check(got[2] == nil, "err: %s", tostring(got[2]))
+    check(type(got[3]) == "table" and got[3].totalCount == 1 and got[3].limit == 1, "pagination: %s",
+      vim.inspect(got[3]))
+  end)
+
   test("functions without a request (webhooks.sign) answer at once, or through a callback", function()
     local sakari = require "sakari"
     local expected = sakari.webhooks.sign("https://example.com/hook", { a = "1" }, "secret")
@@ -241,6 +346,8 @@ local function main()
   end)
 
   s.close()
+  require("spec.nvim.doc_test")(runner)
+  require("spec.nvim.install_test")(runner, sandbox)
 end
 
 vim.cmd(runner:run(main) and "qall!" or "cquit")
