@@ -10,11 +10,12 @@ test:
 demo:
 	bash scripts/demo.sh
 
-# The HTML reference (LDoc, Debian's lua-ldoc) in build/docs/index.html.
+# The HTML reference (LDoc, Debian's lua-ldoc) in build/docs/index.html; the
+# page of every endpoint function is generated from lua/sakari/resources.lua.
 docs: all
 	mkdir -p build/docs-src
 	lua5.4 docs/api_reference.lua > build/docs-src/api.lua
-	ldoc .
+	ldoc --fatalwarnings .
 
 # The LuaJIT core inside the plugin's own directory, lua/sakari/core.so, where
 # Neovim finds it once the checkout is on 'runtimepath': a plugin manager's

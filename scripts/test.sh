@@ -61,7 +61,10 @@ echo "== luacheck"
 check luacheck luacheck --no-color -q lua spec examples fuzz docs
 
 echo "== LDoc reference (make docs)"
-docs_run() { make --no-print-directory docs >"$log" 2>&1 && [ -s build/docs/modules/sakari.api.html ] || { cat "$log"; false; }; }
+docs_run() {
+  make --no-print-directory docs >"$log" 2>&1 && [ -s build/docs/modules/sakari.api.html ] &&
+    [ -s build/docs/modules/sakari.nvim.html ] || { cat "$log"; false; }
+}
 check docs docs_run
 
 for lua in lua5.1 lua5.2 lua5.3 lua5.4 luajit; do

@@ -58,11 +58,16 @@ describe("argument checks", function()
 
   it("reject an unknown option, listing the accepted ones", function()
     assert.equal("bad argument #2 to 'contacts.list' (unknown option 'limt' "
-      .. "(accepted: email, firstName, lastName, limit, mobile, offset, tags))",
+      .. "(accepted: email, firstName, lastName, limit, mobile, offset, tags; "
+      .. "on every call: connect_timeout, max_retries, max_retry_delay, query, retry_backoff, strict, timeout); "
+      .. "did you mean limit?)",
       raised(client.contacts.list, ACC, { limt = 10 }))
-    assert.equal("bad argument #3 to 'contacts.get' (unknown option 'verbose' (accepted: none))",
+    assert.equal("bad argument #3 to 'contacts.get' (unknown option 'verbose' (accepted on every call: "
+      .. "connect_timeout, max_retries, max_retry_delay, query, retry_backoff, strict, timeout))",
       raised(client.contacts.get, ACC, SEED, { verbose = true }))
-    assert.equal("bad argument #3 to 'contacts.create' (unknown option 'merge' (accepted: mergeStrategy))",
+    assert.equal("bad argument #3 to 'contacts.create' (unknown option 'merge' "
+      .. "(accepted: mergeStrategy; "
+      .. "on every call: connect_timeout, max_retries, max_retry_delay, query, retry_backoff, strict, timeout))",
       raised(client.contacts.create, ACC, {}, { merge = "append" }))
   end)
 

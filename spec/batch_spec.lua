@@ -2,6 +2,7 @@
 -- and client.queue (non-blocking: push, then poll).
 local sandbox = require "spec.support.sandbox"
 local core = require "sakari.core"
+local errors = require "sakari.errors"
 
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 local CONTACTS = "/v1/accounts/sandbox-account/contacts/"
@@ -139,18 +140,43 @@ describe("client.batch", function()
     local results = client.batch({
       { "contacts.get", ACC, 42 },
       { "contacts.get", ACC, ids[1] },
-      { "contacts.nope", ACC },
       "not a call",
     })
     assert.are.equal("argument", results[1].err.code)
-    assert.is_truthy(results[1].err.message:find("contactId", 1, true))
+    assert.are.equal("bad argument #2 to 'contacts.get' (contactId: expected a non-empty string, got number)",
+      results[1].err.message)
     assert.are.equal(ids[1], results[2].value.id)
     assert.are.equal("argument", results[3].err.code)
-    assert.is_truthy(results[3].err.message:find("no function", 1, true))
-    assert.are.equal("argument", results[4].err.code)
     assert.are.same({ "GET " .. CONTACTS .. ids[1] }, sandbox.request_lines())
     assert.is_false(pcall(client.batch, { { "contacts.get", ACC, SEED } }, { concurrency = 0 }))
     assert.is_false(pcall(client.batch, 42))
+  end)
+
+  it("raises a wrong function name once, at the caller's line, before sending anything", function()
+    local ok, err = pcall(function()
+      local r = client.batch({ { "contacts.get", ACC, ids[1] }, { "contacts.updat", ACC, ids[1], {} } })
+      return r
+    end)
+    assert.is_false(ok)
+    assert.is_true(errors.is_argument(err))
+    assert.are.equal("sakari: no function contacts.updat; did you mean contacts.update?", err.message)
+    assert.matches("batch_spec%.lua:%d+$", err.where)
+    assert.are.same({}, sandbox.requests())
+    -- from an iterator: met on the way, raised once, after which the batch stops
+    local fed = 0
+    ok, err = pcall(client.batch, function()
+      fed = fed + 1
+      if fed <= 2 then return { "contact.get", ACC, ids[1] } end
+    end)
+    assert.is_false(ok)
+    assert.are.equal("sakari: no namespace contact; did you mean contacts?", err.message)
+    assert.are.equal(1, fed)
+    -- queue.push raises it too
+    local q = client.queue()
+    ok, err = pcall(q.push, { "contacts.updat", ACC, ids[1] })
+    assert.is_false(ok)
+    assert.are.equal("sakari: no function contacts.updat; did you mean contacts.update?", err.message)
+    q.close()
   end)
 
   it("repeats messages.send refused with 429 inside a batch, once, after pausing the batch", function()

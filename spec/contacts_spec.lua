@@ -105,18 +105,18 @@ describe("contacts", function()
 end)
 
 describe("the default client", function()
-  local client_module = require "sakari.client"
-  local real_getenv = client_module.getenv
+  local config_module = require "sakari.config"
+  local real_getenv = config_module.getenv
   local env
 
   before_each(function()
     sandbox.reset()
     env = {}
-    client_module.getenv = function(name) return env[name] end
+    config_module.getenv = function(name) return env[name] end
   end)
 
   after_each(function()
-    client_module.getenv = real_getenv
+    config_module.getenv = real_getenv
   end)
 
   -- a fresh `sakari` module, so its default client is built again
@@ -187,26 +187,28 @@ describe("config errors", function()
   end
 
   local function contains(expected, message)
+    message = tostring(message)
     assert(message:find(expected, 1, true), ("%q not in %q"):format(expected, message))
   end
 
   it("name an unknown key", function()
     local message = config_error(sakari.new, { base_url = "http://x", acces_token = "t" })
     assert.matches("bad argument #1 to 'sakari.new' %(unknown config key 'acces_token' %(accepted: "
-      .. "access_token, base_url, ca_file", message)
+      .. "access_token, account_id, base_url, ca_file", message)
+    assert.matches("did you mean access_token%?%)$", tostring(message))
   end)
 
   it("name the key with a wrong type", function()
-    contains("config.timeout: expected a positive number of seconds, got string",
+    contains("config.timeout: expected a number of seconds > 0, at most 86400, got \"30\")",
       config_error(sakari.new, { timeout = "30" }))
-    contains("config.connect_timeout: expected a positive number of seconds, got number",
+    contains("config.connect_timeout: expected a number of seconds > 0, at most 86400, got -1)",
       config_error(sakari.new, { connect_timeout = -1 }))
-    contains("config.insecure: expected a boolean, got string",
+    contains("config.insecure: expected a boolean, got \"yes\")",
       config_error(sakari.new, { insecure = "yes" }))
-    contains("config.base_url: expected a non-empty string, got empty string",
+    contains("config.base_url: expected an http:// or https:// URL, got empty string (env SAKARI_API_URL))",
       config_error(sakari.new, { base_url = "" }))
     contains("'sakari.configure' (config.access_token: expected a non-empty string without CR, LF or NUL, "
-      .. "got a number)",
+      .. "got a number (env SAKARI_ACCESS_TOKEN))",
       config_error(sakari.configure, { access_token = 42 }))
   end)
 
@@ -216,11 +218,11 @@ describe("config errors", function()
   end)
 
   it("name the missing half of client credentials", function()
-    local client_module = require "sakari.client"
-    local real_getenv = client_module.getenv
-    client_module.getenv = function() return nil end
+    local config_module = require "sakari.config"
+    local real_getenv = config_module.getenv
+    config_module.getenv = function() return nil end
     local message = config_error(sakari.new, { client_id = "id-only" })
-    client_module.getenv = real_getenv
+    config_module.getenv = real_getenv
     assert.matches("config.client_secret", message)
     assert.matches("SAKARI_CLIENT_SECRET", message)
   end)

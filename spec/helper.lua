@@ -34,3 +34,25 @@ if os.getenv("SAKARI_GC_STRESS") == "1" then
   end
   collectgarbage("setpause", 0)
 end
+
+-- assert.usage_error(f, message): f raises a usage error (sakari.usage: a bad
+-- argument, setting or name, told by type) whose message, without the
+-- position, is exactly `message`. Where the error is a plain string this is
+-- luassert's has_error; usage errors are tables.
+do
+  local assert = require "luassert"
+  local say = require "say"
+  local function usage_error(_, arguments)
+    local f, expected = arguments[1], arguments[2]
+    local ok, err = pcall(f)
+    local usage = require "sakari.usage"
+    local got = not ok and usage.is(err) and err.message or nil
+    arguments[1], arguments[2] = expected, ok and "no error" or tostring(err)
+    arguments.n = 2
+    return got == expected
+  end
+  say:set("assertion.usage_error.positive", "Expected usage error:\n%s\nGot:\n%s")
+  say:set("assertion.usage_error.negative", "Expected no usage error:\n%s\nGot:\n%s")
+  assert:register("assertion", "usage_error", usage_error,
+    "assertion.usage_error.positive", "assertion.usage_error.negative")
+end

@@ -2,6 +2,7 @@
 -- and it goes once.
 local sandbox = require "spec.support.sandbox"
 local errors = require "sakari.errors"
+local endpoint = require "sakari.endpoint"
 local resources = require "sakari.resources"
 
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
@@ -145,10 +146,13 @@ end)
 describe("the retry flag", function()
   it("reaches the client's call as request.retry = 'never' on send and quick, and only there", function()
     local seen = {}
-    local functions = resources.bind(function(request)
-      seen[request.fname] = request
-      return { success = true, data = {} }
-    end)
+    local functions = endpoint.bind({
+      call = function(_, request)
+        seen[request.fname] = request
+        return { success = true, data = {} }
+      end,
+      setting = function() return nil end,
+    })
     functions.messages.send(ACC, to("+15552220009"))
     functions.campaigns.quick(ACC, { name = "F", groupId = "g", listId = "l", message = { message = "x" } })
     functions.contacts.create(ACC, { firstName = "x" })

@@ -1,6 +1,7 @@
 -- Query options: documented names checked, the rest passed through `query`,
 -- documented ranges and values enforced; every refusal happens before sending.
 local sandbox = require "spec.support.sandbox"
+local errors = require "sakari.errors"
 
 local ACC = sandbox.ACCOUNT
 
@@ -19,18 +20,25 @@ describe("query options", function()
   local function refused(f, ...)
     local ok, message = pcall(f, ...)
     assert.is_false(ok, "expected an error")
+    assert.is_true(errors.is_argument(message))
     assert.same({}, sandbox.requests())
-    return message
+    return message.message
   end
 
   it("name a misspelt option and list the accepted ones", function()
     assert.equal("bad argument #2 to 'contacts.list' (unknown option 'firstname' "
-      .. "(accepted: email, firstName, lastName, limit, mobile, offset, tags))",
+      .. "(accepted: email, firstName, lastName, limit, mobile, offset, tags; "
+      .. "on every call: connect_timeout, max_retries, max_retry_delay, query, retry_backoff, strict, timeout); "
+      .. "did you mean firstName?)",
       refused(client.contacts.list, ACC, { firstname = "Bob" }))
     assert.equal("bad argument #2 to 'messages.list' (unknown option 'contact' "
-      .. "(accepted: contactId, conversationId, limit, offset))",
+      .. "(accepted: contactId, conversationId, limit, offset; "
+      .. "on every call: connect_timeout, max_retries, max_retry_delay, query, retry_backoff, strict, timeout); "
+      .. "did you mean contactId?)",
       refused(client.messages.list, ACC, { contact = "c" }))
-    assert.equal("bad argument #1 to 'accounts.list' (unknown option 'page' (accepted: limit, offset))",
+    assert.equal("bad argument #1 to 'accounts.list' (unknown option 'page' "
+      .. "(accepted: limit, offset; "
+      .. "on every call: connect_timeout, max_retries, max_retry_delay, query, retry_backoff, strict, timeout))",
       refused(client.accounts.list, { page = 2 }))
   end)
 

@@ -167,10 +167,12 @@ describe("each", function()
 
   it("checks its options before anything is sent, when each is called", function()
     sandbox.clear_requests()
-    assert.has_error(function() client.contacts.each(ACC, { firstname = "x" }) end,
+    assert.usage_error(function() client.contacts.each(ACC, { firstname = "x" }) end,
       "bad argument #2 to 'contacts.each' (unknown option 'firstname' "
-      .. "(accepted: email, firstName, lastName, limit, mobile, offset, tags))")
-    assert.has_error(function() client.contacts.each(ACC, { limit = 500 }) end,
+      .. "(accepted: email, firstName, lastName, limit, mobile, offset, tags; "
+      .. "on every call: connect_timeout, max_retries, max_retry_delay, query, retry_backoff, strict, timeout); "
+      .. "did you mean firstName?)")
+    assert.usage_error(function() client.contacts.each(ACC, { limit = 500 }) end,
       "bad argument #2 to 'contacts.each' (option 'limit': expected an integer from 1 to 100, got 500)")
     assert.same({}, sandbox.requests())
   end)

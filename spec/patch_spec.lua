@@ -125,7 +125,7 @@ describe("contacts.patch", function()
     end)
     assert.is_false(ok)
     assert.matches("^[^:]*patch_spec%.lua:%d+: contacts%.patch: cannot encode %a+%.firstName: ", message)
-    assert.has_error(function() client.contacts.patch(ACC, SEED, "Bob") end,
+    assert.usage_error(function() client.contacts.patch(ACC, SEED, "Bob") end,
       "bad argument #3 to 'contacts.patch' (changes: expected a table, got string)")
     assert.same({}, sandbox.requests())
   end)

@@ -351,11 +351,13 @@ describe("the token endpoint", function()
 end)
 
 describe("secrets", function()
-  it("never show in an error, an error field or a hook event", function()
+  it("never show in an error, an error field, a hook event or a debug line", function()
+    local debug_lines = {}
     local secret_client = sandbox.oauth_client {
       retry_backoff = 0.01,
       on_request = function(e) seen[#seen + 1] = e end,
       on_response = function(e) seen[#seen + 1] = e end,
+      debug = function(line) debug_lines[#debug_lines + 1] = line end,
     }
     sandbox.reset()
     assert.truthy(secret_client.contacts.get(ACC, SEED))
@@ -368,6 +370,8 @@ describe("secrets", function()
     secret_client.close()
     local needles = { token, sandbox.CLIENT_SECRET, sandbox.TOKEN, "Bearer", "authorization", "Authorization" }
     assert.is_true(#seen > 10)
+    assert.is_true(#debug_lines >= 3) -- the token, the call, the refused call
+    for _, line in ipairs(debug_lines) do seen[#seen + 1] = { line = line } end
     for _, item in ipairs(seen) do
       local texts = { tostring(item) }
       for k, v in pairs(item) do texts[#texts + 1] = tostring(k) .. "=" .. tostring(v) end
@@ -379,7 +383,7 @@ describe("secrets", function()
     end
   end)
 
-  it("hook events carry method, path, status, attempt and elapsed, nothing else", function()
+  it("hook events carry method, path, status, attempt, elapsed and bytes, nothing else", function()
     local events = {}
     local c = sandbox.client {
       on_request = function(e) events[#events + 1] = e end,
@@ -388,7 +392,8 @@ describe("secrets", function()
     c.contacts.get(ACC, SEED)
     assert.are.equal(2, #events)
     assert.are.same({ method = "GET", path = SEED_PATH, attempt = 1 }, events[1])
-    local allowed = { method = true, path = true, status = true, attempt = true, elapsed = true, code = true }
+    local allowed = { method = true, path = true, status = true, attempt = true, elapsed = true, code = true,
+                      bytes = true }
     for k in pairs(events[2]) do assert.is_true(allowed[k], k) end
     assert.are.equal(200, events[2].status)
     assert.is_true(events[2].elapsed >= 0)

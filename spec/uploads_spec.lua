@@ -56,13 +56,13 @@ describe("contacts.import", function()
   end)
 
   it("refuses what cannot be CSV before sending", function()
-    assert.has_error(function() client.contacts.import(ACC, 42) end,
+    assert.usage_error(function() client.contacts.import(ACC, 42) end,
       "bad argument #2 to 'contacts.import' (csv: expected CSV text or rows, got number)")
-    assert.has_error(function() client.contacts.import(ACC, "") end,
+    assert.usage_error(function() client.contacts.import(ACC, "") end,
       "bad argument #2 to 'contacts.import' (csv: expected CSV text or rows, got empty string)")
-    assert.has_error(function() client.contacts.import(ACC, { { "mobile" }, { {} } }) end,
+    assert.usage_error(function() client.contacts.import(ACC, { { "mobile" }, { {} } }) end,
       "bad argument #2 to 'contacts.import' (csv: row 2, cell 1: expected a string, number or boolean, got table)")
-    assert.has_error(function() client.contacts.import(ACC, {}) end,
+    assert.usage_error(function() client.contacts.import(ACC, {}) end,
       "bad argument #2 to 'contacts.import' (csv: expected a header row)")
     assert.same({}, sandbox.requests())
   end)
@@ -108,18 +108,18 @@ describe("tools.share_file", function()
   end)
 
   it("refuses what is not a file before sending", function()
-    assert.has_error(function() client.tools.share_file() end,
+    assert.usage_error(function() client.tools.share_file() end,
       "bad argument #1 to 'tools.share_file' (file: expected the file's bytes (a string) or "
       .. "{data, filename?, content_type?}, got nil)")
-    assert.has_error(function() client.tools.share_file("") end,
+    assert.usage_error(function() client.tools.share_file("") end,
       "bad argument #1 to 'tools.share_file' (file: the file is empty)")
-    assert.has_error(function() client.tools.share_file({ data = "" }) end,
+    assert.usage_error(function() client.tools.share_file({ data = "" }) end,
       "bad argument #1 to 'tools.share_file' (file: the file is empty)")
-    assert.has_error(function() client.tools.share_file({ bytes = "x" }) end,
+    assert.usage_error(function() client.tools.share_file({ bytes = "x" }) end,
       "bad argument #1 to 'tools.share_file' (file: data: expected the file's bytes (a string), got nil)")
-    assert.has_error(function() client.tools.share_file({ data = "x", name = "a" }) end,
+    assert.usage_error(function() client.tools.share_file({ data = "x", name = "a" }) end,
       "bad argument #1 to 'tools.share_file' (file: unknown key 'name' (accepted: content_type, data, filename))")
-    assert.has_error(function() client.tools.share_file({ data = "x", filename = 'a"b' }) end,
+    assert.usage_error(function() client.tools.share_file({ data = "x", filename = 'a"b' }) end,
       "bad argument #1 to 'tools.share_file' (file: filename: expected a non-empty string without quotes "
       .. "or control characters)")
     assert.same({}, sandbox.requests())

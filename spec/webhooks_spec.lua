@@ -73,20 +73,20 @@ describe("webhooks.parse", function()
   end)
 
   it("raises on an argument that cannot be a body", function()
-    assert.has_error(function() sakari.webhooks.parse(42) end,
+    assert.usage_error(function() sakari.webhooks.parse(42) end,
       "bad argument #1 to 'webhooks.parse' (body: expected the delivered body (a string or a table), got number)")
-    assert.has_error(function() sakari.webhooks.parse("{}", { secrett = "x" }) end,
+    assert.usage_error(function() sakari.webhooks.parse("{}", { secrett = "x" }) end,
       "bad argument #2 to 'webhooks.parse' (unknown option 'secrett' (accepted: secret, signature, url))")
   end)
 
   it("needs no client and no credentials", function()
-    local client_module = require "sakari.client"
-    local real = client_module.getenv
-    client_module.getenv = function() return nil end
+    local config_module = require "sakari.config"
+    local real = config_module.getenv
+    config_module.getenv = function() return nil end
     package.loaded.sakari = nil
     local fresh = require "sakari"
     local ok, event = pcall(fresh.webhooks.parse, CURRENT)
-    client_module.getenv = real
+    config_module.getenv = real
     package.loaded.sakari = sakari
     assert.is_true(ok)
     assert.equal("message-received", event.type)
@@ -140,7 +140,7 @@ describe("webhooks.sign and verify", function()
   end)
 
   it("raise on a missing secret", function()
-    assert.has_error(function() sakari.webhooks.sign("https://x", {}, nil) end,
+    assert.usage_error(function() sakari.webhooks.sign("https://x", {}, nil) end,
       "bad argument #3 to 'webhooks.sign' (secret: expected your client secret (a non-empty string), got nil)")
   end)
 end)

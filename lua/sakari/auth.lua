@@ -26,8 +26,6 @@ function Static:get()
   return self.token
 end
 
-function Static.valid() return true end
-
 function Static.invalidate() end
 
 -- The JWT payload, or nil when the token is not a JWT we can read.

@@ -3,16 +3,11 @@
 -- acceptable, else a detail for the argument error. Only what the documents
 -- require is checked; everything else goes to the server untouched.
 local core = require "sakari.core"
+local util = require "sakari.util"
 
 local M = {}
 
-local function describe(v)
-  if v == "" then return "empty string" end
-  if v == core.null then return "null" end
-  return type(v)
-end
-
-local function non_empty_string(v) return type(v) == "string" and v ~= "" end
+local describe, non_empty_string = util.describe, util.non_empty_string
 
 -- An array with at least one item (nil when absent, false when malformed).
 local function items(body, key)
@@ -29,7 +24,7 @@ local function has_entries(t)
   return false
 end
 
--- messages.send (SAKARI_API.md §6.2): who, and what.
+-- messages.send (https://developer.sakari.io/api-reference/messages/send-messages): who, and what.
 function M.send_request(body)
   for _, key in ipairs { "contacts", "conversations" } do
     local v = body[key]

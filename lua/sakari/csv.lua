@@ -94,7 +94,8 @@ function M.decode(text)
 end
 
 -- text -> records keyed by the header's names, and the header itself: report
--- columns are found by name because their order may change (SAKARI_API.md §4.2).
+-- columns are found by name because their order may change
+-- (https://support.sakari.io/hc/en-us/articles/17131420012052).
 function M.records(text)
   local rows, err = M.decode(text)
   if not rows then return nil, err end

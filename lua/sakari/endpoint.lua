@@ -1,21 +1,24 @@
--- Turns the rows of resources.lua into the functions a user calls. One
--- compiled spec per row; one constructor per row kind:
+-- Turns the rows of resources.lua into the functions a user calls. Every row is
+-- compiled once, when this module loads; `bind` makes one client's functions
+-- from the compiled specs, one constructor per row kind:
 --   call  (default) one request: arguments -> request -> answer
 --   each  a lazy iterator over every page of the same request (pager.lua)
 --   patch read with the row named by `read`, merge, then this row's request (patch.lua)
 --   local no request at all (webhooks.parse): the row's `fn` as is
 --
--- Every argument is checked before anything is sent; a bad one raises an error
--- that blames the line of the user's call (hence the details returned by the
--- checks below and raised by the function the user called).
+-- Every argument is checked before anything is sent. The function the user
+-- called is the one that raises, at level 2, so the error blames the user's
+-- line on every Lua (no wrapper frame sits in between).
 local core = require "sakari.core"
 local options = require "sakari.options"
 local errors = require "sakari.errors"
+local resources = require "sakari.resources"
+local usage = require "sakari.usage"
 local util = require "sakari.util"
 
 local M = {}
 
-local describe = options.describe
+local describe = util.describe
 
 -- Loaded on first use: most scripts never page, patch, upload or read a report.
 local function lazy(name)
@@ -106,7 +109,6 @@ function M.compile(namespace, name, row)
   local params = {}
   for p in template:gmatch("{([%w_]+)}") do params[#params + 1] = p end
   local accepted, accepted_list = set_of(row.query)
-  if accepted_list == "" then accepted_list = "none" end
   local enums, enum_lists = {}, {}
   for key, values in pairs(row.enums or {}) do
     enums[key], enum_lists[key] = set_of(values)
@@ -118,6 +120,9 @@ function M.compile(namespace, name, row)
     method = method,
     template = template,
     params = params,
+    -- the account may be left out (account_id) or bound (client.account); not
+    -- for uploads, whose body may be a string just like an id
+    account = params[1] == "accountId" and not row.upload,
     body = row.body,
     upload = row.upload and upload()[row.upload],
     check = row.check,
@@ -136,11 +141,40 @@ function M.compile(namespace, name, row)
   }
 end
 
--- The arguments of a call -> the request table for client `call`, or nil,
+-- Every row, compiled once for the whole process (every client shares them).
+M.specs = {}
+for namespace, rows in pairs(resources.endpoints) do
+  local specs = {}
+  for name, row in pairs(rows) do specs[name] = M.compile(namespace, name, row) end
+  for _, spec in pairs(specs) do
+    if spec.kind == "patch" then
+      local read = assert(specs[spec.read], spec.fname .. ": bad read row")
+      assert(table.concat(read.params, ",") == table.concat(spec.params, ","), spec.fname .. ": read row differs")
+      spec.read = read
+    end
+  end
+  M.specs[namespace] = specs
+end
+
+-- The body argument -> the request's body fields, or nil, detail. The one
+-- place a body is validated before it is encoded (the schema check goes
+-- here). `strict`: the call's own strict option, nil to follow the client's
+-- setting, client:setting("strict"), read only where a check needs it.
+local function body_fields(spec, client, body, strict) -- luacheck: ignore client strict
+  if spec.upload then return spec.upload(body) end
+  if type(body) ~= "table" or body == core.null then
+    return nil, "expected a table, got " .. describe(body)
+  end
+  local detail = spec.check and spec.check(body)
+  if detail then return nil, detail end
+  return { body = body }
+end
+
+-- The arguments of a call -> the request table for client:call, or nil,
 -- argument number, detail. Arguments, in order: one per path placeholder
 -- (non-empty strings, escaped into one path segment each), then the body when
 -- the row has one, then an optional options table.
-function M.request(spec, ...)
+function M.request(spec, client, ...)
   local values = {}
   for i, param in ipairs(spec.params) do
     local v = select(i, ...)
@@ -154,48 +188,86 @@ function M.request(spec, ...)
     values[param] = core.escape(v)
   end
   local argn = #spec.params + 1
+  local optn = spec.body and argn + 1 or argn
+  local query, detail, settings = options.query(spec, (select(optn, ...)))
+  if detail then return nil, optn, detail end
   local request = {
     fname = spec.fname, method = spec.method, retry = spec.retry,
-    raw_response = spec.raw_response, accept = spec.accept,
+    raw_response = spec.raw_response, accept = spec.accept, query = query,
   }
-  if spec.body then
-    local body = select(argn, ...)
-    if spec.upload then
-      local fields, detail = spec.upload(body)
-      if not fields then return nil, argn, spec.body .. ": " .. detail end
-      for k, v in pairs(fields) do request[k] = v end
-    else
-      if type(body) ~= "table" or body == core.null then
-        return nil, argn, ("%s: expected a table, got %s"):format(spec.body, describe(body))
-      end
-      local detail = spec.check and spec.check(body)
-      if detail then return nil, argn, spec.body .. ": " .. detail end
-      request.body = body
-    end
-    argn = argn + 1
-  end
-  local query, detail, settings = options.query(spec, (select(argn, ...)))
-  if detail then return nil, argn, detail end
-  request.query = query
   if settings then
-    request.timeout, request.connect_timeout = settings.timeout, settings.connect_timeout
-    settings.timeout, settings.connect_timeout = nil, nil
+    request.timeout, request.connect_timeout, request.strict = settings.timeout, settings.connect_timeout,
+      settings.strict
+    settings.timeout, settings.connect_timeout, settings.strict = nil, nil, nil
     if next(settings) then request.settings = settings end
+  end
+  if spec.body then
+    local fields, why = body_fields(spec, client, (select(argn, ...)), request.strict)
+    if not fields then return nil, argn, spec.body .. ": " .. why end
+    for k, v in pairs(fields) do request[k] = v end
   end
   request.values = values
   request.path = (spec.template:gsub("{([%w_]+)}", values))
   return request
 end
 
+-- The namespace tables' metatable marks them, so that a colon call is told apart.
+local Namespace = {}
+
+-- "sakari: no function contacts.updat; did you mean contacts.update?";
+-- `names`: the set of the names that exist there.
+local function missing(kind, prefix, name, names)
+  local guess = type(name) == "string" and util.closest(name, names)
+  return ("sakari: no %s %s%s%s"):format(kind, prefix, tostring(name),
+    guess and ("; did you mean %s%s?"):format(prefix, guess) or "")
+end
+
+-- The message for "namespace.name" when there is no such function.
+function M.no_function(namespace, name)
+  if not M.specs[namespace] then return missing("namespace", "", namespace, M.specs) end
+  return missing("function", namespace .. ".", name, M.specs[namespace])
+end
+
+-- A call whose arguments M.request refused: a colon call, or one that leaves
+-- out the account (see below), or a bad argument. Returns the request or
+-- raises at the user's line (level 3: recover < the endpoint function < user).
+--
+-- The account is left out when the row's first placeholder is the account,
+-- the client has an account_id, and the call gives one string fewer than the
+-- row has placeholders: the argument where the last id belongs is then a
+-- table (the body or the options) or absent. Ids are non-empty strings, so
+-- that is never a full call; a nil in that place is ambiguous (a missing id,
+-- or options left nil) and raises. Uploads always take the account.
+local function recover(spec, client, account, argn, detail, ...)
+  local first = ...
+  if getmetatable(first) == Namespace then
+    usage.raise(3, ("sakari: call %s with a dot, not a colon: %s(...)"):format(spec.fname, spec.fname))
+  end
+  if account then usage.argument(3, argn - 1, spec.fname, detail) end
+  local last = #spec.params
+  if spec.account and argn == last then
+    local v, given = select(last, ...), select("#", ...)
+    local id = client:setting("account_id")
+    if id and (type(v) == "table" or given < last) then
+      local request, shifted, why = M.request(spec, client, id, ...)
+      if request then return request end
+      usage.argument(3, shifted - 1, spec.fname, why)
+    elseif id and v == nil then
+      detail = detail .. "; account_id is set: leave the account out, or give every id, never a nil"
+    end
+  end
+  usage.argument(3, argn, spec.fname, detail)
+end
+
 -- The JSON body as text. Encoded here rather than by core's request so that an
 -- error names the user's argument ("fields.attributes.n: NaN is not ...") and
 -- is raised before anything is sent; the bytes are the same either way.
+-- Raises at the caller of the user-facing function's caller: level 3.
 local function encode_body(spec, request)
-  if request.body == nil then return true end
+  if request.body == nil then return end
   local ok, json = pcall(core.encode, request.body, spec.body)
-  if not ok then return nil, util.strip_position(tostring(json)) end
+  if not ok then usage.raise(3, spec.fname .. ": " .. util.strip_position(tostring(json)), { fname = spec.fname }) end
   request.body, request.raw_body, request.content_type = nil, json, "application/json"
-  return true
 end
 
 local function answer(spec, request, envelope, err)
@@ -206,96 +278,93 @@ end
 
 local MAKE = {}
 
-function MAKE.call(spec, call)
+-- Each constructor's function: `account` is bound (client.account) or nil.
+function MAKE.call(spec, client, account)
   return function(...)
-    local request, argn, detail = M.request(spec, ...)
-    if not request then util.argerror(2, argn, spec.fname, detail) end
-    local encoded, reason = encode_body(spec, request)
-    if not encoded then util.raise(spec.fname .. ": " .. reason, 2) end
-    return answer(spec, request, call(request))
+    local request, argn, detail
+    if account then request, argn, detail = M.request(spec, client, account, ...)
+    else request, argn, detail = M.request(spec, client, ...) end
+    if not request then request = recover(spec, client, account, argn, detail, ...) end
+    encode_body(spec, request)
+    return answer(spec, request, client:call(request))
   end
 end
 
-function MAKE.each(spec, call)
+function MAKE.each(spec, client, account)
   return function(...)
-    local request, argn, detail = M.request(spec, ...)
-    if not request then util.argerror(2, argn, spec.fname, detail) end
+    local request, argn, detail
+    if account then request, argn, detail = M.request(spec, client, account, ...)
+    else request, argn, detail = M.request(spec, client, ...) end
+    if not request then request = recover(spec, client, account, argn, detail, ...) end
     return pager().each(function(query)
       local page_request = {}
       for k, v in pairs(request) do page_request[k] = v end
       page_request.query = query
-      return answer(spec, page_request, call(page_request))
+      return answer(spec, page_request, client:call(page_request))
     end, request.query)
   end
 end
 
--- `read` is the compiled spec of the row to read with (same placeholders).
-function MAKE.patch(spec, call, read)
+function MAKE.patch(spec, client, account)
+  local read = spec.read
   return function(...)
-    local request, argn, detail = M.request(spec, ...)
-    if not request then util.argerror(2, argn, spec.fname, detail) end
+    local request, argn, detail
+    if account then request, argn, detail = M.request(spec, client, account, ...)
+    else request, argn, detail = M.request(spec, client, ...) end
+    if not request then request = recover(spec, client, account, argn, detail, ...) end
     -- changes the PUT could not send must fail now, before the read is sent
     local changes = request.body
-    local encoded, reason = encode_body(spec, request)
-    if not encoded then util.raise(spec.fname .. ": " .. reason, 2) end
+    encode_body(spec, request)
     local read_request = {
       fname = spec.fname, method = read.method, path = (read.template:gsub("{([%w_]+)}", request.values)),
     }
-    local current, err = answer(read, read_request, call(read_request))
+    local current, err = answer(read, read_request, client:call(read_request))
     if not current then return nil, err end
     if type(current) ~= "table" then -- nothing to merge into: PUTting changes alone would clear the rest
       return nil, errors.decode(read.method, read_request.path, 200, nil, "the contact read back has no data")
     end
     request.body = patch().body(spec.merge, current, changes)
-    encoded, reason = encode_body(spec, request)
-    if not encoded then util.raise(spec.fname .. ": " .. reason, 2) end
-    return answer(spec, request, call(request))
+    encode_body(spec, request)
+    return answer(spec, request, client:call(request))
   end
 end
 
--- Compiled specs, one per row for the whole process (several clients share them).
-local compiled = setmetatable({}, { __mode = "k" })
+MAKE["local"] = function(spec) return spec.fn end
 
-local function spec_of(namespace, name, row)
-  local spec = compiled[row]
-  if not spec then
-    spec = M.compile(namespace, name, row)
-    compiled[row] = spec
-  end
-  return spec
+-- A missing name raises at the line that asked for it; __index only runs on a
+-- miss, so a call that exists pays nothing.
+local function namespace_table(namespace, functions)
+  return setmetatable(functions, {
+    __index = function(_, name) usage.raise(2, missing("function", namespace .. ".", name, functions)) end,
+    __metatable = Namespace,
+  })
 end
 
-local function make(namespace, name, rows, call)
-  local spec = spec_of(namespace, name, rows[name])
-  if spec.kind == "patch" then
-    local read = spec_of(namespace, spec.read, assert(rows[spec.read], spec.fname .. ": bad read row"))
-    assert(table.concat(read.params, ",") == table.concat(spec.params, ","), spec.fname .. ": read row differs")
-    return MAKE.patch(spec, call, read)
-  end
-  return MAKE[spec.kind](spec, call)
+-- The same for a client's own table (or the module's): a missing namespace.
+function M.guard(t, namespaces)
+  return setmetatable(t, {
+    __index = function(_, name) usage.raise(2, missing("namespace", "", name, namespaces)) end,
+  })
 end
 
--- The functions of every namespace for one client. Each row is compiled on the
--- first call of its function: loading the module should not pay for some
--- eighty functions a script may never call.
-function M.bind(endpoints, call)
+-- The namespaces of one client: `client:call(request)` does the I/O and
+-- returns the decoded envelope (or true for an empty success) or nil, err;
+-- `client:setting(name)` reads its settings. With `account`, only the rows
+-- that take the account, bound to it (client.account).
+function M.bind(client, account)
   local namespaces = {}
-  for namespace, rows in pairs(endpoints) do
+  for namespace, specs in pairs(M.specs) do
     local functions = {}
-    for name, row in pairs(rows) do
-      if row.kind == "local" then
-        functions[name] = row.fn
-      else
-        local real
-        functions[name] = function(...)
-          real = real or make(namespace, name, rows, call)
-          return real(...) -- a tail call: errors still blame the caller's line
-        end
+    for name, spec in pairs(specs) do
+      if not account or spec.account or spec.kind == "local" then
+        functions[name] = MAKE[spec.kind](spec, client, account)
       end
     end
-    namespaces[namespace] = functions
+    if next(functions) then namespaces[namespace] = namespace_table(namespace, functions) end
   end
-  return namespaces
+  local names = {}
+  for namespace in pairs(namespaces) do names[namespace] = true end
+  return M.guard(namespaces, names)
 end
 
 return M

@@ -12,16 +12,14 @@
 -- @tfield boolean retryable a transient kind of failure (transport, 429, 500, 502, 503, 504)
 -- @tfield string method the request's method
 -- @tfield string path the request's path, without host or query (a query may carry personal data)
+local retry = require "sakari.retry"
+local usage = require "sakari.usage"
 local util = require "sakari.util"
 
 local M = {}
 
 local Error = {}
 Error.__index = Error
-
--- Safe to repeat: nothing reached the server, or the server said "try later".
-local RETRYABLE_CODE = { timeout = true, connect = true, dns = true, transport = true }
-local RETRYABLE_STATUS = { [429] = true, [500] = true, [502] = true, [503] = true, [504] = true }
 
 function Error.__tostring(e)
   -- no request behind it (webhooks.parse, say): no "METHOD path" to show
@@ -47,13 +45,17 @@ function M.new(fields)
     path = fields.path,
     curl_code = fields.curl_code,
   }
-  e.retryable = (RETRYABLE_CODE[e.code] or RETRYABLE_STATUS[e.status]) and true or false
+  e.retryable = retry.retryable(e)
   return setmetatable(e, Error)
 end
 
 function M.is_error(x)
   return getmetatable(x) == Error
 end
+
+-- Whether a raised error is a mistake in how the library was called (a bad
+-- argument, setting or name: usage.lua), as opposed to anything else.
+M.is_argument = usage.is
 
 -- libcurl's CURLE_PARTIAL_FILE: the answer arrived but its body was cut short.
 local CURLE_PARTIAL_FILE = 18

@@ -61,6 +61,7 @@ local function wire_request(ctx, req, token)
     content_type = req.content_type,
     multipart = req.multipart,
     raw_response = req.raw_response,
+    want_headers = ctx.want_headers, -- the debug line's bytes (content-length)
     -- libcurl resends on a reused connection that died early; never for these
     fresh_connect = req.retry == "never" or nil,
     timeout = req.timeout or ctx.timeout,
@@ -102,6 +103,7 @@ function M.run(ctx, req, io)
       ctx.on_response {
         method = req.method, path = req.path, status = status, attempt = attempt,
         elapsed = core.now() - started, code = err and err.code or nil,
+        bytes = status and headers and tonumber(headers["content-length"]) or nil,
       }
     end
     if envelope ~= nil then return envelope end

@@ -9,8 +9,8 @@
 -- @module sakari
 local core = require "sakari.core"
 local client = require "sakari.client"
+local endpoint = require "sakari.endpoint"
 local errors = require "sakari.errors"
-local resources = require "sakari.resources"
 
 local M = {
   --- The version of the module (a string such as "0.1.0").
@@ -27,29 +27,22 @@ local M = {
   -- @param x any value
   -- @treturn boolean
   is_error = errors.is_error,
+  --- Whether a raised error is a mistake in how the library was called (a bad
+  -- argument, setting or name), told by type, never by its words.
+  -- @function is_argument
+  -- @param x any value
+  -- @treturn boolean
+  is_argument = errors.is_argument,
+  --- Every setting: `settings.list()` gives name, env, default, expected and doc of each.
+  settings = require "sakari.settings",
 }
 
---- Config keys of `new` and `configure`. A key left out falls back to its
--- environment variable, then to its default.
+--- Config keys of `new` and `configure`: every setting of `sakari.settings`
+-- (name, environment variable, default, limits and doc line; `settings.list()`).
+-- A key left out falls back to its environment variable, then to its default.
 -- @table config
--- @tfield[opt] string base_url `SAKARI_API_URL`, default `https://api.sakari.io`
--- @tfield[opt] string access_token `SAKARI_ACCESS_TOKEN`: a static bearer token
--- @tfield[opt] string client_id `SAKARI_CLIENT_ID`: OAuth2 client credentials (with client_secret)
--- @tfield[opt] string client_secret `SAKARI_CLIENT_SECRET`
--- @tfield[opt] number timeout seconds for a whole request (30)
--- @tfield[opt] number connect_timeout seconds to connect (10)
--- @tfield[opt] string ca_file PEM bundle to verify the server with
--- @tfield[opt] string proxy proxy URL
--- @tfield[opt] boolean insecure `true` turns TLS verification off (false)
--- @tfield[opt] string user_agent_suffix appended to the User-Agent
--- @tfield[opt] integer max_retries repeats of a failed call where that is safe (2)
--- @tfield[opt] number retry_backoff first backoff step in seconds (0.5)
--- @tfield[opt] number max_retry_delay cap on one wait in seconds (30)
--- @tfield[opt] function on_request `function(event)` before each attempt: method, path, attempt
--- @tfield[opt] function on_response `function(event)` after it: method, path, status, attempt, elapsed, code
--- @tfield[opt] table transport I/O of the host's own, see `sakari.transport`
 
---- Runs many calls with up to `opts.concurrency` (8) in flight on one connection pool.
+--- Runs many calls with up to `opts.concurrency` (the `concurrency` setting) in flight on one connection pool.
 -- A call is `{ "namespace.function", arguments... }` or a function making client calls.
 -- A 429 pauses the whole batch for its Retry-After. A failed call never stops the others; a
 -- malformed one fails alone with err.code "argument", before it is sent.
@@ -64,52 +57,52 @@ local M = {
 -- blocks) and returns `{ id, value, err }` for each finished call without a callback;
 -- `q.pending()` counts the unfinished calls; `q.close()` frees the handles.
 -- @function client.queue
--- @tparam[opt] table opts `concurrency` (8)
+-- @tparam[opt] table opts `concurrency` (the `concurrency` setting)
 -- @treturn table the queue
+
+--- The functions that take an account, with the account bound: each takes its
+-- arguments after the account (`client.account("acc").contacts.get(contact_id)`).
+-- `sakari.account(id)` does the same for the default client.
+-- @function client.account
+-- @tparam string id the account id
+-- @treturn table the namespaces, without the rows that take no account
+--
+-- With the `account_id` setting (or `SAKARI_ACCOUNT_ID`), any function whose
+-- first argument is the account may leave it out: a call giving one id fewer
+-- than the function's path has, followed by a table (the body or the options)
+-- or by nothing, uses account_id. Every id given is used as given; a nil where
+-- the last id belongs is ambiguous and raises; uploads (`contacts.import`)
+-- always take the account.
 
 --- Closes the client's connections; a later call opens new ones.
 -- @function client.close
 
 
-local default
-
-local function default_client()
-  -- built on first use so that loading the module needs no credentials
-  default = default or client.new(nil, "sakari")
-  return default
-end
+local default, configure_default = client.default()
 
 --- A new client.
 -- @tparam[opt] table config see `config`
 -- @treturn table the client: the namespaces of `sakari.api`, and `batch`, `queue`, `close`
 -- @raise when a config key is unknown or has the wrong type
 function M.new(config)
-  return client.new(config, "sakari.new")
+  local made = client.new(config, "sakari.new")
+  return made -- not a tail call: the error level counts this frame
 end
 
---- Replaces the default client behind the module-level namespaces.
--- Validates at once; the previous default client's connections are closed.
+--- Replaces the configuration of the default client behind the module-level
+-- namespaces. Validates at once; the previous configuration's connections are closed.
 -- @tparam[opt] table config see `config`
 function M.configure(config)
-  local replacement = client.new(config, "sakari.configure")
-  if default then default.close() end
-  default = replacement
+  configure_default(config, "sakari.configure")
 end
 
-for namespace, rows in pairs(resources.endpoints) do
-  local functions = {}
-  for name, row in pairs(rows) do
-    if row.kind == "local" then
-      -- no request, so no client either: webhooks.parse works without credentials
-      functions[name] = row.fn
-    else
-      functions[name] = function(...)
-        -- a tail call, so argument errors blame the caller's line, not this one
-        return default_client()[namespace][name](...)
-      end
-    end
-  end
-  M[namespace] = functions
+-- The module-level namespaces are the default client's own, and so is account:
+-- `sakari.account(id).contacts.get(contactId)`.
+local namespaces = {}
+for namespace, functions in pairs(default) do
+  if type(functions) == "table" then M[namespace], namespaces[namespace] = functions, true end
 end
+M.account = default.account
+endpoint.guard(M, namespaces)
 
 return M

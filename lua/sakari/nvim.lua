@@ -1,4 +1,4 @@
--- Neovim: every function of a client, without ever blocking the editor.
+--- Neovim: every function of a client, without ever blocking the editor.
 --
 --   local s = require("sakari.nvim").new { access_token = "...", base_url = "..." }
 --   s.contacts.update(acc, id, { firstName = "Bob" }, function(contact, err)
@@ -26,6 +26,8 @@
 --               trailing callback, their result is delivered like the others
 -- Without a callback, a call's result is dropped and a failure is reported with
 -- vim.notify. Wrong arguments raise at once, at the caller's line.
+-- @module sakari.nvim
+
 -- luacheck: globals vim
 local clients = require "sakari.client"
 local errors = require "sakari.errors"
@@ -95,9 +97,15 @@ end
 
 local function positive_integer(v) return type(v) == "number" and v >= 1 and v == math.floor(v) end
 
--- config: as sakari.new(config). opts: { concurrency = calls in flight at once
--- (default 8), interval = milliseconds between polls while calls are pending
--- (default 10) }.
+--- A client whose every function takes a trailing callback and never blocks.
+-- @tparam[opt] table config as `sakari.new(config)`
+-- @tparam[opt] table opts
+-- @tparam[opt=8] integer opts.concurrency calls in flight at once
+-- @tparam[opt=10] integer opts.interval milliseconds between polls while calls are pending
+-- @treturn table the namespaces of `sakari.api` (each function with a trailing callback),
+--   and `pending`, `polling`, `close`
+-- @usage local s = require("sakari.nvim").new()
+-- s.contacts.get(acc, id, function(contact, err) print(contact and contact.firstName or tostring(err)) end)
 function M.new(config, opts)
   opts = opts == nil and {} or opts
   if type(opts) ~= "table" then error("sakari.nvim.new: options: expected a table", 2) end

@@ -1,14 +1,22 @@
--- An endpoint's options table -> its query table. The documented options are
--- checked by name, so a typo (`firstname`) fails loudly instead of being ignored
--- by the server (Sakari ignores unknown query parameters); `query = {...}` passes
--- parameters this library does not know yet, checked only for their type.
+-- An endpoint's options table -> its query table and the call's own settings.
+-- The documented options are checked by name, so a typo (`firstname`) fails
+-- loudly instead of being ignored by the server (Sakari ignores unknown query
+-- parameters); `query = {...}` passes parameters this library does not know
+-- yet, checked only for their type. The settings marked per_call in
+-- settings.lua (timeout, max_retries, ...) are options of every call.
 --
 -- Every check returns an error detail instead of raising, so that the one
 -- function the user called raises it and the message blames the user's line.
+local settings = require "sakari.settings"
+local util = require "sakari.util"
+
 local M = {}
 
--- Documented ranges (SAKARI_API.md §3.3): a bad page size fails here, before
--- anything is sent, rather than as a 400 from the server.
+local describe = util.describe
+
+-- Documented ranges (https://developer.sakari.io/api-reference/contacts/fetch-contacts,
+-- offset and limit): a bad page size fails here, before anything is sent,
+-- rather than as a 400 from the server.
 local INTEGER_RANGE = {
   limit = { min = 1, max = 100, expected = "an integer from 1 to 100" },
   offset = { min = 0, expected = "an integer >= 0" },
@@ -16,14 +24,6 @@ local INTEGER_RANGE = {
 
 -- The key that passes parameters unchecked by name.
 M.PASSTHROUGH = "query"
-
-local function describe(value)
-  if value == "" then return "empty string" end
-  if value ~= value then return "NaN" end
-  if value == math.huge or value == -math.huge then return "infinite number" end
-  return type(value)
-end
-M.describe = describe
 
 local function is_scalar(v)
   local t = type(v)
@@ -78,37 +78,46 @@ local function add(query, key, value)
   return nil
 end
 
--- Options of every call that are not query parameters: how this one call is
--- retried and timed (they override the client's settings for it).
-local CALL_SETTINGS = {
-  max_retries = function(v) return type(v) == "number" and v >= 0 and v < 100 and v == math.floor(v) end,
-  retry_backoff = function(v) return type(v) == "number" and v >= 0 and v ~= math.huge end,
-  max_retry_delay = function(v) return type(v) == "number" and v >= 0 and v ~= math.huge end,
-  timeout = function(v) return type(v) == "number" and v > 0 and v <= 86400 end,
-  connect_timeout = function(v) return type(v) == "number" and v > 0 and v <= 86400 end,
-}
+-- The options of every call: the per-call settings and the passthrough.
+local COMMON = { M.PASSTHROUGH }
+for _, name in ipairs(settings.PER_CALL) do COMMON[#COMMON + 1] = name end
+table.sort(COMMON)
+local COMMON_LIST = table.concat(COMMON, ", ")
+
+local function unknown(spec, key)
+  local detail = spec.accepted_list == "" and ("unknown option '%s' (accepted on every call: %s)")
+    :format(tostring(key), COMMON_LIST)
+    or ("unknown option '%s' (accepted: %s; on every call: %s)"):format(tostring(key), spec.accepted_list, COMMON_LIST)
+  local names = {}
+  for name in pairs(spec.accepted) do names[name] = true end
+  for _, name in ipairs(COMMON) do names[name] = true end
+  local guess = type(key) == "string" and util.closest(key, names)
+  if guess then detail = detail .. "; did you mean " .. guess .. "?" end
+  return detail
+end
 
 -- spec: { accepted = {name = true}, accepted_list = "a, b", enums = {name = {value = true}},
 --         enum_lists = {name = "x, y"}, required = {names} }
 -- Returns the query table (nil when there is none), nil, and the call settings
 -- given (nil when none); or nil, detail.
 function M.query(spec, options)
-  if options == nil then options = {} end
+  if options == nil then
+    if spec.required then return nil, ("option '%s' is required"):format(spec.required[1]) end
+    return nil
+  end
   if type(options) ~= "table" then
     return nil, "options: expected a table, got " .. describe(options)
   end
-  local query, settings = {}, nil
+  local query, call_settings = {}, nil
   for key, value in pairs(options) do
-    if CALL_SETTINGS[key] and not spec.accepted[key] then
-      if not CALL_SETTINGS[key](value) then
-        return nil, ("option '%s': got %s"):format(key, describe(value))
-      end
-      settings = settings or {}
-      settings[key] = value
+    local setting = settings.by_name[key]
+    if setting and setting.per_call and not spec.accepted[key] then
+      local detail = settings.check(key, value)
+      if detail then return nil, ("option '%s': %s"):format(key, detail) end
+      call_settings = call_settings or {}
+      call_settings[key] = value
     elseif key ~= M.PASSTHROUGH then
-      if not spec.accepted[key] then
-        return nil, ("unknown option '%s' (accepted: %s)"):format(tostring(key), spec.accepted_list)
-      end
+      if not spec.accepted[key] then return nil, unknown(spec, key) end
       local detail = check_value(key, value)
       if detail then return nil, detail end
       value, detail = check_range(key, value)
@@ -136,7 +145,7 @@ function M.query(spec, options)
     end
   end
   if next(query) == nil then query = nil end
-  return query, nil, settings
+  return query, nil, call_settings
 end
 
 return M

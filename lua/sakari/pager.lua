@@ -6,7 +6,8 @@
 --
 -- Nothing is requested until the loop asks for the first item; each page is one
 -- request (`limit` 100 unless the options say otherwise). Where the last page is
--- is read from the answer, most reliable signal first (SAKARI_API.md §3.3):
+-- is read from the answer, most reliable signal first (the list pages of
+-- https://developer.sakari.io/api-reference, such as contacts/fetch-contacts):
 -- `hasNext`, else `totalCount`, else a page shorter than `limit`.
 --
 -- A failed page raises its err object (error(err)): a loop that ended quietly

@@ -9,6 +9,8 @@
 -- a client, even one that makes several requests (contacts.patch), runs here
 -- unchanged.
 local core = require "sakari.core"
+local errors = require "sakari.errors"
+local util = require "sakari.util"
 
 local M = {}
 
@@ -22,7 +24,6 @@ end
 
 -- What a call does instead of blocking, when it runs inside a queue.
 local io = {
-  async = true,
   send = function(request) return coroutine.yield("send", request) end,
   -- throttle: this pause is the server's "slow down" (429): it holds every call
   sleep = function(seconds, throttle) coroutine.yield("sleep", seconds, throttle) end,
@@ -81,7 +82,8 @@ local function finish(self, task, value, err, rest)
 end
 
 local function fail(self, task, message, code)
-  local errors = require "sakari.errors"
+  -- a bad argument is the caller's: its message, without a position inside the library
+  if code == "argument" then message = util.strip_position(message) end
   finish(self, task, nil, errors.new { code = code or "error", message = tostring(message) })
 end
 
@@ -244,6 +246,40 @@ function Queue:poll(timeout)
 
   raise_callback_error(self)
   return take(self.finished)
+end
+
+-- Runs the calls next_call() returns (nil at the end) with the queue full but
+-- never fuller, so any number of calls streams through in constant memory.
+-- make(call) -> fn (a function making client calls), or nil, why for a call
+-- that is malformed: that one fails alone with err.code "argument", before it
+-- is sent, since in a bulk run one bad row must not strand the requests in
+-- flight (a bad argument found when fn runs fails the same way).
+-- deliver(i, value, err, rest) gets the i-th call's result. The queue
+-- is closed at the end, also when deliver raises (the error is raised again).
+function Queue:batch(next_call, make, deliver)
+  local fed, exhausted = 0, false
+  local ok, failure = pcall(function()
+    repeat
+      while not exhausted and self:pending() < self.concurrency do
+        local call = next_call()
+        if call == nil then
+          exhausted = true
+        else
+          fed = fed + 1
+          local i = fed
+          local fn, why = make(call)
+          if fn then
+            self:push(fn, function(_, value, err, rest) deliver(i, value, err, rest) end, true)
+          else
+            deliver(i, nil, errors.new { code = "argument", message = why })
+          end
+        end
+      end
+      if self:pending() > 0 then self:poll(1) end
+    until exhausted and self:pending() == 0
+  end)
+  self:close()
+  if not ok then error(failure, 0) end
 end
 
 -- Frees the handles; calls not finished are dropped, and stop counting as

@@ -1,6 +1,6 @@
--- Every function of the API as one row; `bind` turns the rows into the
+-- Every function of the API as one row; endpoint.lua turns the rows into the
 -- functions a user calls (`client.contacts.update(accountId, contactId, fields)`).
--- Adding an endpoint is adding a row. endpoint.lua reads the rows.
+-- Adding an endpoint is adding a row.
 --
 -- A row: { METHOD, "/path/{placeholder}/...",
 --   body     = name of the body argument (a table sent as JSON), if the call sends one
@@ -17,10 +17,9 @@
 --              "local" (no request: `fn` is the function)
 --   retry    = "never": the call must not be repeated once it may have reached the server
 --              (it costs money and cannot be undone); the client sees it as request.retry
---   experimental = true: documented only by a third party (SAKARI_API.md §4.2 #53-55) }
+--   experimental = true: in no Sakari document, only in a third party's catalogue of the API }
 -- Arguments, in order: one per placeholder (non-empty strings, each escaped into
 -- one path segment), then the body when `body` is set, then an optional options table.
-local endpoint = require "sakari.endpoint"
 local checks = require "sakari.checks"
 local webhooks = require "sakari.webhooks"
 
@@ -172,11 +171,5 @@ M.endpoints = {
     share_file = { "POST", "/v1/tools/sharefile", body = "file", upload = "file" },
   },
 }
-
--- The namespaces of functions for one client; `call(request)` does the I/O and
--- returns the decoded envelope (or true for an empty success) or nil, err.
-function M.bind(call)
-  return endpoint.bind(M.endpoints, call)
-end
 
 return M

@@ -16,12 +16,18 @@ local core = require "sakari.core"
 
 local M = {}
 
-M.DEFAULTS = { max_retries = 2, retry_backoff = 0.5, max_retry_delay = 30 }
-
 local IDEMPOTENT = { GET = true, HEAD = true, PUT = true, DELETE = true }
 local UNSENT = { connect = true, dns = true }
 local LOST_ANSWER = { timeout = true, transport = true }
 local SERVER_STATUS = { [500] = true, [502] = true, [503] = true, [504] = true }
+
+-- Whether a failure is of a transient kind (err.retryable): nothing reached the
+-- server, the answer was lost, or the server said "try later". Whether it is
+-- repeated also depends on the request: see allowed.
+function M.retryable(err)
+  return (UNSENT[err.code] or LOST_ANSWER[err.code] or err.status == 429 or SERVER_STATUS[err.status]) and true
+    or false
+end
 
 -- Whether this failure may be repeated for this request, by the table above.
 function M.allowed(request, err)

@@ -20,7 +20,8 @@ function M.csv(value)
   return { raw_body = text, content_type = "text/csv" }
 end
 
-local MEDIA_FIELD = "media" -- the form field name Sakari's spec gives (SAKARI_API.md §4.1 #26)
+-- the form field name of /tools/sharefile in Sakari's OpenAPI file (https://developer.sakari.io/openapi.yaml)
+local MEDIA_FIELD = "media"
 local DEFAULT_FILENAME = "file"
 
 -- tools.share_file: a string is sent as the raw bytes (application/octet-stream);

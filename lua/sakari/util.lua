@@ -1,41 +1,55 @@
 -- Small helpers shared by the Lua layer. Everything here must behave the same on
 -- Lua 5.4 and LuaJIT (5.1 semantics: no integer division, no bit operators).
-local M = {}
+local core = require "sakari.core"
+local usage = require "sakari.usage"
 
+local M = {}
 
 -- How a value is described in "expected X, got Y" messages.
 function M.describe(value)
   if value == "" then return "empty string" end
+  if value == core.null then return "null" end
   if value ~= value then return "NaN" end
   if value == math.huge or value == -math.huge then return "infinite number" end
   return type(value)
 end
 
--- error(message, level) with `level` counted from the caller of raise. Lua 5.1
--- stands a "(tail call)" frame without a line where a tail call was (the
--- module-level namespaces tail-call the default client): blame past it, as
--- Lua 5.2+ and LuaJIT do by themselves.
-function M.raise(message, level)
-  level = level + 1
-  while true do
-    local info = debug.getinfo(level, "S")
-    if not (info and info.what == "tail") then break end
-    level = level + 1
-  end
-  error(message, level)
-end
-
--- Raises a luaL_argerror-style message. `level` is counted from the caller of
--- argerror, so 2 blames whoever called the function that checks its arguments.
-function M.argerror(level, n, fname, detail)
-  M.raise(("bad argument #%d to '%s' (%s)"):format(n, fname, detail), level + 1)
-end
+function M.non_empty_string(v) return type(v) == "string" and v ~= "" end
 
 function M.sorted_keys(t)
   local keys = {}
   for k in pairs(t) do keys[#keys + 1] = tostring(k) end
   table.sort(keys)
   return keys
+end
+
+-- Edits (insert, delete, replace, swap two neighbours) turning a into b.
+local function distance(a, b)
+  local rows = {}
+  for i = 0, #a do rows[i] = { [0] = i } end
+  for j = 1, #b do rows[0][j] = j end
+  for i = 1, #a do
+    for j = 1, #b do
+      local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
+      local d = math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+      if i > 1 and j > 1 and a:sub(i, i) == b:sub(j - 1, j - 1) and a:sub(i - 1, i - 1) == b:sub(j, j) then
+        d = math.min(d, rows[i - 2][j - 2] + 1)
+      end
+      rows[i][j] = d
+    end
+  end
+  return rows[#a][#b]
+end
+
+-- The name of `names` (a set) closest to `name`, when it is close enough to be
+-- the one meant (a typo, a missing plural `s`); nil otherwise.
+function M.closest(name, names)
+  local best, best_distance = nil, math.max(2, math.floor(#name / 3)) + 1
+  for _, candidate in ipairs(M.sorted_keys(names)) do
+    local d = distance(name:lower(), candidate:lower())
+    if d < best_distance then best, best_distance = candidate, d end
+  end
+  return best
 end
 
 -- string.gsub would treat a secret as a pattern; secrets are arbitrary bytes.
@@ -55,8 +69,10 @@ end
 
 -- An error message without the "file.lua:12: " position that error() put in
 -- front: raised again on the caller's behalf, it gets the caller's line instead.
--- Anything but a string (an error object) is returned as it is.
+-- A usage error gives its message; anything else but a string (an error
+-- object) is returned as it is.
 function M.strip_position(message)
+  if usage.is(message) then return message.message end
   if type(message) ~= "string" then return message end
   return (message:gsub("^[^\n:]-%.lua:%d+: ", "", 1))
 end

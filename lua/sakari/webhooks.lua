@@ -1,7 +1,8 @@
 -- What arrives at a webhook URL, read without any request: `webhooks.parse`,
 -- and the signature scheme of Sakari's Node SDK (`webhooks.sign`/`verify`).
 --
--- Two payload formats exist (SAKARI_API.md §8.2):
+-- Two payload formats exist (https://support.sakari.io/hc/en-us/articles/15804059182100
+-- and https://developer.sakari.io/openapi.yaml):
 --   current (help centre): {accountId, eventType = "message-received", payload = {...}}
 --   legacy (spec 1.0.1):   {accountId, eventId, type = "messageIncoming", data = {...}}
 -- parse gives both the same shape:
@@ -11,6 +12,8 @@
 -- one handler serves both; the name as delivered stays in body.type.
 local core = require "sakari.core"
 local errors = require "sakari.errors"
+local usage = require "sakari.usage"
+local util = require "sakari.util"
 
 local M = {}
 
@@ -25,7 +28,7 @@ end
 
 local function argerror(n, fname, detail)
   -- level 3: argerror < the checking function < its caller, whom we blame
-  error(("bad argument #%d to '%s' (%s)"):format(n, fname, detail), 3)
+  usage.argument(3, n, fname, detail)
 end
 
 -- The value as JavaScript's `${value}` writes it, which is what the SDK signs.
@@ -112,7 +115,7 @@ function M.verify(url, params, given, secret)
   return diff == 0
 end
 
-local function non_empty_string(v) return type(v) == "string" and v ~= "" end
+local non_empty_string = util.non_empty_string
 
 -- body: the request body as delivered (a string), or already decoded (a table).
 -- opts (optional): { secret = client secret, url = this webhook's URL,

@@ -105,7 +105,7 @@ function cases.batch()
   local results = client().batch {
     { "contacts.get", ACC, SEED },
     { "contacts.get", ACC, "missing" },
-    { "contacts.get", ACC }, -- no id: refused before anything is sent
+    { "contacts.get", ACC, SEED, { nope = 1 } }, -- an unknown option: refused before anything is sent
     { "contacts.create", ACC, { firstName = "Batched", mobile = { number = "+15555550102" } } },
   }
   local created = results[4].value

@@ -1,0 +1,84 @@
+-- sakari.new(config) / sakari.configure(config) -> the resolved settings and
+-- the credentials to use. Checks every key against settings.lua; construction
+-- never does I/O. Returns what is wrong instead of raising, so that the public
+-- function the user called raises it at the user's line.
+local settings = require "sakari.settings"
+local util = require "sakari.util"
+
+local M = {}
+
+-- Specs replace it to run against an environment of their own.
+M.getenv = os.getenv
+
+M.NO_CREDENTIALS = "sakari: no credentials: give access_token, or client_id and client_secret, "
+  .. "in the config, or set SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET"
+
+-- Credentials: an access_token given in `config` wins; else client_id/client_secret
+-- given in `config` (each may come from its environment variable); else, from the
+-- environment, SAKARI_ACCESS_TOKEN, then SAKARI_CLIENT_ID + SAKARI_CLIENT_SECRET.
+-- Returns { token } | { client_id, client_secret } | false (none), or nil, problem.
+local function credentials(config, resolved)
+  if config.access_token then return { token = config.access_token } end
+  local id, secret = resolved.client_id, resolved.client_secret
+  if config.client_id or config.client_secret then
+    if not (id and secret) then
+      local missing, given = id and "client_secret" or "client_id", id and "client_id" or "client_secret"
+      return nil, { argument = true, setting = missing, env = settings.by_name[missing].env,
+        detail = ("config.%s: needed with %s (or set %s)"):format(missing, given, settings.by_name[missing].env) }
+    end
+    return { client_id = id, client_secret = secret }
+  end
+  if resolved.access_token then return { token = resolved.access_token } end
+  if id and secret then return { client_id = id, client_secret = secret } end
+  if id or secret then
+    local set = id and "SAKARI_CLIENT_ID" or "SAKARI_CLIENT_SECRET"
+    local unset = id and "SAKARI_CLIENT_SECRET" or "SAKARI_CLIENT_ID"
+    return nil, { env = unset, detail = ("%s is set but %s is not"):format(set, unset) }
+  end
+  return false
+end
+
+local function unknown_key(key)
+  local detail = ("unknown config key '%s' (accepted: %s)")
+    :format(tostring(key), table.concat(util.sorted_keys(settings.by_name), ", "))
+  local guess = type(key) == "string" and util.closest(key, settings.by_name)
+  if guess then detail = detail .. "; did you mean " .. guess .. "?" end
+  return detail
+end
+
+-- config (a table or nil) -> resolved, credentials; or nil, problem, where
+-- problem = { detail, argument = true when config itself is wrong, setting, env }.
+function M.resolve(config)
+  if config == nil then config = {} end
+  if type(config) ~= "table" then
+    return nil, { argument = true, detail = "config: expected a table, got " .. util.describe(config) }
+  end
+  for key, value in pairs(config) do
+    if not settings.by_name[key] then return nil, { argument = true, detail = unknown_key(key) } end
+    local detail = settings.check(key, value)
+    if detail then
+      return nil, { argument = true, setting = key, env = settings.by_name[key].env,
+                    detail = ("config.%s: %s"):format(key, detail) }
+    end
+  end
+  local resolved = {}
+  for _, row in ipairs(settings.rows) do
+    local value = config[row.name]
+    if value == nil then
+      local why
+      value, why = settings.from_env(row.name, M.getenv)
+      if why then
+        return nil, { setting = row.name, env = row.env,
+                      detail = ("environment variable %s (setting %s): %s"):format(row.env, row.name, why) }
+      end
+    end
+    if value == nil then value = row.default end
+    resolved[row.name] = value
+  end
+  resolved.base_url = resolved.base_url:gsub("/+$", "")
+  local chosen, problem = credentials(config, resolved)
+  if chosen == nil then return nil, problem end
+  return resolved, chosen or nil
+end
+
+return M

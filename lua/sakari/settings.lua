@@ -1,0 +1,154 @@
+--- Every setting of a client, once: its name, environment variable, default,
+-- check (with its limits) and one line of doc. `sakari.new` and
+-- `sakari.configure` read it (config.lua), the per-call options take the rows
+-- marked `per_call`, and the CLI and the docs list it with `settings.list()`.
+-- A setting left out falls back to its environment variable (an empty one
+-- counts as unset), then to its default.
+-- @module sakari.settings
+local transport = require "sakari.transport"
+local util = require "sakari.util"
+
+local M = {}
+
+-- A day: longer than any call or wait should take.
+local MAX_SECONDS = 86400
+
+local function finite(v) return type(v) == "number" and v == v and v > -math.huge and v < math.huge end
+
+-- A kind: check(value) -> ok, `expected` for the message, and how an
+-- environment variable's text becomes a value (as is, when absent).
+local TEXT = { check = util.non_empty_string, expected = "a non-empty string" }
+-- sent in a header: CR, LF or NUL would let a value smuggle in headers of its own
+local HEADER = {
+  check = function(v) return util.non_empty_string(v) and not v:find("[\r\n%z]") end,
+  expected = "a non-empty string without CR, LF or NUL",
+}
+local URL = {
+  check = function(v) return type(v) == "string" and v:lower():find("^https?://[^/]") ~= nil end,
+  expected = "an http:// or https:// URL",
+}
+local BOOLEAN = { check = function(v) return type(v) == "boolean" end, expected = "a boolean" }
+local FUNCTION = { check = function(v) return type(v) == "function" end, expected = "a function" }
+local TRANSPORT = { check = transport.check, expected = "a table with a request function (sakari.transport)" }
+local SWITCHES = { ["1"] = true, ["true"] = true, yes = true, on = true,
+                   ["0"] = false, ["false"] = false, no = false, off = false }
+local DEBUG = {
+  check = function(v) return type(v) == "boolean" or type(v) == "function" end,
+  expected = "true, false or a function(line)",
+  from_env = function(text) return SWITCHES[text:lower()] end,
+}
+
+local function seconds(min_exclusive)
+  return {
+    check = function(v) return finite(v) and v <= MAX_SECONDS and (v > 0 or (not min_exclusive and v == 0)) end,
+    expected = ("a number of seconds %s 0, at most %d"):format(min_exclusive and ">" or ">=", MAX_SECONDS),
+  }
+end
+
+local function whole(min, max)
+  return {
+    check = function(v) return finite(v) and v == math.floor(v) and v >= min and v <= max end,
+    expected = ("a whole number from %d to %d"):format(min, max),
+  }
+end
+
+--- The settings, in the order the docs list them.
+-- @table rows
+M.rows = {
+  { name = "base_url", env = "SAKARI_API_URL", default = "https://api.sakari.io", kind = URL,
+    doc = "where the API is" },
+  { name = "access_token", env = "SAKARI_ACCESS_TOKEN", secret = true, kind = HEADER,
+    doc = "a static bearer token" },
+  { name = "client_id", env = "SAKARI_CLIENT_ID", secret = true, kind = TEXT,
+    doc = "OAuth2 client credentials (with client_secret): a token is fetched and cached until it nearly expires" },
+  { name = "client_secret", env = "SAKARI_CLIENT_SECRET", secret = true, kind = TEXT,
+    doc = "the secret that goes with client_id" },
+  { name = "account_id", env = "SAKARI_ACCOUNT_ID", kind = TEXT,
+    doc = "the account of a call that leaves its account argument out" },
+  { name = "timeout", default = 30, kind = seconds(true), per_call = true,
+    doc = "seconds for a whole request" },
+  { name = "connect_timeout", default = 10, kind = seconds(true), per_call = true,
+    doc = "seconds to connect" },
+  { name = "max_retries", default = 2, kind = whole(0, 99), per_call = true,
+    doc = "repeats of a failed call where repeating is safe" },
+  { name = "retry_backoff", default = 0.5, kind = seconds(false), per_call = true,
+    doc = "first backoff step in seconds (doubled each retry, with jitter)" },
+  { name = "max_retry_delay", default = 30, kind = seconds(false), per_call = true,
+    doc = "cap in seconds on one wait (backoff or Retry-After)" },
+  { name = "strict", default = true, kind = BOOLEAN, per_call = true,
+    doc = "check request bodies against the API's schemas before sending; false sends them as given" },
+  { name = "concurrency", default = 8, kind = whole(1, 1000),
+    doc = "calls in flight at once in batch and queue" },
+  { name = "ca_file", kind = TEXT, doc = "PEM bundle to verify the server with" },
+  { name = "proxy", kind = TEXT, doc = "proxy URL, such as http://proxy:3128" },
+  { name = "insecure", default = false, kind = BOOLEAN, doc = "true turns TLS verification off" },
+  { name = "user_agent_suffix", kind = HEADER, doc = "appended to the User-Agent header" },
+  { name = "debug", env = "SAKARI_DEBUG", kind = DEBUG,
+    doc = "one line per attempt to stderr (or to the function): method, path, status, attempt, ms, bytes" },
+  { name = "on_request", kind = FUNCTION, doc = "function(event) before each attempt: method, path, attempt" },
+  { name = "on_response", kind = FUNCTION,
+    doc = "function(event) after each attempt: method, path, status, attempt, elapsed, code" },
+  { name = "transport", kind = TRANSPORT, doc = "I/O of the host's own (sakari.transport); default libcurl" },
+}
+
+M.by_name = {}
+for _, row in ipairs(M.rows) do M.by_name[row.name] = row end
+
+-- The names of the per-call settings, sorted.
+M.PER_CALL = {}
+for _, row in ipairs(M.rows) do
+  if row.per_call then M.PER_CALL[#M.PER_CALL + 1] = row.name end
+end
+table.sort(M.PER_CALL)
+
+-- A value as a message shows it: never a secret, numbers as they are.
+local function shown(row, value)
+  if row.secret then return "a " .. type(value) end
+  if finite(value) or type(value) == "boolean" then return tostring(value) end
+  if util.non_empty_string(value) then return ("%q"):format(util.snippet(value, 60)) end
+  return util.describe(value)
+end
+
+--- Checks one value of a setting.
+-- @tparam string name the setting
+-- @param value its value
+-- @treturn[1] nil when the value is acceptable
+-- @treturn[2] string "expected X, got Y", naming the environment variable if there is one
+function M.check(name, value)
+  local row = M.by_name[name]
+  if row.kind.check(value) then return nil end
+  local detail = ("expected %s, got %s"):format(row.kind.expected, shown(row, value))
+  if row.env then detail = detail .. " (env " .. row.env .. ")" end
+  return detail
+end
+
+--- The value of a setting's environment variable, or nil when unset (or empty).
+-- @tparam string name the setting
+-- @tparam function getenv os.getenv or a stand-in
+-- @return the value, or nil
+-- @treturn[opt] string "expected X, got Y" when the variable's text is not a valid value
+function M.from_env(name, getenv)
+  local row = M.by_name[name]
+  local text = row.env and getenv(row.env)
+  if text == nil or text == "" then return nil end
+  local value = text
+  if row.kind.from_env then value = row.kind.from_env(text) end
+  if value == nil or not row.kind.check(value) then
+    local got = row.secret and "a string" or ("%q"):format(util.snippet(text, 60))
+    return nil, ("expected %s, got %s"):format(row.kind.expected, got)
+  end
+  return value
+end
+
+--- Every setting, for the CLI's flags and the generated docs.
+-- @treturn table an array of `{ name, env, default, expected, doc, per_call }` in doc order
+function M.list()
+  local out = {}
+  for i, row in ipairs(M.rows) do
+    out[i] = { name = row.name, env = row.env, default = row.default, expected = row.kind.expected,
+               doc = row.doc, per_call = row.per_call or false }
+  end
+  return out
+end
+
+return M
