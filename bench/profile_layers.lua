@@ -75,19 +75,19 @@ elseif layer == "session" or layer == "session_raw" then
   local url = base_url .. "/v1/accounts/" .. ACCOUNT .. "/contacts/" .. CONTACT
   local raw = layer == "session_raw" or nil
   step = function()
-    local status = session:request {
+    local r = session:request {
       method = "PUT", url = url, raw_body = body, content_type = "application/json", raw_response = raw,
-      headers = { Accept = "application/json", Authorization = "Bearer bench" },
+      headers = { Accept = "application/json", Authorization = "Bearer bench" }, timeout = 30, connect_timeout = 10,
     }
-    assert(status == 200)
+    assert(r.status == 200)
   end
 elseif layer == "encode" then
   step = function() core.encode(fields) end
 elseif layer == "decode" then
   local session = core.session()
   local url = base_url .. "/v1/accounts/" .. ACCOUNT .. "/contacts/" .. CONTACT
-  local _, _, text = session:request { method = "PUT", url = url, raw_body = body,
-    content_type = "application/json", raw_response = true }
+  local text = session:request({ method = "PUT", url = url, raw_body = body,
+    content_type = "application/json", raw_response = true, timeout = 30, connect_timeout = 10 }).body
   session:close()
   step = function() core.decode(text) end
 else

@@ -5,6 +5,14 @@ local sandbox = require "spec.support.sandbox"
 
 -- Lua 5.3 and 5.4 have an integer subtype; 5.1, 5.2 and LuaJIT only doubles.
 local HAS_INTEGERS = (_VERSION == "Lua 5.3" or _VERSION == "Lua 5.4") and not jit
+local ARRAY_MT = getmetatable(core.array())
+
+-- A request for a session or multi: each one carries its own timeouts.
+local function req(t)
+  if t.timeout == nil then t.timeout = 10 end
+  if t.connect_timeout == nil then t.connect_timeout = 5 end
+  return t
+end
 
 describe("core JSON", function()
   it("writes integers exactly, even past lua-cjson 2.1.0's 14 digits", function()
@@ -42,13 +50,21 @@ describe("core JSON", function()
     end
   end)
 
-  it("keeps integers from 2^53 up as floats: lua-cjson 2.1.0 parsed them as doubles", function()
-    local v = core.decode('{"exact":9007199254740991,"rounded":9007199254740993}')
+  it("reads integers past 2^53 exactly on Lua 5.3+, and keeps their text for the way back on 5.1", function()
+    local text = '{"exact":9007199254740991,"big":9007199254740993}'
+    local v = core.decode(text)
     assert.are.equal(9007199254740991, v.exact)
-    if math.type then
+    if HAS_INTEGERS then
       assert.are.equal("integer", math.type(v.exact))
-      assert.are.equal("float", math.type(v.rounded))
+      assert.are.equal("integer", math.type(v.big))
+      assert.are.equal(9007199254740993, v.big)
+    else
+      -- a double cannot hold 2^53 + 1: the nearest one is read ...
+      assert.are.equal(2 ^ 53, v.big)
     end
+    -- ... and the digits the text had are written back while the field still holds it
+    assert.are.same({ exact = 9007199254740991, big = "9007199254740993" },
+      { exact = core.decode(core.encode(v)).exact, big = core.encode(v):match('"big":(%d+)') })
   end)
 
   it("decodes null as core.null and encodes it back", function()
@@ -56,6 +72,96 @@ describe("core JSON", function()
     assert.are.equal(core.null, v.a)
     assert.are.equal(core.null, v.b[1])
     assert.are.equal('{"a":null}', core.encode({ a = core.null }))
+  end)
+
+  it("marks every decoded array, so [] and emptied arrays go back as []; {} stays {}", function()
+    -- objects of one key each: cjson writes keys in hash order
+    for _, text in ipairs { "[]", "{}", "[[]]", "[{}]", '{"a":[]}', '{"b":{}}', '[{"a":[[],[[]]]},{"b":{"c":{}}}]',
+        "[ ]", "[\n\t ]", '[1,[],"x",{}]' } do
+      local compact = text:gsub("%s", "")
+      assert.are.equal(compact, core.encode(core.decode(text)))
+    end
+    local v = core.decode('{"lists":[{"id":"l1"}],"tags":[],"attributes":{}}')
+    assert.are.equal(ARRAY_MT, getmetatable(v.lists))
+    assert.are.equal(ARRAY_MT, getmetatable(v.tags))
+    assert.is_nil(getmetatable(v.attributes))
+    assert.is_nil(next(v.tags))
+    table.remove(v.lists)
+    assert.are.same({ lists = "[]", tags = "[]", attributes = "{}" }, {
+      lists = core.encode(v.lists), tags = core.encode(v.tags), attributes = core.encode(v.attributes) })
+    assert.are.equal(ARRAY_MT, getmetatable(core.decode("[[1]]")[1]))
+  end)
+
+  it("reads integers up to 64 bits exactly; past that a float, whose digits still go back", function()
+    local v = core.decode('{"max":9223372036854775807,"min":-9223372036854775808,"twenty":12345678901234567890,'
+      .. '"neg":-12345678901234567890,"list":[9007199254740993]}')
+    if HAS_INTEGERS then
+      assert.are.equal(math.maxinteger, v.max)
+      assert.are.equal(math.mininteger, v.min)
+      assert.are.equal(9007199254740993, v.list[1])
+      -- 20 digits do not fit 64 bits: a float, never a wrapped integer
+      assert.are.equal("float", math.type(v.twenty))
+    end
+    assert.are.equal(1.2345678901234567e19, v.twenty)
+    assert.are.equal(-1.2345678901234567e19, v.neg)
+    local text = core.encode(v)
+    for _, digits in ipairs { '"max":9223372036854775807', '"min":-9223372036854775808',
+        '"twenty":12345678901234567890', '"neg":-12345678901234567890', '"list":[9007199254740993]' } do
+      assert.is_truthy(text:find(digits, 1, true), text)
+    end
+    -- a changed value is written as it is now, not as it was read
+    v.twenty = v.twenty * 2
+    assert.is_nil(core.encode(v):find('"twenty":12345678901234567890', 1, true))
+    assert.are.equal(v.twenty, core.decode(core.encode(v)).twenty)
+  end)
+
+  it("finds empty arrays and long integers wherever they sit in the text", function()
+    -- the byte pass steps 8 and 16 bytes at a time: try every offset, after ASCII and after UTF-8
+    for pad = 0, 40 do
+      for _, prefix in ipairs { '["', '[[],"', '[1,2,"' } do
+        local text = prefix .. ("x"):rep(pad) .. 'é😀"]'
+        assert.is_table(core.decode(text), text)
+        assert.is_nil(core.decode(prefix .. ("x"):rep(pad) .. '\195\169\169"]'), "a stray continuation byte")
+      end
+      for _, filler in ipairs { "x", "é" } do
+        local text = '{"p":"' .. filler:rep(pad) .. '","n":' .. "9007199254740993" .. ',"a":[ \n\t],"q":"'
+          .. filler:rep(pad % 7) .. '","b":[],"m":-12345678901234567890}'
+        local v = assert(core.decode(text))
+        local out = core.encode(v)
+        for _, piece in ipairs { '"n":9007199254740993', '"a":[]', '"b":[]', '"m":-12345678901234567890' } do
+          assert.is_truthy(out:find(piece, 1, true), piece .. " not in " .. out)
+        end
+      end
+    end
+  end)
+
+  it("leaves numbers with fractions or exponents, and strings that look like markers, alone", function()
+    local v = core.decode('{"f":1.5,"e":1e3,"big":1234567890123456789.5,"exp":12345678901234567890e-3,'
+      .. '"s":"[]","digits":"12345678901234567890","k":{"12345678901234567890":[]}}')
+    assert.are.equal(1.5, v.f)
+    assert.are.equal(1000, v.e)
+    assert.are.equal(1234567890123456789.5, v.big)
+    assert.are.equal(12345678901234567890e-3, v.exp)
+    assert.are.equal("[]", v.s)
+    assert.are.equal("12345678901234567890", v.digits)
+    assert.are.equal("[]", core.encode(v.k["12345678901234567890"]))
+    -- a server string shaped like a marker stays a string: the marker's nonce is this process's secret
+    for _, forged in ipairs { "\\u0000sk0123456789abcdef#12345678901234567890", "\\u0000sk0123456789abcdef[" } do
+      local w = core.decode('{"a":"' .. forged .. '","b":["' .. forged .. '"],"c":[]}')
+      assert.are.equal("string", type(w.a))
+      assert.are.equal("\0", w.a:sub(1, 1))
+      assert.are.equal(1, #w.b)
+      assert.are.equal(w.a, w.b[1])
+      assert.are.equal('"\\u0000', core.encode(w.a):sub(1, 7))
+    end
+  end)
+
+  it("keeps one array marker when the module is loaded again in the same state", function()
+    local decoded = core.decode('{"a":[1]}')
+    local again = package.loadlib(package.searchpath("sakari.core", package.cpath), "luaopen_sakari_core")()
+    table.remove(decoded.a)
+    assert.are.equal('{"a":[]}', again.encode(decoded))
+    assert.are.equal(getmetatable(core.array()), getmetatable(again.array()))
   end)
 
   it("writes an array marked with core.array as [] even when empty", function()
@@ -120,6 +226,40 @@ describe("core JSON", function()
   end)
 end)
 
+describe("loading without lua-cjson", function()
+  it("says which package to install", function()
+    local interpreter = jit and "luajit" or ("lua" .. _VERSION:match("%d+%.%d+"))
+    local build = os.getenv("SAKARI_BUILD_DIR") or ("build/" .. interpreter)
+    local script, out = os.tmpname(), os.tmpname()
+    local f = assert(io.open(script, "w"))
+    -- every searcher still runs, but none of them finds cjson
+    f:write(([[
+      package.cpath = %q .. "/?.so;" .. package.cpath
+      package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
+      package.loaded.cjson, package.preload.cjson = nil, nil
+      local searchers = package.searchers or package.loaders
+      for i, search in ipairs(searchers) do
+        searchers[i] = function(name)
+          if name == "cjson" then return "\n\thidden by the spec" end
+          return search(name)
+        end
+      end
+      local ok, err = pcall(require, "sakari")
+      io.write(tostring(ok), "\n", tostring(err))
+    ]]):format(build))
+    f:close()
+    os.execute(("%s %s >%s 2>&1"):format(interpreter, script, out))
+    f = assert(io.open(out))
+    local text = f:read("*a")
+    f:close()
+    os.remove(script)
+    os.remove(out)
+    assert.are.equal("false", text:match("^(%a+)\n"), text)
+    assert.is_truthy(text:find("sakari: lua-cjson is not installed (Debian/Ubuntu: apt install lua-cjson; "
+      .. "elsewhere: luarocks install lua-cjson): module 'cjson' not found", 1, true), text)
+  end)
+end)
+
 describe("core.escape", function()
   it("keeps RFC 3986 unreserved characters and encodes every other byte", function()
     assert.are.equal("AZaz09-._~", core.escape("AZaz09-._~"))
@@ -136,24 +276,26 @@ end)
 
 describe("core.prepare", function()
   it("builds the URL with a sorted, encoded query and the JSON body", function()
-    local p = core.prepare {
+    local p = core.prepare(req {
       method = "PUT",
       url = "http://h/v1/x",
       query = { limit = 10, tags = { "a", "b c" }, z = true, f = 1.5, q = "é&=" },
       headers = { Authorization = "Bearer t" },
-      body = { a = 1 },
-    }
+      raw_body = core.encode { a = 1 }, content_type = "application/json",
+    })
     assert.are.equal("PUT", p.method)
     assert.are.equal("http://h/v1/x?f=1.5&limit=10&q=%C3%A9%26%3D&tags=a&tags=b%20c&z=true", p.url)
     assert.are.equal('{"a":1}', p.body)
     assert.are.equal("Bearer t", p.headers.Authorization)
     assert.are.equal("application/json", p.headers["Content-Type"])
     assert.are.equal("application/json", p.headers.Accept)
+    assert.are.equal(10, p.timeout)
+    assert.are.equal(5, p.connect_timeout)
   end)
 
   it("refuses a header value with CR, LF or NUL without echoing it", function()
     for _, bad in ipairs { "x\r\nInjected: 1", "x\n", "x\0y" } do
-      local ok, err = pcall(core.prepare, { method = "GET", url = "http://h/", headers = { Authorization = bad } })
+      local ok, err = pcall(core.prepare, req { method = "GET", url = "http://h/", headers = { Authorization = bad } })
       assert.is_false(ok)
       assert.is_truthy(err:find("contains CR, LF or NUL", 1, true))
       assert.is_falsy(err:find(bad, 1, true))
@@ -171,14 +313,21 @@ describe("core.prepare", function()
       { { method = "POST", url = "http://h/", raw_body = "x" }, "raw_body needs a content_type" },
       { { method = "POST", url = "http://h/", raw_body = "x", content_type = 123456789013 },
         "raw_body needs a content_type string" },
-      { { method = "POST", url = "http://h/", body = {}, raw_body = "x", content_type = "a/b" },
-        "either body, raw_body or multipart" },
-      { { method = "POST", url = "http://h/", body = {}, multipart = { { name = "a", data = "b" } } },
-        "either body, raw_body or multipart" },
+      { { method = "POST", url = "http://h/", raw_body = "x", content_type = "a/b",
+          multipart = { { name = "a", data = "b" } } }, "either raw_body or multipart" },
+      -- the Lua layer encodes bodies (endpoint.lua); core takes the bytes
+      { { method = "POST", url = "http://h/", body = { a = 1 } }, "body is not taken; pass JSON text as raw_body" },
       { { method = "GET", url = "http://h/", timeout = -1 }, "between 0 and 86400" },
+      { { method = "GET", url = "http://h/", connect_timeout = 86401 }, "connect_timeout must be between 0 and 86400" },
+      -- no defaults in C: the settings live in the Lua layer
+      { { method = "GET", url = "http://h/", timeout = false }, "timeout must be a number of seconds (got nil)" },
+      { { method = "GET", url = "http://h/", connect_timeout = false },
+        "connect_timeout must be a number of seconds (got nil)" },
     }
     for _, case in ipairs(cases) do
-      local ok, err = pcall(core.prepare, case[1])
+      local r = req(case[1])
+      for k, v in pairs(r) do if v == false then r[k] = nil end end
+      local ok, err = pcall(core.prepare, r)
       assert.is_false(ok)
       assert.is_truthy(err:find(case[2], 1, true), err)
     end
@@ -197,7 +346,7 @@ describe("core.session", function()
     local s = core.session()
     s:close()
     s:close()
-    local ok, err = pcall(s.request, s, { method = "GET", url = base .. "/_sandbox/requests" })
+    local ok, err = pcall(s.request, s, req { method = "GET", url = base .. "/_sandbox/requests" })
     assert.is_false(ok)
     assert.is_truthy(err:find("closed session", 1, true))
   end)
@@ -206,9 +355,9 @@ describe("core.session", function()
     local s = core.session()
     local hdr = { Authorization = "Bearer " .. sandbox.TOKEN }
     for _ = 1, 5 do
-      local status = s:request { method = "GET", url = base .. "/v1/accounts/sandbox-account/contacts/seed-contact",
-        headers = hdr }
-      assert.are.equal(200, status)
+      local r = s:request(req { method = "GET", url = base .. "/v1/accounts/sandbox-account/contacts/seed-contact",
+        headers = hdr })
+      assert.are.equal(200, r.status)
     end
     assert.are.equal(1, s:connections())
     s:close()
@@ -216,38 +365,90 @@ describe("core.session", function()
 
   it("hands back raw bytes when asked, and sends a multipart body built by libcurl", function()
     local s = core.session()
-    local status, headers, body = s:request { method = "GET", url = base .. "/_sandbox/requests",
-      raw_response = true }
-    assert.are.equal(200, status)
-    assert.are.equal("application/json", headers["content-type"])
-    assert.is_string(body)
-    assert.is_truthy(body:find('"requests"', 1, true))
+    local r = s:request(req { method = "GET", url = base .. "/_sandbox/requests", raw_response = true })
+    assert.are.equal(200, r.status)
+    assert.are.equal("application/json", r.headers["content-type"])
+    assert.is_string(r.body)
+    assert.is_truthy(r.body:find('"requests"', 1, true))
 
-    s:request { method = "POST", url = base .. "/v1/upload-probe",
-      multipart = { { name = "media", data = "\0\1bytes\255", filename = "a.png", content_type = "image/png" } } }
+    s:request(req { method = "POST", url = base .. "/v1/upload-probe",
+      multipart = { { name = "media", data = "\0\1bytes\255", filename = "a.png", content_type = "image/png" } } })
     -- a success's headers are built only when asked for; an error's always
-    local _, plain = s:request { method = "GET", url = base .. "/_sandbox/requests" }
-    assert.is_nil(plain)
-    local _, wanted = s:request { method = "GET", url = base .. "/_sandbox/requests", want_headers = true }
-    assert.are.equal("application/json", wanted["content-type"])
-    local status404, failed = s:request { method = "GET", url = base .. "/v1/nowhere" }
-    assert.are.equal(404, status404)
-    assert.are.equal("application/json", failed["content-type"])
+    local plain = s:request(req { method = "GET", url = base .. "/_sandbox/requests" })
+    assert.is_nil(plain.headers)
+    local wanted = s:request(req { method = "GET", url = base .. "/_sandbox/requests", want_headers = true })
+    assert.are.equal("application/json", wanted.headers["content-type"])
+    local failed = s:request(req { method = "GET", url = base .. "/v1/nowhere" })
+    assert.are.equal(404, failed.status)
+    assert.are.equal("application/json", failed.headers["content-type"])
+    local raw404 = s:request(req { method = "GET", url = base .. "/v1/nowhere", raw_response = true })
+    assert.are.equal(404, raw404.status)
+    assert.are.equal("table", type(core.decode(raw404.body)))
 
     local logged = sandbox.requests()
-    local r = logged[#logged - 1]
-    assert.are.equal("POST", r.method)
-    assert.is_truthy(r.headers["content-type"]:find("^multipart/form%-data; boundary="))
+    local r2 = logged[#logged - 2]
+    assert.are.equal("POST", r2.method)
+    assert.is_truthy(r2.headers["content-type"]:find("^multipart/form%-data; boundary="))
     s:close()
   end)
 
-  it("reports a refused connection as a transport error, never a success", function()
-    local s = core.session { connect_timeout = 2 }
-    local status, err = s:request { method = "GET", url = sandbox.closed_port_url() .. "/x" }
-    assert.is_nil(status)
-    assert.are.equal("connect", err.code)
-    assert.is_number(err.curl_code)
+  it("reports a refused connection as fields, never a success", function()
+    local s = core.session()
+    local r = s:request(req { method = "GET", url = sandbox.closed_port_url() .. "/x", connect_timeout = 2 })
+    assert.is_nil(r.status)
+    assert.are.equal("connect", r.kind)
+    assert.are.equal(7, r.curl_code) -- CURLE_COULDNT_CONNECT
+    assert.is_string(r.reason)
+    assert.is_nil(r.truncated)
     s:close()
+  end)
+
+  it("reports a body that is not JSON as fields: kind, reason, excerpt, bad_utf8", function()
+    local s = core.session()
+    sandbox.fault({ path = "/v1/", status = 200, content_type = "text/html", body = "<p>Hello\nproxy</p>" })
+    local r = s:request(req { method = "GET", url = base .. "/v1/accounts/x/contacts" })
+    assert.are.equal(200, r.status)
+    assert.are.equal("decode", r.kind)
+    assert.are.equal("<p>Hello proxy</p>", r.excerpt)
+    assert.is_string(r.reason)
+    assert.is_nil(r.bad_utf8)
+    assert.is_nil(r.body)
+    sandbox.fault({ path = "/v1/", status = 502, content_type = "text/plain",
+      body_base64 = core.base64("caf\233 " .. ("x"):rep(300)) })
+    r = s:request(req { method = "GET", url = base .. "/v1/accounts/x/contacts" })
+    assert.are.equal(502, r.status)
+    assert.are.equal("decode", r.kind)
+    assert.is_true(r.bad_utf8)
+    assert.are.equal(203, #r.excerpt) -- the first 200 bytes, then "..."
+    assert.are.equal("...", r.excerpt:sub(-3))
+    s:close()
+  end)
+
+  it("marks an answer cut short as truncated", function()
+    local s = core.session()
+    sandbox.fault({ path = "/v1/", truncate = true })
+    local r = s:request(req { method = "GET", url = base .. "/v1/accounts/sandbox-account/contacts/seed-contact",
+      headers = { Authorization = "Bearer " .. sandbox.TOKEN } })
+    assert.is_nil(r.status)
+    assert.are.equal("transport", r.kind)
+    assert.are.equal(18, r.curl_code) -- CURLE_PARTIAL_FILE
+    assert.is_true(r.truncated)
+    s:close()
+  end)
+end)
+
+describe("core.answer", function()
+  it("makes of a transport's answer the table a session makes", function()
+    local r = core.answer(200, { ["content-type"] = "application/json" }, '{"data":{"lists":[],"n":1}}')
+    assert.are.equal(200, r.status)
+    assert.are.equal("application/json", r.headers["content-type"])
+    assert.are.equal("[]", core.encode(r.body.data.lists))
+    assert.are.equal("1", tostring(r.body.data.n))
+    local bad = core.answer(500, {}, "<html>oops</html>")
+    assert.are.same({ status = 500, headers = {}, kind = "decode", excerpt = "<html>oops</html>", reason = bad.reason },
+      bad)
+    assert.are.same({ status = 200, headers = {}, body = "a,b\n" }, core.answer(200, {}, "a,b\n", true))
+    assert.are.same({ status = 204, headers = {} }, core.answer(204, {}, ""))
   end)
 end)
 
@@ -255,11 +456,11 @@ describe("core.multi", function()
   it("runs requests concurrently and hands each result back once, with its id", function()
     local base = sandbox.url()
     sandbox.reset()
-    local m = core.multi { timeout = 10 }
+    local m = core.multi()
     local ids = {}
     for i = 1, 20 do
-      local id = m:add { method = "GET", url = base .. "/v1/accounts/sandbox-account/contacts/seed-contact",
-        headers = { Authorization = "Bearer " .. sandbox.TOKEN }, query = { n = i } }
+      local id = m:add(req { method = "GET", url = base .. "/v1/accounts/sandbox-account/contacts/seed-contact",
+        headers = { Authorization = "Bearer " .. sandbox.TOKEN }, query = { n = i } })
       ids[id] = true
     end
     assert.are.equal(20, m:pending())
@@ -277,26 +478,28 @@ describe("core.multi", function()
     assert.are.same({}, m:poll(0))
     m:close()
     m:close()
-    assert.is_false(pcall(m.add, m, { method = "GET", url = base }))
+    assert.is_false(pcall(m.add, m, req { method = "GET", url = base }))
   end)
 
-  it("never blocks on poll(0) and reports a transport failure per request", function()
-    local m = core.multi { connect_timeout = 2 }
-    m:add { method = "GET", url = sandbox.closed_port_url() .. "/x" }
+  it("never blocks on poll(0) and reports a transport failure per request, as a session does", function()
+    local m = core.multi()
+    m:add(req { method = "GET", url = sandbox.closed_port_url() .. "/x", connect_timeout = 2 })
     local results = {}
     for _ = 1, 200 do
       for _, r in ipairs(m:poll(0.05)) do results[#results + 1] = r end
       if #results > 0 then break end
     end
     assert.are.equal(1, #results)
-    assert.are.equal("connect", results[1].err.code)
+    assert.are.equal("connect", results[1].kind)
+    assert.are.equal(7, results[1].curl_code)
     assert.is_nil(results[1].status)
     m:close()
   end)
 
   it("refuses a malformed request at add, with nothing started", function()
     local m = core.multi()
-    assert.is_false(pcall(m.add, m, { method = "GET", url = "http://h/", headers = { A = "x\r\n" } }))
+    assert.is_false(pcall(m.add, m, req { method = "GET", url = "http://h/", headers = { A = "x\r\n" } }))
+    assert.is_false(pcall(m.add, m, { method = "GET", url = "http://h/" })) -- no timeouts
     assert.are.equal(0, m:pending())
     m:close()
   end)

@@ -16,6 +16,16 @@ describe("README and docs/", function()
     assert.equal(readme:find("```", 1, true), start, "another code block comes before the example")
   end)
 
+  it("lists every setting as the settings table has it (docs/settings_table.lua --write)", function()
+    local settings_table = require "docs.settings_table"
+    local readme = read("README.md")
+    assert.are.equal(readme, settings_table.replace(readme),
+      "README's settings table is stale: run lua5.4 docs/settings_table.lua --write")
+    for _, s in ipairs(require("sakari.settings").list()) do
+      assert.is_truthy(readme:find("| `" .. s.name .. "` |", 1, true), s.name)
+    end
+  end)
+
   -- the docs/*.md pages, as "docs/name.md"
   local function pages()
     local found = {}

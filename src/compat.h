@@ -42,10 +42,4 @@ static inline void sk_setfinalizer(lua_State *L, lua_CFunction f) {
 #endif
 }
 
-/* lua_getfield returns the type from 5.3 on; earlier versions return void. */
-static inline int sk_getfield(lua_State *L, int idx, const char *k) {
-  lua_getfield(L, idx, k);
-  return lua_type(L, -1);
-}
-
 #endif

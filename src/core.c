@@ -50,10 +50,12 @@ static int core_encode(lua_State *L) {
   return 1;
 }
 
+/* core.decode(text): the value, or nil and why. What it reads, core.encode
+ * writes back the same (the round trip rule is in json.h). */
 static int core_decode(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  if (sk_json_decode(L, s, len)) return 1;
+  if (sk_json_decode(L, s, len) == SK_JSON_OK) return 1;
   lua_pushnil(L);
   lua_insert(L, -2);
   return 2;
@@ -67,7 +69,6 @@ static int prepared_gc(lua_State *L) {
 /* core.prepare(req): the request exactly as a session would send it, without
  * sending it, for transports that do their own I/O. */
 static int core_prepare(lua_State *L) {
-  static const struct sk_defaults defaults = {30000, 10000};
   struct sk_transfer *t;
   luaL_checktype(L, 1, LUA_TTABLE);
   t = lua_newuserdata(L, sizeof *t); /* freed by __gc even when a bad request raises */
@@ -76,7 +77,7 @@ static int core_prepare(lua_State *L) {
   lua_pushcfunction(L, prepared_gc);
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, -2);
-  sk_transfer_build(L, t, 1, &defaults);
+  sk_transfer_build(L, t, 1);
   if (t->multipart) return luaL_error(L, "sakari: multipart bodies are built by libcurl; use a session");
   sk_transfer_push_prepared(L, t);
   return 1;
@@ -96,6 +97,7 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
                                        {"encode", core_encode},
                                        {"decode", core_decode},
                                        {"prepare", core_prepare},
+                                       {"answer", sk_core_answer},
                                        {NULL, NULL}};
   sk_json_open(L);
   lua_newtable(L);

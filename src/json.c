@@ -5,49 +5,23 @@
  * per Lua state and its encode/decode are called under lua_pcall. Two
  * flavours exist in the wild and they disagree: Debian's 2.1.0 formats every
  * number with at most 14 significant digits, decodes every number as a float
- * on Lua 5.3+, and cannot write an empty array; OpenResty's fork differs on
- * each point. To give one behaviour on both, encoding first walks the value
- * (which also rejects what JSON cannot carry, with the place named) and, only
- * when the value holds something cjson would get wrong, encodes a copy in
- * which those values are unique marker strings, then splices the exact text
- * in place of each marker. Decoding turns integral floats back into integers.
+ * on Lua 5.3+, and cannot tell [] from {}; OpenResty's fork differs on some of
+ * these points. json_encode.c and json_decode.c give one behaviour on both,
+ * using nothing but encode, decode and the settings both flavours have.
  */
 #include "json.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "timing.h"
 
 #define REG_KEY "sakari.core.json"
-#define NONCE_LEN 16
 
-/* cjson writes a NUL byte as \u0000, so a marker starts with this text. */
-#define MARK_OPEN "\"\\u0000sk"
-#define MARK_CLOSE "\\u0000\""
+char sk_json_nonce[SK_NONCE_LEN + 1];
 
-/* Where a value sits, as a chain up to the root on the C stack: cheap while
- * walking, and enough to name the place in an error or to spot a cycle. */
-struct pathpart {
-  struct pathpart *parent; /* NULL at the root */
-  const char *key;         /* NULL for an array index */
-  lua_Integer index;
-  const void *table; /* the table at this place while it is walked, else NULL */
-};
-
-struct walk {
-  lua_State *L;
-  int array_mt;  /* stack index of the array marker metatable */
-  int build;     /* 0: check and count, 1: push an encodable copy */
-  int specials;  /* values that need a marker */
-  int precision; /* significant digits this cjson writes */
-  const char *nonce;
-  const char *root;
-};
-
-static void push_state(lua_State *L) {
+void sk_json_push_state(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, REG_KEY);
 }
 
@@ -71,31 +45,44 @@ static void call_setting(lua_State *L, int instance, const char *name, int arg, 
   lua_call(L, 1, 0);
 }
 
-static void make_nonce(char *out) {
-  unsigned char bytes[NONCE_LEN / 2];
-  FILE *f = fopen("/dev/urandom", "rb");
-  size_t got = f ? fread(bytes, 1, sizeof bytes, f) : 0;
-  if (f) fclose(f);
-  if (got != sizeof bytes) {
-    unsigned long seed = (unsigned long)time(NULL) ^ (unsigned long)(size_t)out;
-    for (size_t i = 0; i < sizeof bytes; i++) {
-      seed = seed * 6364136223846793005UL + 1442695040888963407UL;
-      bytes[i] = (unsigned char)(seed >> 56);
-    }
-  }
-  for (size_t i = 0; i < sizeof bytes; i++) sprintf(out + 2 * i, "%02x", bytes[i]);
+/* require "cjson", or an error that says which package to install. */
+static void require_cjson(lua_State *L) {
+  const char *why, *eol;
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "cjson");
+  if (lua_pcall(L, 1, 1, 0) == 0) return;
+  why = lua_tostring(L, -1);
+  why = why ? why : "?";
+  eol = strchr(why, '\n'); /* Lua's "module not found" goes on to list every path it tried */
+  lua_pushfstring(L,
+                  "sakari: lua-cjson is not installed (Debian/Ubuntu: apt install lua-cjson; "
+                  "elsewhere: luarocks install lua-cjson): ");
+  lua_pushlstring(L, why, eol ? (size_t)(eol - why) : strlen(why));
+  lua_concat(L, 2);
+  lua_error(L);
 }
 
 void sk_json_open(lua_State *L) {
-  char nonce[NONCE_LEN + 1];
   int state, instance, precision;
+
+  /* A second luaopen in this state (busted re-requires) keeps the first one's
+   * state: tables marked or decoded before stay arrays, kept texts stay kept. */
+  sk_json_push_state(L);
+  if (lua_istable(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pop(L, 1);
+
+  if (sk_json_nonce[0] == '\0') { /* once per process */
+    unsigned char bytes[SK_NONCE_LEN / 2];
+    sk_random_bytes(bytes, sizeof bytes);
+    for (size_t i = 0; i < sizeof bytes; i++) snprintf(sk_json_nonce + 2 * i, 3, "%02x", bytes[i]);
+  }
 
   lua_newtable(L);
   state = lua_gettop(L);
-
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "cjson");
-  lua_call(L, 1, 1);
+  require_cjson(L);
   lua_getfield(L, -1, "new");
   if (!lua_isfunction(L, -1)) luaL_error(L, "sakari.core: lua-cjson without cjson.new");
   lua_call(L, 0, 1); /* a private instance: a caller's cjson settings stay theirs */
@@ -127,21 +114,24 @@ void sk_json_open(lua_State *L) {
   lua_setfield(L, -2, "__name");
   lua_setfield(L, state, "array_mt");
 
-  make_nonce(nonce);
-  lua_pushstring(L, nonce);
-  lua_setfield(L, state, "nonce");
+  lua_newtable(L); /* decoded table -> { key = exact number text } */
+  lua_newtable(L);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, state, "exact");
 
   lua_setfield(L, LUA_REGISTRYINDEX, REG_KEY);
 }
 
 void sk_json_push_array_mt(lua_State *L) {
-  push_state(L);
+  sk_json_push_state(L);
   lua_getfield(L, -1, "array_mt");
   lua_remove(L, -2);
 }
 
 void sk_json_push_null(lua_State *L) {
-  push_state(L);
+  sk_json_push_state(L);
   lua_getfield(L, -1, "null");
   lua_remove(L, -2);
 }
@@ -149,10 +139,8 @@ void sk_json_push_null(lua_State *L) {
 int sk_utf8_valid(const char *str, size_t len) {
   const unsigned char *s = (const unsigned char *)str, *end = s + len;
   while (s < end) {
-    unsigned c = *s;
     size_t n;
-    unsigned cp, min;
-    if (c < 0x80) {
+    if (*s < 0x80) {
       /* JSON is mostly ASCII: skip it eight bytes at a time */
       uint64_t word;
       while ((size_t)(end - s) >= 8) {
@@ -163,333 +151,9 @@ int sk_utf8_valid(const char *str, size_t len) {
       while (s < end && *s < 0x80) s++;
       continue;
     }
-    if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07, min = 0x10000;
-    else return 0;
-    if ((size_t)(end - s) <= n) return 0;
-    for (size_t i = 1; i <= n; i++) {
-      if ((s[i] & 0xC0) != 0x80) return 0;
-      cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    s += n + 1;
+    n = sk_utf8_seq(s, end);
+    if (n == 0) return 0;
+    s += n;
   }
-  return 1;
-}
-
-/* Adds the path from the root to p; returns p's level (the root is 0). A deep
- * path keeps its first and last four steps. */
-static int add_path(luaL_Buffer *b, const struct pathpart *p, int depth) {
-  char num[32];
-  int level;
-  if (!p->parent) return 0;
-  level = add_path(b, p->parent, depth) + 1;
-  if (depth > 12 && level >= 5 && level <= depth - 4) {
-    if (level == 5) {
-      snprintf(num, sizeof num, "[...%d levels...]", depth - 8);
-      luaL_addstring(b, num);
-    }
-    return level;
-  }
-  if (p->key) {
-    luaL_addchar(b, '.');
-    luaL_addstring(b, p->key);
-  } else {
-    snprintf(num, sizeof num, "[%lld]", (long long)p->index);
-    luaL_addstring(b, num);
-  }
-  return level;
-}
-
-static int walk_error(struct walk *w, const struct pathpart *at, int depth, const char *problem) {
-  luaL_Buffer b;
-  lua_State *L = w->L;
-  luaL_buffinit(L, &b);
-  luaL_addstring(&b, "cannot encode ");
-  luaL_addstring(&b, w->root);
-  add_path(&b, at, depth);
-  luaL_addstring(&b, ": ");
-  luaL_addstring(&b, problem);
-  luaL_pushresult(&b);
-  return lua_error(L);
-}
-
-/* True when cjson's fixed precision would not write this number back exactly. */
-static int needs_exact_text(struct walk *w, int idx) {
-  char buf[64];
-  double d;
-#if SK_HAS_INTEGERS
-  if (lua_isinteger(w->L, idx)) {
-    lua_Integer i = lua_tointeger(w->L, idx);
-    lua_Integer limit = w->precision >= 16 ? ((lua_Integer)1 << 53) : (lua_Integer)100000000000000;
-    return i >= limit || i <= -limit;
-  }
-#endif
-  d = lua_tonumber(w->L, idx);
-  snprintf(buf, sizeof buf, "%.*g", w->precision, d);
-  return strtod(buf, NULL) != d;
-}
-
-/* Built by hand: lua_pushfstring on Lua 5.1 cannot write a NUL byte. */
-static void push_marker(struct walk *w, const char *payload) {
-  luaL_Buffer b;
-  luaL_buffinit(w->L, &b);
-  luaL_addchar(&b, '\0');
-  luaL_addstring(&b, "sk");
-  luaL_addstring(&b, w->nonce);
-  luaL_addchar(&b, ':');
-  luaL_addstring(&b, payload);
-  luaL_addchar(&b, '\0');
-  luaL_pushresult(&b);
-}
-
-static void push_exact_number(struct walk *w, int idx) {
-  char buf[64];
-#if SK_HAS_INTEGERS
-  if (lua_isinteger(w->L, idx)) {
-    snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(w->L, idx));
-    push_marker(w, buf);
-    return;
-  }
-#endif
-  snprintf(buf, sizeof buf, "%.17g", (double)lua_tonumber(w->L, idx));
-  push_marker(w, buf);
-}
-
-static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth);
-
-static int is_marked_array(struct walk *w, int idx) {
-  int marked;
-  if (!lua_getmetatable(w->L, idx)) return 0;
-  marked = lua_rawequal(w->L, -1, w->array_mt);
-  lua_pop(w->L, 1);
-  return marked;
-}
-
-static void walk_table(struct walk *w, int idx, struct pathpart *at, int depth) {
-  lua_State *L = w->L;
-  int marked = is_marked_array(w, idx);
-  int has_string = 0, copy = 0;
-  lua_Integer count = 0, max = 0;
-  struct pathpart child;
-
-  if (depth >= SK_JSON_MAX_DEPTH) walk_error(w, at, depth, "nested deeper than 1000 levels");
-  luaL_checkstack(L, 8, "sakari: value nested too deep");
-  at->table = lua_topointer(L, idx);
-  /* A table inside itself: bodies are shallow, so the walk up is short. */
-  for (const struct pathpart *p = at->parent; p; p = p->parent) {
-    if (p->table == at->table) walk_error(w, at, depth, "table refers to itself (a cycle)");
-  }
-
-  if (w->build) {
-    lua_newtable(L);
-    copy = lua_gettop(L);
-  }
-  child.parent = at;
-  child.table = NULL;
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    int kt = lua_type(L, -2);
-    if (kt == LUA_TSTRING) {
-      size_t klen;
-      child.key = lua_tolstring(L, -2, &klen);
-      if (!sk_utf8_valid(child.key, klen)) walk_error(w, &child, depth + 1, "key is not valid UTF-8");
-      has_string = 1;
-    } else if (kt == LUA_TNUMBER) {
-      lua_Number n = lua_tonumber(L, -2);
-      if (n < 1 || n != floor(n) || n > 9007199254740992.0) {
-        walk_error(w, at, depth, "table key is a number that is not an array index");
-      }
-      child.key = NULL;
-      child.index = (lua_Integer)n;
-      count++;
-      if (child.index > max) max = child.index;
-    } else {
-      lua_pushfstring(L, "table key of type %s (JSON keys are strings)", luaL_typename(L, -2));
-      walk_error(w, at, depth, lua_tostring(L, -1));
-    }
-    walk_value(w, lua_gettop(L), &child, depth + 1);
-    child.table = NULL;
-    if (w->build) {
-      lua_pushvalue(L, -3); /* key */
-      lua_insert(L, -2);
-      lua_rawset(L, copy);
-    }
-    lua_pop(L, 1);
-  }
-  at->table = NULL;
-  if (has_string && count > 0) walk_error(w, at, depth, "table mixes array items and object keys");
-  if (count != max) walk_error(w, at, depth, "array has holes (nil items); JSON arrays cannot");
-  if (marked && has_string) walk_error(w, at, depth, "table marked as an array has object keys");
-
-  if (marked && count == 0) {
-    w->specials++;
-    if (w->build) {
-      lua_pop(L, 1);
-      push_marker(w, "[]");
-    }
-  }
-}
-
-static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth) {
-  lua_State *L = w->L;
-  switch (lua_type(L, idx)) {
-  case LUA_TSTRING: {
-    size_t len;
-    const char *s = lua_tolstring(L, idx, &len);
-    if (!sk_utf8_valid(s, len)) walk_error(w, at, depth, "string is not valid UTF-8");
-    break;
-  }
-  case LUA_TNUMBER: {
-    lua_Number n = lua_tonumber(L, idx);
-    if (n != n) walk_error(w, at, depth, "NaN is not a JSON number");
-    if (n == HUGE_VAL || n == -HUGE_VAL) walk_error(w, at, depth, "infinity is not a JSON number");
-    if (needs_exact_text(w, idx)) {
-      w->specials++;
-      if (w->build) {
-        push_exact_number(w, idx);
-        return;
-      }
-    }
-    break;
-  }
-  case LUA_TBOOLEAN:
-    break;
-  case LUA_TLIGHTUSERDATA:
-    if (lua_touserdata(L, idx) != NULL) walk_error(w, at, depth, "light userdata other than sakari.null");
-    break;
-  case LUA_TTABLE:
-    walk_table(w, idx, at, depth);
-    return; /* pushed its own copy when building */
-  default:
-    lua_pushfstring(L, "a %s has no JSON form", luaL_typename(L, idx));
-    walk_error(w, at, depth, lua_tostring(L, -1));
-  }
-  if (w->build) lua_pushvalue(L, idx);
-}
-
-/* Replaces each marker string in the JSON text on top of the stack. */
-static void splice_markers(lua_State *L, const char *nonce) {
-  size_t len, open_len;
-  const char *text = lua_tolstring(L, -1, &len), *end = text + len, *p = text;
-  char open[sizeof MARK_OPEN + NONCE_LEN + 1];
-  luaL_Buffer b;
-
-  open_len = (size_t)snprintf(open, sizeof open, "%s%s:", MARK_OPEN, nonce);
-  luaL_buffinit(L, &b);
-  for (;;) {
-    const char *hit = NULL, *payload, *close;
-    for (const char *q = p; q + open_len <= end; q++) {
-      q = memchr(q, '"', (size_t)(end - q));
-      if (!q || q + open_len > end) break;
-      if (memcmp(q, open, open_len) == 0) {
-        hit = q;
-        break;
-      }
-    }
-    if (!hit) break;
-    payload = hit + open_len;
-    close = payload;
-    while (close < end && *close != '\\') close++;
-    if (close + sizeof MARK_CLOSE - 1 > end || memcmp(close, MARK_CLOSE, sizeof MARK_CLOSE - 1) != 0) {
-      luaL_addlstring(&b, p, (size_t)(payload - p));
-      p = payload;
-      continue;
-    }
-    luaL_addlstring(&b, p, (size_t)(hit - p));
-    luaL_addlstring(&b, payload, (size_t)(close - payload));
-    p = close + sizeof MARK_CLOSE - 1;
-  }
-  luaL_addlstring(&b, p, (size_t)(end - p));
-  luaL_pushresult(&b);
-  lua_remove(L, -2);
-}
-
-void sk_json_encode(lua_State *L, int idx, const char *root) {
-  struct walk w;
-  struct pathpart top = {NULL, NULL, 0, NULL};
-  int base;
-
-  idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
-  base = lua_gettop(L);
-  push_state(L);
-  sk_json_push_array_mt(L);
-  w.L = L;
-  w.array_mt = base + 2;
-  w.build = 0;
-  w.specials = 0;
-  w.root = root;
-  lua_getfield(L, base + 1, "precision");
-  w.precision = (int)lua_tointeger(L, -1);
-  lua_getfield(L, base + 1, "nonce");
-  w.nonce = lua_tostring(L, -1); /* kept alive by the state table */
-  lua_pop(L, 2);
-
-  walk_value(&w, idx, &top, 0);
-  lua_getfield(L, base + 1, "encode");
-  if (w.specials == 0) {
-    lua_pushvalue(L, idx);
-  } else {
-    w.build = 1;
-    walk_value(&w, idx, &top, 0);
-  }
-  if (lua_pcall(L, 1, 1, 0) != 0) {
-    lua_pushfstring(L, "cannot encode %s: %s", root, lua_tostring(L, -1));
-    lua_error(L);
-  }
-  if (w.specials > 0) splice_markers(L, w.nonce);
-  lua_replace(L, base + 1);
-  lua_settop(L, base + 1);
-}
-
-#if SK_HAS_INTEGERS
-/* cjson 2.1.0 decodes 123 as 123.0 on Lua 5.3+; give integers back. */
-static void integers_back(lua_State *L, int idx) {
-  luaL_checkstack(L, 4, "sakari: decoded value nested too deep");
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    int t = lua_type(L, -1);
-    if (t == LUA_TNUMBER && !lua_isinteger(L, -1)) {
-      lua_Number n = lua_tonumber(L, -1);
-      lua_Integer i;
-      /* past 2^53 the double lua-cjson parsed may already be rounded: it stays
-       * a float (from 2^53 on), so math.type does not vouch for digits that are gone */
-      if (n == floor(n) && fabs(n) < 9007199254740992.0 && lua_numbertointeger(n, &i)) {
-        lua_pushvalue(L, -2);
-        lua_pushinteger(L, i);
-        lua_rawset(L, idx);
-      }
-    } else if (t == LUA_TTABLE) {
-      integers_back(L, lua_gettop(L));
-    }
-    lua_pop(L, 1);
-  }
-}
-#endif
-
-int sk_json_decode(lua_State *L, const char *text, size_t len) {
-  /* JSON text is UTF-8 (RFC 8259); lua-cjson would pass other bytes through unseen */
-  if (!sk_utf8_valid(text, len)) {
-    lua_pushliteral(L, "text is not valid UTF-8");
-    return 0;
-  }
-  push_state(L);
-  lua_getfield(L, -1, "decode");
-  lua_remove(L, -2);
-  lua_pushlstring(L, text, len);
-  if (lua_pcall(L, 1, 1, 0) != 0) return 0;
-#if SK_HAS_INTEGERS
-  if (lua_type(L, -1) == LUA_TTABLE) {
-    integers_back(L, lua_gettop(L));
-  } else if (lua_type(L, -1) == LUA_TNUMBER && !lua_isinteger(L, -1)) {
-    lua_Number n = lua_tonumber(L, -1);
-    lua_Integer i;
-    if (n == floor(n) && fabs(n) < 9007199254740992.0 && lua_numbertointeger(n, &i)) {
-      lua_pop(L, 1);
-      lua_pushinteger(L, i);
-    }
-  }
-#endif
   return 1;
 }

@@ -1,4 +1,18 @@
-/* JSON for the core: lua-cjson does the text work, this layer makes it exact. */
+/*
+ * JSON for the core: lua-cjson does the text work, this layer makes it exact
+ * on both lua-cjson flavours (Debian's 2.1.0 and OpenResty's fork).
+ *
+ * The round trip rule: what core.decode reads, core.encode writes back the
+ * same. A decoded array, empty or not, carries the sakari.array metatable, so
+ * it is written as [] even once emptied; a decoded object is written as {}.
+ * An integer literal decodes exactly as a Lua integer where Lua has them
+ * (5.3+, from -2^63 to 2^63-1). Where it cannot (Lua 5.1/LuaJIT past 2^53,
+ * or past 64 bits anywhere) it decodes as the nearest float, and the literal's
+ * text is kept in a weak side table keyed by the table holding it: encoding
+ * that table writes the kept text for as long as the field still holds that
+ * float, so a get -> update sends back the digits the server sent. A changed
+ * value, a copied table or a number at the top level has no kept text.
+ */
 #ifndef SAKARI_JSON_H
 #define SAKARI_JSON_H
 
@@ -9,15 +23,19 @@
 /* Deepest nesting accepted in either direction (lua-cjson's own default). */
 #define SK_JSON_MAX_DEPTH 1000
 
-/* Loads a private lua-cjson instance into the registry; raises if cjson is missing. */
+/* Loads a private lua-cjson instance into the registry; raises, naming the
+ * package to install, if cjson is missing. */
 void sk_json_open(lua_State *L);
 
 /* Pushes the JSON text for the value at idx; raises a Lua error naming the
  * offending place (root is what the caller calls the value, e.g. "body"). */
 void sk_json_encode(lua_State *L, int idx, const char *root);
 
-/* Pushes the decoded value and returns 1, or pushes a message and returns 0. */
-int sk_json_decode(lua_State *L, const char *text, size_t len);
+/* What sk_json_decode found. */
+enum sk_decoded { SK_JSON_OK, SK_JSON_INVALID, SK_JSON_NOT_UTF8 };
+
+/* Pushes the decoded value (SK_JSON_OK), or a message saying why not. */
+enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len);
 
 /* Pushes the metatable that marks a table as a JSON array. */
 void sk_json_push_array_mt(lua_State *L);
@@ -27,5 +45,34 @@ void sk_json_push_null(lua_State *L);
 
 /* Validates UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
 int sk_utf8_valid(const char *s, size_t len);
+
+/* Shared by json.c, json_encode.c and json_decode.c. */
+
+/* Pushes the per-state table: encode, decode, null, array_mt, exact (the
+ * weak side table of kept number texts), precision. */
+void sk_json_push_state(lua_State *L);
+
+/* The per-process random text in every marker string: server data cannot
+ * know it, so it cannot forge a marker. */
+#define SK_NONCE_LEN 16
+extern char sk_json_nonce[SK_NONCE_LEN + 1];
+
+/* Length of the valid UTF-8 sequence at s (a non-ASCII lead byte), or 0.
+ * Inline: it is the inner step of every byte pass. */
+static inline size_t sk_utf8_seq(const unsigned char *s, const unsigned char *end) {
+  unsigned c = *s, cp, min;
+  size_t n;
+  if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07, min = 0x10000;
+  else return 0;
+  if ((size_t)(end - s) <= n) return 0;
+  for (size_t i = 1; i <= n; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n + 1;
+}
 
 #endif

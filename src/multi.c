@@ -9,9 +9,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "request.h"
+#include "timing.h"
 
 #define MULTI_MT "sakari.core.multi"
 
@@ -27,7 +27,6 @@ struct multi {
   size_t nslots;
   size_t running;
   lua_Integer next_id;
-  struct sk_defaults defaults;
   int options_ref; /* the creation options, reused for every new easy handle */
   int closed;
 };
@@ -50,8 +49,6 @@ static int multi_new(lua_State *L) {
   m->closed = 1; /* nothing to free until the handle exists */
   luaL_getmetatable(L, MULTI_MT);
   lua_setmetatable(L, -2);
-  m->defaults.timeout_ms = sk_opt_millis(L, opts, "timeout", 30000);
-  m->defaults.connect_timeout_ms = sk_opt_millis(L, opts, "connect_timeout", 10000);
   if (opts) {
     lua_pushvalue(L, 1);
   } else {
@@ -69,6 +66,7 @@ static int multi_new(lua_State *L) {
 /* An idle slot, or a new one with its easy handle made from the options. */
 static struct slot *idle_slot(lua_State *L, struct multi *m) {
   struct slot **grown, *s;
+  struct sk_options o;
   for (size_t i = 0; i < m->nslots; i++) {
     if (!m->slots[i]->busy && m->slots[i]->t.easy) return m->slots[i];
   }
@@ -79,7 +77,8 @@ static struct slot *idle_slot(lua_State *L, struct multi *m) {
   if (!s) luaL_error(L, "sakari: out of memory");
   m->slots[m->nslots++] = s;
   lua_rawgeti(L, LUA_REGISTRYINDEX, m->options_ref);
-  sk_transfer_init(L, &s->t, lua_gettop(L));
+  sk_options_read(L, lua_gettop(L), &o);
+  sk_transfer_init(L, &s->t, &o);
   lua_pop(L, 1);
   curl_easy_setopt(s->t.easy, CURLOPT_PRIVATE, (void *)s);
   return s;
@@ -89,7 +88,7 @@ static int multi_add(lua_State *L) {
   struct multi *m = check_multi(L);
   struct slot *s = idle_slot(L, m);
   CURLMcode rc;
-  sk_transfer_prepare(L, &s->t, 2, &m->defaults);
+  sk_transfer_prepare(L, &s->t, 2);
   rc = curl_multi_add_handle(m->handle, s->t.easy);
   if (rc != CURLM_OK) return luaL_error(L, "sakari: cannot start a request: %s", curl_multi_strerror(rc));
   s->busy = 1;
@@ -99,7 +98,7 @@ static int multi_add(lua_State *L) {
   return 1;
 }
 
-/* Appends {id, status, headers, body, decode_err} or {id, err} for each finished transfer. */
+/* Appends the result table of each finished transfer (see request.h), with its id. */
 static int collect(lua_State *L, struct multi *m, int results) {
   CURLMsg *msg;
   int left, n = (int)sk_rawlen(L, results);
@@ -112,33 +111,18 @@ static int collect(lua_State *L, struct multi *m, int results) {
     curl_multi_remove_handle(m->handle, s->t.easy);
     s->busy = 0;
     m->running--;
-    lua_createtable(L, 0, 5);
+    sk_transfer_push_result(L, &s->t, rc);
     lua_pushinteger(L, s->id);
     lua_setfield(L, -2, "id");
-    if (sk_transfer_push_result(L, &s->t, rc) == 2) {
-      lua_setfield(L, -3, "err");
-      lua_pop(L, 1);
-    } else {
-      lua_setfield(L, -5, "decode_err");
-      lua_setfield(L, -4, "body");
-      lua_setfield(L, -3, "headers");
-      lua_setfield(L, -2, "status");
-    }
     lua_rawseti(L, results, ++n);
   }
   return n;
 }
 
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int multi_poll(lua_State *L) {
   struct multi *m = check_multi(L);
   lua_Number wait = luaL_optnumber(L, 2, 0);
-  double deadline = now_seconds() + (wait > 0 ? (wait < 86400 ? wait : 86400) : 0);
+  double deadline = sk_now() + (wait > 0 ? (wait < 86400 ? wait : 86400) : 0);
   int results, still;
   lua_settop(L, 2);
   lua_newtable(L);
@@ -148,7 +132,7 @@ static int multi_poll(lua_State *L) {
     CURLMcode rc = curl_multi_perform(m->handle, &still);
     if (rc != CURLM_OK) return luaL_error(L, "sakari: multi perform failed: %s", curl_multi_strerror(rc));
     if (collect(L, m, results) > 0 || m->running == 0) break;
-    left = deadline - now_seconds();
+    left = deadline - sk_now();
     if (left <= 0) break;
     rc = curl_multi_poll(m->handle, NULL, 0, (int)(left * 1000) + 1, NULL);
     if (rc != CURLM_OK) return luaL_error(L, "sakari: multi poll failed: %s", curl_multi_strerror(rc));

@@ -12,7 +12,6 @@
 
 struct session {
   struct sk_transfer t;
-  struct sk_defaults defaults;
   lua_Integer connects; /* new connections opened so far: 1 for any number of keep-alive requests */
   int closed;
 };
@@ -21,19 +20,19 @@ static struct session *check_session(lua_State *L) {
   return luaL_checkudata(L, 1, SESSION_MT);
 }
 
+/* core.session([options]): options are ca_file, proxy, insecure, user_agent;
+ * each request carries its own timeouts. */
 static int session_new(lua_State *L) {
   struct session *s;
+  struct sk_options o;
   int opts = lua_isnoneornil(L, 1) ? 0 : 1;
   if (opts) luaL_checktype(L, 1, LUA_TTABLE);
+  sk_options_read(L, opts, &o);
   s = lua_newuserdata(L, sizeof *s);
   memset(s, 0, sizeof *s);
-  s->closed = 1; /* until the handle exists, __gc has nothing to free */
   luaL_getmetatable(L, SESSION_MT);
   lua_setmetatable(L, -2);
-  s->defaults.timeout_ms = sk_opt_millis(L, opts, "timeout", 30000);
-  s->defaults.connect_timeout_ms = sk_opt_millis(L, opts, "connect_timeout", 10000);
-  s->closed = 0;
-  sk_transfer_init(L, &s->t, opts);
+  sk_transfer_init(L, &s->t, &o); /* on a raise, __gc frees what exists */
   return 1;
 }
 
@@ -42,10 +41,11 @@ static int session_request(lua_State *L) {
   CURLcode rc;
   long connects = 0;
   if (s->closed) return luaL_error(L, "sakari: request on a closed session");
-  sk_transfer_prepare(L, &s->t, 2, &s->defaults);
+  sk_transfer_prepare(L, &s->t, 2);
   rc = curl_easy_perform(s->t.easy);
   if (curl_easy_getinfo(s->t.easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK) s->connects += connects;
-  return sk_transfer_push_result(L, &s->t, rc);
+  sk_transfer_push_result(L, &s->t, rc);
+  return 1;
 }
 
 static int session_connections(lua_State *L) {

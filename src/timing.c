@@ -9,10 +9,30 @@
 #include <stdio.h>
 #include <time.h>
 
-static int core_now(lua_State *L) {
+double sk_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void sk_random_bytes(void *out, size_t n) {
+  FILE *f = fopen("/dev/urandom", "rb");
+  size_t got = f ? fread(out, 1, n, f) : 0;
+  if (f) fclose(f);
+  if (got != n) { /* no /dev/urandom (a chroot, say): the clock is all there is */
+    struct timespec ts;
+    uint64_t seed;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    seed = ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)ts.tv_nsec ^ (uint64_t)(size_t)out;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      ((unsigned char *)out)[i] = (unsigned char)(seed >> 56);
+    }
+  }
+}
+
+static int core_now(lua_State *L) {
+  lua_pushnumber(L, (lua_Number)sk_now());
   return 1;
 }
 
@@ -33,15 +53,7 @@ static int core_sleep(lua_State *L) {
 static uint64_t state;
 
 static uint64_t next_random(void) {
-  if (state == 0) {
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(&state, sizeof state, 1, f) != 1 || state == 0) {
-      struct timespec ts;
-      clock_gettime(CLOCK_REALTIME, &ts);
-      state = ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)ts.tv_nsec ^ 0x9E3779B97F4A7C15ULL;
-    }
-    if (f) fclose(f);
-  }
+  while (state == 0) sk_random_bytes(&state, sizeof state);
   state ^= state >> 12;
   state ^= state << 25;
   state ^= state >> 27;

@@ -78,10 +78,7 @@ local function new_state(resolved, credentials)
   local self = setmetatable({
     resolved = resolved,
     custom = resolved.transport,
-    options = {
-      timeout = resolved.timeout, connect_timeout = resolved.connect_timeout,
-      ca_file = resolved.ca_file, proxy = resolved.proxy, insecure = resolved.insecure,
-    },
+    options = { ca_file = resolved.ca_file, proxy = resolved.proxy, insecure = resolved.insecure },
   }, State)
   local ctx = {
     base_url = resolved.base_url,

@@ -57,38 +57,29 @@ end
 -- argument, setting or name: usage.lua), as opposed to anything else.
 M.is_argument = usage.is
 
--- libcurl's CURLE_PARTIAL_FILE: the answer arrived but its body was cut short.
-local CURLE_PARTIAL_FILE = 18
-
--- core's transport failure table: { code, message, curl_code }.
-function M.transport(method, path, failure)
-  failure = type(failure) == "table" and failure or {}
-  local code = type(failure.code) == "string" and failure.code or "transport"
-  local message = util.snippet(failure.message or "transport failure", 200)
-  if failure.curl_code == CURLE_PARTIAL_FILE then
-    -- the connection dropped mid-answer: a transport failure, which the retry
-    -- policy repeats only where repeating is safe (never a POST)
-    code, message = "transport", "response body truncated: " .. message
-  end
+-- A failure with no answer; r: core's result fields { kind, reason, curl_code, truncated }.
+function M.transport(method, path, r)
+  local message = util.snippet(r.reason or "transport failure", 200)
+  -- the connection dropped mid-answer: a transport failure, which the retry
+  -- policy repeats only where repeating is safe (never a POST)
+  if r.truncated then message = "response body truncated: " .. message end
   return M.new {
-    method = method, path = path, code = code, message = message, curl_code = failure.curl_code,
+    method = method, path = path, code = type(r.kind) == "string" and r.kind or "transport",
+    message = message, curl_code = r.curl_code,
   }
 end
 
--- core reports an undecodable body as "invalid JSON (<parser's reason>): <excerpt>";
--- the parser's reason means nothing to a user, the excerpt does.
-local function excerpt(decode_err)
-  local text = tostring(decode_err)
-  text = text:gsub("^invalid JSON %b():%s*", ""):gsub("^invalid JSON:%s*", "")
-  return util.snippet(text, 120, true)
+-- The parser's reason means nothing to a user, the body's first bytes do.
+local function excerpt(failure)
+  return util.snippet(failure.excerpt, 120, true)
 end
 
 -- A 2xx the library cannot use: empty, not JSON, or not a JSON object.
-function M.decode(method, path, status, decode_err, what)
+-- failure: core's result fields of a body that did not decode ({ excerpt, bad_utf8 }).
+function M.decode(method, path, status, failure, what)
   local message
-  if decode_err then
-    local utf8 = tostring(decode_err):find("not valid UTF-8", 1, true)
-    message = (utf8 and "response is not valid UTF-8: " or "response is not JSON: ") .. excerpt(decode_err)
+  if failure then
+    message = (failure.bad_utf8 and "response is not valid UTF-8: " or "response is not JSON: ") .. excerpt(failure)
   else
     message = what or "response body is empty"
   end
@@ -96,7 +87,7 @@ function M.decode(method, path, status, decode_err, what)
 end
 
 -- Any answer the server meant as a failure: a non-2xx status, or success == false.
-function M.response(method, path, status, body, decode_err)
+function M.response(method, path, status, body, failure)
   local code, message
   if type(body) == "table" then
     local e = body.error
@@ -107,8 +98,8 @@ function M.response(method, path, status, body, decode_err)
       message = body.error_description or e
     end
     message = message or body.message
-  elseif decode_err then
-    message = excerpt(decode_err)
+  elseif failure then
+    message = excerpt(failure)
   end
   if type(message) ~= "string" or message == "" then
     message = status and ("HTTP " .. tostring(status)) or "request failed"

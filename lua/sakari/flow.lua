@@ -9,27 +9,27 @@ local retry = require "sakari.retry"
 local M = {}
 
 -- The envelope of a usable answer (true for a bodiless success), or nil, err.
--- A raw_response request (a CSV report) gets { raw = bytes, headers = ... }.
-local function interpret(req, status, headers, body, decode_err)
-  local method, path = req.method, req.path
-  -- a success of the token endpoint that did not decode may still hold a new
-  -- token: it is never quoted (its error answers are, they carry none)
-  if req.secret_response and decode_err and status >= 200 and status < 300 then
-    decode_err = "not shown: the answer may hold a token"
-  end
+-- r: what core (or a transport, through core.answer) made of the answer; see
+-- request.h. A raw_response request (a CSV report) gets { raw = bytes, headers = ... }.
+local function interpret(req, r)
+  local method, path, status = req.method, req.path, r.status
   if req.raw_response then
     if status >= 200 and status < 300 then
       if status == 204 then return true end
-      return { raw = body, headers = headers }
+      return { raw = r.body, headers = r.headers }
     end
     -- an error answer is still Sakari's JSON error envelope
-    local text = body
-    body, decode_err = nil, nil
-    if text ~= "" then body, decode_err = core.decode(text) end
+    r = core.answer(status, r.headers, r.body)
   end
+  local body, failure = r.body, r.kind == "decode" and r or nil
   if status >= 200 and status < 300 then
     if status == 204 then return true end
-    if decode_err then return nil, errors.decode(method, path, status, decode_err) end
+    if failure then
+      -- a success of the token endpoint that did not decode may still hold a
+      -- new token: it is never quoted (its error answers are, they carry none)
+      if req.secret_response then failure = { excerpt = "not shown: the answer may hold a token" } end
+      return nil, errors.decode(method, path, status, failure)
+    end
     if body == nil then return nil, errors.decode(method, path, status) end
     if type(body) ~= "table" then
       return nil, errors.decode(method, path, status, nil, "response is JSON but not an object")
@@ -37,8 +37,8 @@ local function interpret(req, status, headers, body, decode_err)
     if body.success == false then return nil, errors.response(method, path, status, body) end
     return body
   end
-  local err = errors.response(method, path, status, body, decode_err)
-  if status == 429 or status == 503 then err.retry_after = retry.retry_after(headers["retry-after"]) end
+  local err = errors.response(method, path, status, body, failure)
+  if status == 429 or status == 503 then err.retry_after = retry.retry_after(r.headers["retry-after"]) end
   return nil, err
 end
 
@@ -92,18 +92,18 @@ function M.run(ctx, req, io)
     local started
     if ctx.on_request then ctx.on_request { method = req.method, path = req.path, attempt = attempt } end
     if ctx.on_response then started = core.now() end
-    local status, headers, body, decode_err = io.send(wire_request(ctx, req, token))
-    local envelope
+    local r = io.send(wire_request(ctx, req, token))
+    local status, envelope = r.status, nil
     if status then
-      envelope, err = interpret(req, status, headers, body, decode_err)
+      envelope, err = interpret(req, r)
     else
-      err = errors.transport(req.method, req.path, headers)
+      err = errors.transport(req.method, req.path, r)
     end
     if started then
       ctx.on_response {
         method = req.method, path = req.path, status = status, attempt = attempt,
         elapsed = core.now() - started, code = err and err.code or nil,
-        bytes = status and headers and tonumber(headers["content-length"]) or nil,
+        bytes = r.headers and tonumber(r.headers["content-length"]) or nil,
       }
     end
     if envelope ~= nil then return envelope end

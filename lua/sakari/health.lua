@@ -173,15 +173,16 @@ local function check_api(report, core, env_credentials, client)
     probe.close()
     return report_probe(report, core, since, accounts, err)
   end
-  local session = core.session { timeout = M.PROBE_TIMEOUT, connect_timeout = M.PROBE_TIMEOUT }
+  local session = core.session()
   local url = base_url .. "/v1/accounts?limit=1"
-  local ok, status, failure = pcall(session.request, session, { method = "GET", url = url })
+  local ok, r = pcall(session.request, session,
+    { method = "GET", url = url, timeout = M.PROBE_TIMEOUT, connect_timeout = M.PROBE_TIMEOUT })
   session:close()
-  if ok and status then
+  if ok and r.status then
     return report.ok(("GET /v1/accounts without credentials: HTTP %d in %d ms: the server answers"):format(
-      status, elapsed_ms(core, since)))
+      r.status, elapsed_ms(core, since)))
   end
-  local why = ok and (type(failure) == "table" and (failure.message or failure.code)) or status
+  local why = ok and (r.reason or r.kind) or r
   report.error(("GET %s/v1/accounts: no answer after %d ms: %s"):format(base_url, elapsed_ms(core, since),
     tostring(why)), { "check SAKARI_API_URL, the network and any proxy" })
 end

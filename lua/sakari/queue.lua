@@ -152,7 +152,7 @@ end
 function Queue:transmit(task)
   local ok, id = pcall(self.multi.add, self.multi, task.request)
   task.request = nil
-  if not ok then return resume(self, task, false, false, nil, { code = "error", message = tostring(id) }) end
+  if not ok then return resume(self, task, false, false, { kind = "error", reason = tostring(id) }) end
   self.sending[id] = task
 end
 
@@ -231,11 +231,7 @@ function Queue:poll(timeout)
     for _, r in ipairs(self.multi:poll(wait)) do
       local task = self.sending[r.id]
       self.sending[r.id] = nil
-      if r.err then
-        resume(self, task, false, false, nil, r.err)
-      else
-        resume(self, task, false, false, r.status, r.headers, r.body, r.decode_err)
-      end
+      resume(self, task, false, false, r)
     end
   elseif wait > 0 and self.running > 0 then
     core.sleep(wait)

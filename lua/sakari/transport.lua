@@ -12,12 +12,12 @@
 -- @tfield[opt] function close `function()`: called by `client.close()`
 -- @tfield[opt] function multi `function(send)`: lets `batch` and `queue` send their calls at once
 --   (without it they run one at a time). `send(request)` makes one request through this transport
---   as the client does: it returns `status, headers, value, decode_err`, or `nil, err`. multi returns
---   an object with `add(self, request) -> id` (keep the request, send nothing yet), `pending(self)`
---   (how many were added and not yet answered), `poll(self, wait)` (send those, at most `wait`
---   seconds' waiting if it can, and return the answers ready, each `{ id = id, status = ...,
---   headers = ..., body = value, decode_err = ... }` or `{ id = id, err = err }`; with nothing
---   added, wait `wait` seconds the host's way) and `close(self)`.
+--   as the client does: it returns core's result table (`status`, `headers`, `body`, or `kind` and
+--   `reason` on failure; request.h). multi returns an object with `add(self, request) -> id` (keep
+--   the request, send nothing yet), `pending(self)` (how many were added and not yet answered),
+--   `poll(self, wait)` (send those, at most `wait` seconds' waiting if it can, and return the results
+--   ready, each send's table with `id` added; with nothing added, wait `wait` seconds the host's
+--   way) and `close(self)`.
 --   `sakari.transport.nginx` has one (a light thread per request).
 local core = require "sakari.core"
 
@@ -40,32 +40,24 @@ local function lower_keys(headers)
   return out
 end
 
--- The failure of a transport as core's { code, message }.
+-- A transport's failure as core's result fields.
 local function failure(err)
   if type(err) == "table" then
-    local code = CODES[err.code] and err.code or "transport"
-    return { code = code, message = tostring(err.message or code) }
+    local kind = CODES[err.code] and err.code or "transport"
+    return { kind = kind, reason = tostring(err.message or kind) }
   end
-  return { code = "transport", message = tostring(err or "transport failed") }
+  return { kind = "transport", reason = tostring(err or "transport failed") }
 end
 
--- An io for flow.run over a transport: the same answers a core session gives.
+-- An io for flow.run over a transport: the same result table a core session gives.
 function M.io(t)
   return {
     send = function(request)
       local prepared = core.prepare(request)
       local ok, status, headers, body = pcall(t.request, prepared)
-      if not ok then return nil, failure(status) end
-      if type(status) ~= "number" then return nil, failure(headers) end
-      headers = lower_keys(headers)
-      body = body ~= nil and tostring(body) or ""
-      if request.raw_response then return status, headers, body end
-      if body == "" then return status, headers, nil end
-      local value, why = core.decode(body)
-      if value == nil and why then
-        return status, headers, nil, ("invalid JSON (%s): %s"):format(why, body:sub(1, 200))
-      end
-      return status, headers, value
+      if not ok then return failure(status) end
+      if type(status) ~= "number" then return failure(headers) end
+      return core.answer(status, lower_keys(headers), body ~= nil and tostring(body) or "", request.raw_response)
     end,
     sleep = t.sleep or core.sleep,
   }

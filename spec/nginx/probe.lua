@@ -196,7 +196,11 @@ function cases.multi_idle_wait()
   ngx.update_time()
   local ended = ngx.now()
   ngx.thread.wait(other)
-  return { ok = #results == 0, seconds = ended - started, other_woke = woke - started }
+  -- and a send that raises is that request's failure, with its id
+  local id = multi:add { method = "GET" }
+  local raised = multi:poll(0)[1]
+  return { ok = #results == 0, seconds = ended - started, other_woke = woke - started,
+    raised = { id = raised.id == id, kind = raised.kind, reason = raised.reason, pending = multi:pending() } }
 end
 
 function M.run(name)

@@ -70,9 +70,9 @@ local function start_nginx(prefix, conf, url)
     error("nginx did not start:\n" .. (read_file(prefix .. "/start.log") or "")
       .. (read_file(prefix .. "/error.log") or ""):sub(-2000))
   end
-  local probe = core.session { timeout = 2, connect_timeout = 1 }
+  local probe = core.session()
   for _ = 1, 100 do
-    if probe:request { method = "GET", url = url, raw_response = true } then
+    if probe:request({ method = "GET", url = url, raw_response = true, timeout = 2, connect_timeout = 1 }).status then
       probe:close()
       return
     end
@@ -82,18 +82,18 @@ local function start_nginx(prefix, conf, url)
   error("nginx does not answer at " .. url)
 end
 
-local session = core.session { timeout = 30, connect_timeout = 5 }
+local session = core.session()
 
 -- One request to nginx (opts.base: another of its servers): status, headers, body (raw bytes).
 local function http(method, path, opts)
   opts = opts or {}
-  local status, headers, body = session:request {
+  local r = session:request {
     method = method, url = (opts.base or BASE) .. path, headers = opts.headers,
     raw_body = opts.body, content_type = opts.body and (opts.content_type or "application/json"),
-    raw_response = true,
+    raw_response = true, timeout = 30, connect_timeout = 5,
   }
-  if not status then error(("%s %s: %s"):format(method, path, headers and headers.message), 2) end
-  return status, headers, body
+  if not r.status then error(("%s %s: %s"):format(method, path, r.reason), 2) end
+  return r.status, r.headers, r.body
 end
 
 -- opts.base_url: the base_url of the probe's clients (default SAKARI_API_URL)
@@ -112,9 +112,11 @@ end
 -- `n` concurrent GETs of path, all in flight at once; returns the wall time
 -- and the number that answered 200 with the seed contact.
 local function fire(path, n)
-  local multi = core.multi { timeout = 60, connect_timeout = 5 }
+  local multi = core.multi()
   local started = core.now()
-  for _ = 1, n do multi:add { method = "GET", url = BASE .. path, raw_response = true } end
+  for _ = 1, n do
+    multi:add { method = "GET", url = BASE .. path, raw_response = true, timeout = 60, connect_timeout = 5 }
+  end
   local good, problems = 0, {}
   local deadline = started + 90
   while multi:pending() > 0 and core.now() < deadline do
@@ -123,7 +125,7 @@ local function fire(path, n)
       if type(contact) == "table" and contact.id == SEED then
         good = good + 1
       else
-        problems[#problems + 1] = r.err and r.err.message or (tostring(r.status) .. " " .. tostring(r.body))
+        problems[#problems + 1] = r.reason or (tostring(r.status) .. " " .. tostring(r.body))
       end
     end
   end
@@ -310,9 +312,12 @@ local function main()
     check(#sandbox.requests() == 0, "something was sent")
   end)
 
-  test("a transport multi with nothing to send waits with ngx.sleep, not holding the worker", function()
+  test("the transport's multi: with nothing to send it waits with ngx.sleep; a send that raises fails alone",
+      function()
     local result = probe("multi_idle_wait")
     check(result.ok and result.seconds >= 0.25 and result.other_woke < 0.2, "%s", core.encode(result))
+    check(result.raised.id and result.raised.kind == "transport" and result.raised.pending == 0
+      and result.raised.reason:find("nothing is sent", 1, true), "%s", core.encode(result))
   end)
 
   local sub_wall
@@ -367,11 +372,11 @@ local function main()
   end)
 
   -- the HTTPS sandbox's own log
-  local tls_session = core.session { timeout = 10, ca_file = https.ca_file() }
+  local tls_session = core.session { ca_file = https.ca_file() }
   local function https_control(method, path)
-    local status, _, answer = tls_session:request { method = method, url = HTTPS_SANDBOX .. path }
-    check(status == 200, "HTTPS sandbox %s %s: %s", method, path, tostring(status))
-    return answer
+    local r = tls_session:request { method = method, url = HTTPS_SANDBOX .. path, timeout = 10, connect_timeout = 5 }
+    check(r.status == 200, "HTTPS sandbox %s %s: %s %s", method, path, tostring(r.status), tostring(r.reason))
+    return r.body
   end
 
   -- By address, not through the upstream block: nginx keeps a TLS session per
@@ -434,13 +439,12 @@ local function main()
     local command = ("%s nginx -p %s -c %s -e %s/example/error.log >%s/example/start.log 2>&1"):format(
       ENV, shell_quote(REPO), shell_quote(PREFIX .. "/example/nginx.conf"), shell_quote(PREFIX), shell_quote(PREFIX))
     check(sh(command), "the example did not start: %s", read_file(PREFIX .. "/example/start.log") or "")
-    local s = core.session { timeout = 10 }
+    local s = core.session()
     local url = ("http://127.0.0.1:%d/contacts/%s"):format(example_port, SEED)
     local status, body
     for _ = 1, 100 do
-      local headers
-      status, headers, body = s:request { method = "GET", url = url, raw_response = true }
-      if not status then body = headers and headers.message end
+      local r = s:request { method = "GET", url = url, raw_response = true, timeout = 10, connect_timeout = 10 }
+      status, body = r.status, r.body or r.reason
       if status then break end
       sh("sleep 0.05")
     end

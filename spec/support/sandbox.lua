@@ -16,16 +16,19 @@ end
 
 local read_file = require("spec.support.fs").read
 
+local core = require "sakari.core"
+
 local function control_session()
-  session = session or require("sakari.core").session { timeout = 10, connect_timeout = 5 }
+  session = session or core.session()
   return session
 end
 
-local function raw_control(method, path, body)
-  local status, headers, answer, decode_err = control_session():request {
-    method = method, url = url .. path, body = body,
+-- core's result table for one control call (body: a table sent as JSON).
+local function raw_control(method, path, body, raw_response)
+  return control_session():request {
+    method = method, url = url .. path, timeout = 10, connect_timeout = 5, raw_response = raw_response,
+    raw_body = body and core.encode(body), content_type = body and "application/json",
   }
-  return status, headers, answer, decode_err
 end
 
 -- Starts the server the first time; returns its base URL.
@@ -45,7 +48,7 @@ function S.url()
       url = "http://127.0.0.1:" .. port
       -- the file may appear a moment before the socket answers
       for _ = 1, 100 do
-        if raw_control("GET", "/_sandbox/requests") then
+        if raw_control("GET", "/_sandbox/requests").status then
           os.remove(port_file)
           return url
         end
@@ -62,10 +65,10 @@ end
 
 local function control(method, path, body)
   S.url()
-  local status, headers, answer = raw_control(method, path, body)
-  if not status then error("sandbox control call failed: " .. tostring(headers and headers.message), 2) end
-  if status >= 300 then error(("sandbox control %s %s: HTTP %d"):format(method, path, status), 2) end
-  return answer
+  local r = raw_control(method, path, body)
+  if not r.status then error("sandbox control call failed: " .. tostring(r.reason), 2) end
+  if r.status >= 300 then error(("sandbox control %s %s: HTTP %d"):format(method, path, r.status), 2) end
+  return r.body
 end
 
 -- Back to the start state: contacts, tokens, faults, request log, config.
@@ -110,15 +113,29 @@ end
 function S.file(link)
   local path = assert(link:match("^https?://[^/]+(/_sandbox/files/.+)$"), "not a sandbox file link: " .. link)
   S.url()
-  local status, headers, body = control_session():request { method = "GET", url = url .. path, raw_response = true }
-  if status ~= 200 then error(("sandbox file %s: HTTP %s"):format(path, tostring(status)), 2) end
-  return body, headers["content-type"]
+  local r = raw_control("GET", path, nil, true)
+  if r.status ~= 200 then error(("sandbox file %s: HTTP %s"):format(path, tostring(r.status)), 2) end
+  return r.body, r.headers["content-type"]
 end
 
 -- The JSON body of a logged request, decoded (nil when it had none).
 function S.json(request)
   if request.body == nil or request.body == "" then return nil end
-  return require("sakari.core").decode(request.body)
+  return core.decode(request.body)
+end
+
+-- One API request with the sandbox token, bypassing the Lua layer: text is
+-- sent as the JSON body exactly as given; returns the status and the exact
+-- bytes of the answer.
+function S.raw(method, path, text)
+  S.url()
+  local r = control_session():request {
+    method = method, url = url .. path, timeout = 10, connect_timeout = 5, raw_response = true,
+    headers = { Authorization = "Bearer " .. S.TOKEN },
+    raw_body = text, content_type = text and "application/json",
+  }
+  if not r.status then error(("sandbox %s %s: %s"):format(method, path, tostring(r.reason)), 2) end
+  return r.status, r.body
 end
 
 -- The path of a logged request without its query string.

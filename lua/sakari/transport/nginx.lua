@@ -99,11 +99,12 @@ local function flatten(headers)
   return out
 end
 
--- One answer of a multi's poll, from what send returned (under pcall or ngx.thread.wait).
-local function answer(id, ok, status, headers, body, decode_err)
-  if not ok then return { id = id, err = failure("transport", tostring(status)) } end
-  if not status then return { id = id, err = headers } end
-  return { id = id, status = status, headers = headers, body = body, decode_err = decode_err }
+-- One answer of a multi's poll: the result send returned (under pcall or
+-- ngx.thread.wait), or the error it raised, with the id add gave.
+local function answer(id, ok, result)
+  if not ok then result = { kind = "transport", reason = "sakari.transport.nginx: " .. tostring(result) } end
+  result.id = id
+  return result
 end
 
 -- opts: { location = "/_sakari" (the internal location's prefix),

@@ -1,0 +1,93 @@
+/* The checked fields of an sk_transfer -> options on its libcurl easy handle. */
+#include <string.h>
+
+#include "request.h"
+
+/* Once per process, however many Lua states load us, and only when the first
+ * handle is made: it initialises OpenSSL, a third of what loading would cost. */
+void sk_curl_ready(lua_State *L) {
+  static int ready = 0;
+  if (ready) return;
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) luaL_error(L, "sakari: curl_global_init failed");
+  ready = 1;
+}
+
+void sk_transfer_init(lua_State *L, struct sk_transfer *t, const struct sk_options *o) {
+  sk_curl_ready(L);
+  t->easy = curl_easy_init();
+  if (!t->easy) luaL_error(L, "sakari: libcurl could not create a handle");
+  curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for DNS timeouts: threads and nginx */
+  curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect must never carry the token */
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+  curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+  curl_easy_setopt(t->easy, CURLOPT_PATH_AS_IS, 1L); /* send the escaped path exactly as built */
+  curl_easy_setopt(t->easy, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, sk_on_body);
+  curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
+  curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, sk_on_header);
+  curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
+  curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
+  curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+  curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+  if (o->ca_file) curl_easy_setopt(t->easy, CURLOPT_CAINFO, o->ca_file);
+  if (o->proxy) curl_easy_setopt(t->easy, CURLOPT_PROXY, o->proxy);
+  if (o->user_agent) curl_easy_setopt(t->easy, CURLOPT_USERAGENT, o->user_agent);
+}
+
+void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req) {
+  const char *method;
+  sk_transfer_build(L, t, req);
+  method = t->method;
+  curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, NULL);
+  curl_mime_free(t->mime);
+  t->mime = NULL;
+  if (t->multipart) {
+    t->mime = curl_mime_init(t->easy);
+    if (!t->mime) luaL_error(L, "sakari: out of memory building a multipart body");
+    sk_multipart_read(L, t, req, 1);
+  }
+
+  /* Nothing below raises: the handle is only touched once the request is valid. */
+  curl_easy_setopt(t->easy, CURLOPT_URL, t->url.data);
+  curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
+  curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, t->timeout_ms);
+  curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, t->connect_timeout_ms);
+  curl_easy_setopt(t->easy, CURLOPT_NOBODY, 0L);
+  /* libcurl silently resends a request whose reused connection died before
+   * any answer; a request that must never be repeated gets a new connection,
+   * which libcurl never resends on */
+  curl_easy_setopt(t->easy, CURLOPT_FRESH_CONNECT, t->fresh_connect ? 1L : 0L);
+  if (t->multipart) {
+    curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, t->mime);
+  } else if (t->has_body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+             strcmp(method, "PATCH") == 0) {
+    curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->payload.len);
+    curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->payload.data ? t->payload.data : "");
+  } else {
+    curl_easy_setopt(t->easy, CURLOPT_HTTPGET, 1L);
+  }
+  if (strcmp(method, "HEAD") == 0) curl_easy_setopt(t->easy, CURLOPT_NOBODY, 1L);
+  curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST,
+                   strcmp(method, "GET") == 0 || strcmp(method, "POST") == 0 || strcmp(method, "HEAD") == 0
+                       ? NULL
+                       : method);
+  t->body.len = 0;
+  t->head.len = 0;
+  t->errbuf[0] = '\0';
+}
+
+void sk_transfer_free(struct sk_transfer *t) {
+  if (t->easy) curl_easy_cleanup(t->easy);
+  curl_mime_free(t->mime);
+  t->mime = NULL;
+  t->easy = NULL;
+  curl_slist_free_all(t->headers);
+  t->headers = NULL;
+  sk_buf_free(&t->url);
+  sk_buf_free(&t->payload);
+  sk_buf_free(&t->body);
+  sk_buf_free(&t->head);
+}

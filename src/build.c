@@ -1,0 +1,277 @@
+/* A Lua request table -> the checked fields of an sk_transfer. Nothing here
+ * touches a curl handle, so a bad request raises with nothing sent. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "request.h"
+#include "url.h"
+
+static int has_bad_byte(const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') return 1;
+  }
+  return 0;
+}
+
+static const char *opt_string(lua_State *L, int idx, const char *name) {
+  const char *s;
+  size_t len;
+  if (idx == 0) return NULL;
+  lua_getfield(L, idx, name);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: option '%s' must be a string", name);
+  s = lua_tolstring(L, -1, &len);
+  if (has_bad_byte(s, len)) luaL_error(L, "sakari: option '%s' contains CR, LF or NUL", name);
+  lua_pop(L, 1); /* still referenced by the options table */
+  return s;
+}
+
+void sk_options_read(lua_State *L, int idx, struct sk_options *o) {
+  o->ca_file = opt_string(L, idx, "ca_file");
+  o->proxy = opt_string(L, idx, "proxy");
+  o->user_agent = opt_string(L, idx, "user_agent");
+  o->insecure = 0;
+  if (idx != 0) {
+    lua_getfield(L, idx, "insecure");
+    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) luaL_error(L, "sakari: option 'insecure' must be a boolean");
+    o->insecure = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+}
+
+/* A required number of seconds, as milliseconds: the Lua layer owns the defaults. */
+static long required_millis(lua_State *L, int req, const char *name) {
+  lua_Number n;
+  lua_getfield(L, req, name);
+  if (lua_type(L, -1) != LUA_TNUMBER) {
+    luaL_error(L, "sakari: request %s must be a number of seconds (got %s)", name, luaL_typename(L, -1));
+  }
+  n = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  if (!(n > 0 && n <= 86400)) luaL_error(L, "sakari: request %s must be between 0 and 86400 seconds", name);
+  return n * 1000 < 1 ? 1 : (long)(n * 1000);
+}
+
+static const char *check_method(lua_State *L, int req) {
+  static const char *const known[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", NULL};
+  const char *m;
+  lua_getfield(L, req, "method");
+  m = lua_tostring(L, -1);
+  lua_pop(L, 1);
+  for (int i = 0; m && known[i]; i++) {
+    if (strcmp(m, known[i]) == 0) return known[i];
+  }
+  return luaL_error(L, "sakari: request method must be one of GET, POST, PUT, DELETE, PATCH, HEAD"), NULL;
+}
+
+static void build_url(lua_State *L, struct sk_transfer *t, int req) {
+  size_t len;
+  const char *url;
+  lua_getfield(L, req, "url");
+  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: request url must be a string");
+  url = lua_tolstring(L, -1, &len);
+  if (!(len > 7 && strncmp(url, "http://", 7) == 0) && !(len > 8 && strncmp(url, "https://", 8) == 0)) {
+    luaL_error(L, "sakari: request url must start with http:// or https://");
+  }
+  for (size_t i = 0; i < len; i++) {
+    if ((unsigned char)url[i] <= ' ' || url[i] == 0x7f || url[i] == '#') {
+      luaL_error(L, "sakari: request url contains a space, control character or '#'; escape path segments");
+    }
+  }
+  t->url.len = 0;
+  if (!sk_buf_add(&t->url, url, len)) luaL_error(L, "sakari: out of memory");
+  lua_pop(L, 1);
+  lua_getfield(L, req, "query");
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    sk_url_add_query(L, &t->url, lua_gettop(L));
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "sakari: request query must be a table");
+  }
+  lua_pop(L, 1);
+}
+
+static int is_token_char(unsigned char c) {
+  return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+static void append_header(lua_State *L, struct sk_transfer *t, const char *line) {
+  struct curl_slist *next = curl_slist_append(t->headers, line);
+  if (!next) luaL_error(L, "sakari: out of memory");
+  t->headers = next;
+}
+
+/* Adds the caller's headers; returns which of Accept/Content-Type were given. */
+static int add_headers(lua_State *L, struct sk_transfer *t, int req, int *has_type) {
+  int has_accept = 0;
+  *has_type = 0;
+  lua_getfield(L, req, "headers");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  if (!lua_istable(L, -1)) luaL_error(L, "sakari: request headers must be a table");
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    size_t nlen, vlen;
+    const char *name, *value;
+    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
+      luaL_error(L, "sakari: request headers must map strings to strings");
+    }
+    name = lua_tolstring(L, -2, &nlen);
+    value = lua_tolstring(L, -1, &vlen);
+    for (size_t i = 0; i < nlen; i++) {
+      if (!is_token_char((unsigned char)name[i])) luaL_error(L, "sakari: header name is not a valid HTTP token");
+    }
+    if (nlen == 0) luaL_error(L, "sakari: header name is empty");
+    /* The value is never echoed: it may be a bearer token. */
+    if (has_bad_byte(value, vlen)) luaL_error(L, "sakari: value of header '%s' contains CR, LF or NUL", name);
+    if (strcasecmp(name, "accept") == 0) has_accept = 1;
+    if (strcasecmp(name, "content-type") == 0) *has_type = 1;
+    lua_pushfstring(L, "%s: %s", name, value);
+    append_header(L, t, lua_tostring(L, -1));
+    lua_pop(L, 2);
+  }
+  lua_pop(L, 1);
+  return has_accept;
+}
+
+/* Fills t->payload from raw_body (bytes, sent as they are); returns its content type or NULL. */
+static const char *read_payload(lua_State *L, struct sk_transfer *t, int req) {
+  const char *s, *type;
+  size_t len;
+  t->payload.len = 0;
+  lua_getfield(L, req, "body");
+  if (!lua_isnil(L, -1)) luaL_error(L, "sakari: request body is not taken; pass JSON text as raw_body");
+  lua_pop(L, 1);
+  lua_getfield(L, req, "raw_body");
+  t->has_body = !lua_isnil(L, -1);
+  if (!t->has_body) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: request raw_body must be a string");
+  s = lua_tolstring(L, -1, &len);
+  if (!sk_buf_add(&t->payload, s, len)) luaL_error(L, "sakari: out of memory");
+  lua_pop(L, 1);
+  lua_getfield(L, req, "content_type");
+  /* only a string: lua_tostring would convert a number into a new string that popping it could free */
+  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: raw_body needs a content_type string");
+  type = lua_tolstring(L, -1, &len); /* kept alive by the request table */
+  lua_pop(L, 1);
+  if (has_bad_byte(type, len)) luaL_error(L, "sakari: content_type contains CR or LF");
+  return type;
+}
+
+static const char *part_string(lua_State *L, int part, int i, const char *name, int required, size_t *len) {
+  const char *v;
+  lua_getfield(L, part, name);
+  if (lua_isnil(L, -1) && !required) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: multipart part %d: '%s' must be a string", i, name);
+  v = lua_tolstring(L, -1, len);
+  if (strcmp(name, "data") != 0 && has_bad_byte(v, *len)) {
+    luaL_error(L, "sakari: multipart part %d: '%s' contains CR, LF or NUL", i, name);
+  }
+  lua_pop(L, 1); /* kept alive by the part table */
+  return v;
+}
+
+int sk_multipart_read(lua_State *L, struct sk_transfer *t, int req, int add) {
+  int n;
+  lua_getfield(L, req, "multipart");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  if (!lua_istable(L, -1) || sk_rawlen(L, -1) == 0) luaL_error(L, "sakari: multipart must be a non-empty list of parts");
+  n = (int)sk_rawlen(L, -1);
+  for (int i = 1; i <= n; i++) {
+    const char *name, *data, *filename, *type;
+    size_t len, data_len;
+    lua_rawgeti(L, -1, i);
+    if (!lua_istable(L, -1)) luaL_error(L, "sakari: multipart part %d must be a table", i);
+    name = part_string(L, lua_gettop(L), i, "name", 1, &len);
+    data = part_string(L, lua_gettop(L), i, "data", 1, &data_len);
+    filename = part_string(L, lua_gettop(L), i, "filename", 0, &len);
+    type = part_string(L, lua_gettop(L), i, "content_type", 0, &len);
+    if (add) {
+      curl_mimepart *part = curl_mime_addpart(t->mime);
+      if (!part || curl_mime_name(part, name) != CURLE_OK || curl_mime_data(part, data, data_len) != CURLE_OK ||
+          (filename && curl_mime_filename(part, filename) != CURLE_OK) ||
+          (type && curl_mime_type(part, type) != CURLE_OK)) {
+        luaL_error(L, "sakari: out of memory building a multipart body");
+      }
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return 1;
+}
+
+void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req) {
+  const char *content_type;
+  int has_accept, has_type;
+
+  luaL_checktype(L, req, LUA_TTABLE);
+  t->method = check_method(L, req);
+  lua_getfield(L, req, "raw_response");
+  t->raw_response = lua_toboolean(L, -1);
+  lua_getfield(L, req, "want_headers");
+  t->want_headers = t->raw_response || lua_toboolean(L, -1);
+  lua_getfield(L, req, "fresh_connect");
+  t->fresh_connect = lua_toboolean(L, -1);
+  lua_pop(L, 3);
+  build_url(L, t, req);
+  content_type = read_payload(L, t, req);
+  t->multipart = sk_multipart_read(L, t, req, 0);
+  if (t->multipart && t->has_body) luaL_error(L, "sakari: a request has either raw_body or multipart");
+  t->timeout_ms = required_millis(L, req, "timeout");
+  t->connect_timeout_ms = required_millis(L, req, "connect_timeout");
+
+  curl_slist_free_all(t->headers);
+  t->headers = NULL;
+  has_accept = add_headers(L, t, req, &has_type);
+  if (!has_accept) append_header(L, t, "Accept: application/json");
+  if (content_type && !has_type) {
+    lua_pushfstring(L, "Content-Type: %s", content_type);
+    append_header(L, t, lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  t->caller_content_type = has_type;
+  append_header(L, t, "Expect:"); /* no 100-continue round trip before a large body */
+  if (!t->has_body && !t->multipart && !has_type) {
+    /* libcurl would label an empty POST/PUT body as a form: an empty value drops the header */
+    append_header(L, t, "Content-Type:");
+  }
+}
+
+void sk_transfer_push_prepared(lua_State *L, const struct sk_transfer *t) {
+  lua_createtable(L, 0, 6);
+  lua_pushstring(L, t->method);
+  lua_setfield(L, -2, "method");
+  lua_pushlstring(L, t->url.data, t->url.len);
+  lua_setfield(L, -2, "url");
+  lua_newtable(L);
+  for (const struct curl_slist *h = t->headers; h; h = h->next) {
+    const char *colon = strchr(h->data, ':');
+    if (colon[1] == '\0') continue; /* "Name:" only tells libcurl to leave a header out */
+    lua_pushlstring(L, h->data, (size_t)(colon - h->data));
+    lua_pushstring(L, colon + 2);
+    lua_rawset(L, -3);
+  }
+  lua_setfield(L, -2, "headers");
+  if (t->has_body) {
+    lua_pushlstring(L, t->payload.data ? t->payload.data : "", t->payload.len);
+    lua_setfield(L, -2, "body");
+  }
+  lua_pushnumber(L, (lua_Number)t->timeout_ms / 1000);
+  lua_setfield(L, -2, "timeout");
+  lua_pushnumber(L, (lua_Number)t->connect_timeout_ms / 1000);
+  lua_setfield(L, -2, "connect_timeout");
+}

@@ -1,0 +1,374 @@
+/*
+ * Decoding: one byte pass, cjson.decode, one table walk, as before the exact
+ * round trip; the round trip rides on them.
+ *
+ * The byte pass validates UTF-8 (JSON text is UTF-8, RFC 8259; cjson would
+ * pass other bytes through unseen) and on the way notes whether the text may
+ * hold what cjson 2.1.0 would lose: an empty array (it decodes [] and {}
+ * alike) or an integer literal of 16 digits or more (it reads numbers with
+ * strtod, so past 2^53 digits are gone). Only then does a careful pass, which
+ * tells strings apart, write a new text in which each of these outside a
+ * string is a marker string only this process can write (sk_json_nonce):
+ *   []        ->  ["\u0000sk<nonce>["]
+ *   123...    ->  "\u0000sk<nonce>#123..."
+ * The walk that turns integral floats into integers (Lua 5.3+) marks every
+ * array with the sakari.array metatable and turns the markers back. An answer
+ * with neither pays only the pass it always paid.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#define MARK_PREFIX_LEN (3 + SK_NONCE_LEN) /* NUL, "sk", nonce */
+#define LONG_DIGITS 16                     /* 15 digits are always below 2^53 */
+
+struct scan {
+  lua_State *L;
+  luaL_Buffer *b;
+  const unsigned char *copied; /* text up to here is in b, once b is in use */
+  int started;                 /* b is in use */
+};
+
+static int is_space(unsigned c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void replace(struct scan *s, const unsigned char *from, const unsigned char *to, const char *open,
+                    const unsigned char *payload, size_t payload_len, const char *close) {
+  if (!s->started) {
+    luaL_buffinit(s->L, s->b);
+    s->started = 1;
+  }
+  luaL_addlstring(s->b, (const char *)s->copied, (size_t)(from - s->copied));
+  luaL_addstring(s->b, open);
+  luaL_addstring(s->b, sk_json_nonce);
+  luaL_addlstring(s->b, (const char *)payload, payload_len);
+  luaL_addstring(s->b, close);
+  s->copied = to;
+}
+
+/* A word holding a '"', a '\\' or a non-ASCII byte. */
+static int word_special(uint64_t v) {
+  const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  uint64_t q = v ^ (ones * '"'), e = v ^ (ones * '\\');
+  return (((q - ones) & ~q) | ((e - ones) & ~e) | v) & highs ? 1 : 0;
+}
+
+/* From just past an opening quote to just past the closing one (or the end);
+ * NULL on bytes that are not UTF-8. */
+static const unsigned char *skip_string(const unsigned char *p, const unsigned char *end) {
+  while (p < end) {
+    unsigned c;
+    uint64_t word;
+    while ((size_t)(end - p) >= 8) {
+      memcpy(&word, p, 8);
+      if (word_special(word)) break;
+      p += 8;
+    }
+    if (p >= end) break;
+    c = *p;
+    if (c == '"') return p + 1;
+    if (c == '\\') {
+      p += (p + 1 < end && p[1] < 0x80) ? 2 : 1; /* a non-ASCII byte after it is checked next */
+    } else if (c >= 0x80) {
+      size_t n = sk_utf8_seq(p, end);
+      if (n == 0) return NULL;
+      p += n;
+    } else {
+      p++;
+    }
+  }
+  return end;
+}
+
+/* The careful pass, for a text the quick pass flagged: rewrites each empty
+ * array and long integer literal outside strings. Returns 0 when not UTF-8. */
+static int scan(struct scan *s, const unsigned char *p, const unsigned char *end) {
+  while (p < end) {
+    unsigned c = *p;
+    if (c == '"') {
+      p = skip_string(p + 1, end);
+      if (!p) return 0;
+    } else if (c == '[') {
+      const unsigned char *q = p + 1;
+      while (q < end && is_space(*q)) q++;
+      if (q < end && *q == ']') {
+        replace(s, p, q + 1, "[\"\\u0000sk", (const unsigned char *)"[", 1, "\"]");
+        p = q;
+      }
+      p++;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      const unsigned char *digits = p + (c == '-'), *q = digits;
+      while (q < end && *q >= '0' && *q <= '9') q++;
+      if (q < end && (*q == '.' || *q == 'e' || *q == 'E')) {
+        while (q < end && ((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E' || *q == '+' ||
+                           *q == '-')) {
+          q++;
+        }
+      } else if (q - digits >= LONG_DIGITS && *digits != '0') {
+        replace(s, p, q, "\"\\u0000sk", (const unsigned char *)"#", 1, "");
+        luaL_addlstring(s->b, (const char *)p, (size_t)(q - p));
+        luaL_addchar(s->b, '"');
+      }
+      p = q;
+    } else if (c >= 0x80) {
+      size_t n = sk_utf8_seq(p, end);
+      if (n == 0) return 0;
+      p += n;
+    } else {
+      p++;
+    }
+  }
+  return 1;
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The high bit of each byte of an ASCII word that may be c (no misses; a
+ * byte right above a hit may be flagged too). */
+static uint64_t bytes_equal(uint64_t v, unsigned char c) {
+  uint64_t x = v ^ (ONES * c);
+  return (x - ONES) & ~x & HIGHS;
+}
+
+/* Whether every byte of a word is a digit: high nibbles all 3 (most words
+ * fail here), low nibbles all 9 or less. */
+static int all_digits(uint64_t v) {
+  return (v & ONES * 0xF0) == ONES * 0x30 && (((v & ONES * 0x0F) + ONES * 6) & ONES * 0xF0) == 0;
+}
+
+/* Whether the ']' at p closes an empty array (there may be whitespace). */
+static int closes_empty(const unsigned char *start, const unsigned char *p) {
+  while (p > start && is_space(p[-1])) p--;
+  return p > start && p[-1] == '[';
+}
+
+struct quick {
+  int special; /* maybe an empty array or a long integer literal: scan carefully */
+  int arrays;  /* maybe an array */
+};
+
+/* The pass every answer pays: UTF-8, eight ASCII bytes at a time, and on the
+ * way whether anything may need the careful pass. A long integer holds an
+ * all-digit word of the stepping (16 digits, 8-byte steps); strings are not
+ * told apart here, so a digit run in a string costs a careful pass, nothing
+ * more. Returns 0 when not UTF-8. */
+static int quick_pass(const unsigned char *start, const unsigned char *end, struct quick *q) {
+  const unsigned char *s = start;
+  int special = 0, arrays = 0;
+#ifdef __SSE2__
+  const __m128i close = _mm_set1_epi8(']'), high_nibble = _mm_set1_epi8((char)0xF0), three = _mm_set1_epi8(0x30);
+#endif
+  while (s < end) {
+    uint64_t word;
+    if (*s >= 0x80) {
+      size_t n = sk_utf8_seq(s, end);
+      if (n == 0) return 0;
+      s += n;
+      continue;
+    }
+#ifdef __SSE2__
+    /* sixteen at a time where the CPU can: most blocks need three tests */
+    while ((size_t)(end - s) >= 16) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+      int digitish;
+      if (_mm_movemask_epi8(v) || _mm_movemask_epi8(_mm_cmpeq_epi8(v, close))) break;
+      digitish = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, high_nibble), three));
+      if ((digitish & 0xFF) == 0xFF || digitish >> 8 == 0xFF) break; /* the words below look closer */
+      s += 16;
+    }
+    if (s == end || *s >= 0x80) continue;
+#endif
+    if ((size_t)(end - s) >= 8) {
+      memcpy(&word, s, 8);
+      if (!(word & HIGHS)) {
+        if (bytes_equal(word, ']')) {
+          arrays = 1;
+          for (int i = 0; i < 8; i++) special |= s[i] == ']' && closes_empty(start, s + i);
+        }
+        special |= all_digits(word);
+        s += 8;
+        continue;
+      }
+    }
+    /* next to a non-ASCII byte, or at the end: one byte */
+    if (*s == ']') {
+      arrays = 1;
+      special |= closes_empty(start, s);
+    }
+    s++;
+  }
+  q->special = special;
+  q->arrays = arrays;
+  return 1;
+}
+
+struct settle {
+  lua_State *L;
+  int array_mt, exact; /* stack indexes of the array metatable and the side table */
+  int marked;          /* the text was rewritten: look for markers */
+};
+
+static int is_marker(lua_State *L, int idx, char kind) {
+  size_t len;
+  const char *s;
+  if (lua_type(L, idx) != LUA_TSTRING) return 0;
+  s = lua_tolstring(L, idx, &len);
+  return len > MARK_PREFIX_LEN && s[0] == '\0' && s[MARK_PREFIX_LEN] == kind && s[1] == 's' && s[2] == 'k' &&
+         memcmp(s + 3, sk_json_nonce, SK_NONCE_LEN) == 0;
+}
+
+/* The number a long-integer marker on top stands for replaces it; when that
+ * number is not exact (Lua 5.1, or past 64 bits), its text is kept for the key
+ * below it in table t (0 at the top level: no table to keep it for). */
+static void number_back(struct settle *w, int t) {
+  lua_State *L = w->L;
+  const char *text = lua_tostring(L, -1) + MARK_PREFIX_LEN + 1;
+#if SK_HAS_INTEGERS
+  long long i;
+  errno = 0;
+  i = strtoll(text, NULL, 10);
+  if (errno == 0) {
+    lua_pop(L, 1);
+    lua_pushinteger(L, (lua_Integer)i);
+    return;
+  }
+#endif
+  lua_pushnumber(L, (lua_Number)strtod(text, NULL));
+  if (t) {
+    lua_pushvalue(L, t);
+    lua_rawget(L, w->exact);
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      lua_newtable(L);
+      lua_pushvalue(L, t);
+      lua_pushvalue(L, -2);
+      lua_rawset(L, w->exact);
+    }
+    lua_pushvalue(L, -4); /* the key */
+    lua_pushstring(L, text);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+  }
+  lua_remove(L, -2); /* the marker */
+}
+
+static void settle_table(struct settle *w, int t);
+
+/* The value on top replaces the one read: stores it under the key below it in
+ * table t (0 at the top level: nothing to store into). */
+static void store_back(lua_State *L, int t) {
+  if (!t) return;
+  lua_pushvalue(L, -2);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, t);
+}
+
+/* The value on top, with its key below it in table t. */
+static void settle_value(struct settle *w, int t) {
+  lua_State *L = w->L;
+  switch (lua_type(L, -1)) {
+  case LUA_TTABLE:
+    settle_table(w, lua_gettop(L));
+    break;
+#if SK_HAS_INTEGERS
+  case LUA_TNUMBER:
+    /* cjson 2.1.0 decodes 123 as 123.0 on Lua 5.3+; long literals never get here */
+    if (!lua_isinteger(L, -1)) {
+      lua_Number n = lua_tonumber(L, -1);
+      lua_Integer i;
+      if (n == floor(n) && fabs(n) < 9007199254740992.0 && lua_numbertointeger(n, &i)) {
+        lua_pop(L, 1);
+        lua_pushinteger(L, i);
+        store_back(L, t);
+      }
+    }
+    break;
+#endif
+  case LUA_TSTRING:
+    if (w->marked && is_marker(L, -1, '#')) {
+      number_back(w, t);
+      store_back(L, t);
+    }
+    break;
+  default:
+    break;
+  }
+}
+
+static void settle_table(struct settle *w, int t) {
+  lua_State *L = w->L;
+  luaL_checkstack(L, 8, "sakari: decoded value nested too deep");
+  lua_rawgeti(L, t, 1);
+  if (!lua_isnil(L, -1)) { /* JSON object keys are strings: a [1] is an array's */
+    lua_pushvalue(L, w->array_mt);
+    lua_setmetatable(L, t);
+    if (w->marked && is_marker(L, -1, '[')) {
+      lua_pop(L, 1);
+      lua_pushnil(L);
+      lua_rawseti(L, t, 1);
+      return;
+    }
+  }
+  lua_pop(L, 1);
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    settle_value(w, t);
+    lua_pop(L, 1);
+  }
+}
+
+enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len) {
+  struct scan s;
+  struct quick quick = {0, 0};
+  struct settle w;
+  luaL_Buffer b;
+  int state;
+
+  sk_json_push_state(L);
+  state = lua_gettop(L);
+  lua_getfield(L, state, "array_mt");
+  lua_getfield(L, state, "exact");
+  lua_getfield(L, state, "decode");
+  s.L = L;
+  s.b = &b;
+  s.copied = (const unsigned char *)text;
+  s.started = 0;
+  if (!quick_pass((const unsigned char *)text, (const unsigned char *)text + len, &quick) ||
+      (quick.special && !scan(&s, (const unsigned char *)text, (const unsigned char *)text + len))) {
+    if (s.started) luaL_pushresult(&b);
+    lua_settop(L, state - 1);
+    lua_pushliteral(L, "text is not valid UTF-8");
+    return SK_JSON_NOT_UTF8;
+  }
+  if (s.started) {
+    luaL_addlstring(&b, (const char *)s.copied, (size_t)(text + len - (const char *)s.copied));
+    luaL_pushresult(&b);
+  } else {
+    lua_pushlstring(L, text, len);
+  }
+  if (lua_pcall(L, 1, 1, 0) != 0) {
+    lua_replace(L, state);
+    lua_settop(L, state);
+    return SK_JSON_INVALID;
+  }
+  w.L = L;
+  w.array_mt = state + 1;
+  w.exact = state + 2;
+  w.marked = s.started;
+  if (SK_HAS_INTEGERS || quick.arrays || s.started) {
+    settle_value(&w, 0);
+  }
+  lua_replace(L, state);
+  lua_settop(L, state);
+  return SK_JSON_OK;
+}
