@@ -121,6 +121,15 @@ function cases.batch()
   }
 end
 
+-- a batch whose one call waits out a Retry-After before its retry
+function cases.batch_backoff()
+  local started = ngx.now()
+  local results = client().batch { { "contacts.get", ACC, SEED } }
+  ngx.update_time()
+  local r = results[1]
+  return { ok = r.value ~= nil, id = r.value and r.value.id, err = err_fields(r.err), seconds = ngx.now() - started }
+end
+
 -- one batch of contacts.get, one per id of the POSTed { ids = {...}, concurrency = n }
 function cases.batch_many()
   ngx.req.read_body()

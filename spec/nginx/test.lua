@@ -289,6 +289,26 @@ local function main()
     check(stored and stored.firstName == "Batched", "the created contact: %s", core.encode(stored))
   end)
 
+  test("a batch waiting out a retry's Retry-After does not hold the worker", function()
+    sandbox.reset()
+    sandbox.fault { path = SEED_PATH, status = 503, headers = { ["Retry-After"] = "1" } }
+    local multi = core.multi()
+    multi:add { method = "GET", url = BASE .. "/probe/batch_backoff", raw_response = true, timeout = 30,
+      connect_timeout = 5 }
+    local answers = multi:poll(0.3) -- the batch is now waiting out its second
+    local started = core.now()
+    local status = http("GET", "/probe_set_phase")
+    local other = core.now() - started
+    local deadline = core.now() + 10
+    while #answers == 0 and core.now() < deadline do answers = multi:poll(1) end
+    multi:close()
+    local result = answers[1] and core.decode(answers[1].body)
+    check(type(result) == "table" and result.ok and result.id == SEED and result.seconds >= 0.95,
+      "%s", answers[1] and answers[1].body)
+    check(status == 200 and other < 0.3, "another request waited %.2f s behind the batch's backoff", other)
+    check(#sandbox.requests() == 2, "%d requests", #sandbox.requests())
+  end)
+
   test("inside one request, calls in ngx.thread.spawn run at once", function()
     sandbox.reset()
     sandbox.fault { method = "GET", path = SEED_PATH, delay = 0.3, times = 3 }
