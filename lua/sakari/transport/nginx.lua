@@ -1,4 +1,4 @@
--- A transport for nginx with lua-nginx-module (OpenResty, or Debian's nginx +
+--- A transport for nginx with lua-nginx-module (OpenResty, or Debian's nginx +
 -- libnginx-mod-http-lua): each request is a subrequest (ngx.location.capture)
 -- into an internal location that proxy_passes to Sakari, so nginx's own
 -- upstream client does the I/O and the worker serves other requests meanwhile.
@@ -34,6 +34,8 @@
 -- $upstream_addr and $upstream_bytes_sent for this; any other
 -- status (a location that is missing or broken) "transport". Sakari's own
 -- answers, 502 and 504 included, come back as they are.
+-- @module sakari.transport.nginx
+
 -- luacheck: globals ngx
 local M = {}
 
@@ -107,9 +109,13 @@ local function answer(id, ok, result)
   return result
 end
 
--- opts: { location = "/_sakari" (the internal location's prefix),
---         variables = { ["X-Header"] = "nginx_variable" } (more headers, if
---         the client ever sends any; the four defaults are always there) }
+--- The transport, for `sakari.new{ transport = ... }`.
+-- @tparam[opt] table opts
+-- @tparam[opt="/_sakari"] string opts.location the internal location's prefix
+-- @tparam[opt] table opts.variables more headers, `{ ["X-Header"] = "nginx_variable" }`, if the
+--   client ever sends any (the four defaults are always there)
+-- @treturn table the transport: `request`, `sleep` (ngx.sleep) and `multi` (for batch and queue)
+-- @usage local client = require("sakari").new { transport = require("sakari.transport.nginx").new() }
 function M.new(opts)
   if type(ngx) ~= "table" or type(ngx.location) ~= "table" then
     error("sakari.transport.nginx.new: needs nginx with lua-nginx-module (OpenResty, libnginx-mod-http-lua)", 2)
@@ -237,9 +243,9 @@ function M.new(opts)
   return t
 end
 
--- header_filter_by_lua in the location: records which upstream address nginx
--- tried and how many bytes it sent there, for the subrequest's caller (see
--- nginx_failure).
+--- For `header_filter_by_lua` in the location (nginx/sakari_server.conf does it): records which
+-- upstream address nginx tried and how many bytes it sent there, so a failure can say whether
+-- anything reached Sakari.
 function M.header_filter()
   ngx.ctx[M.CTX_KEY] = { addr = ngx.var.upstream_addr or "", sent = ngx.var.upstream_bytes_sent }
 end
