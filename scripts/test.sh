@@ -63,7 +63,7 @@ check luacheck luacheck --no-color -q lua spec examples fuzz docs
 echo "== LDoc reference (make docs)"
 docs_run() {
   make --no-print-directory docs >"$log" 2>&1 && [ -s build/docs/modules/sakari.api.html ] &&
-    [ -s build/docs/modules/sakari.nvim.html ] || { cat "$log"; false; }
+    [ -s build/docs/modules/sakari.nvim.html ] && [ -s build/docs/modules/sakari.transport.nginx.html ] || { cat "$log"; false; }
 }
 check docs docs_run
 
