@@ -153,14 +153,16 @@ function Client:call(request)
   return flow.run(state.ctx, request, q and q.owner == self and q.io or state.blocking)
 end
 
--- A queue of calls: libcurl's multi handle; over a custom transport, calls run
--- one at a time, through the transport, inside push and poll.
+-- A queue of calls: libcurl's multi handle, or the custom transport's multi;
+-- over a transport without one, calls run one at a time, inside push and poll.
 function Client:queue(concurrency)
   local state = self.current or self:configure(nil, "sakari", 4)
-  local q = queue.new(state.custom and queue.serial() or core.multi(state.options),
+  local custom = state.custom
+  local multi = custom and custom.multi and custom.multi(state.blocking.send)
+  local q = queue.new(multi or custom and queue.serial() or core.multi(state.options),
     concurrency or state.resolved.concurrency)
   q.owner = self
-  if state.custom then q.io = state.blocking end
+  if custom and not multi then q.io = state.blocking end
   return q
 end
 

@@ -13,6 +13,7 @@ local core = require "sakari.core"
 local options = require "sakari.options"
 local errors = require "sakari.errors"
 local resources = require "sakari.resources"
+local schemas = require "sakari.schemas"
 local usage = require "sakari.usage"
 local util = require "sakari.util"
 
@@ -96,6 +97,7 @@ function M.compile(namespace, name, row)
   assert(kind ~= "each" or answer == "page", fname .. ": each walks pages")
   assert(row.upload == nil or upload[row.upload], fname .. ": bad upload kind (a function of upload.lua)")
   assert(row.retry == nil or row.retry == "never", fname .. ": bad retry flag")
+  assert(row.schema == nil or schemas.schemas[row.schema], fname .. ": no schema " .. tostring(row.schema))
 
   local params = {}
   for p in template:gmatch("{([%w_]+)}") do params[#params + 1] = p end
@@ -117,6 +119,7 @@ function M.compile(namespace, name, row)
     body = row.body,
     upload = row.upload and upload[row.upload],
     check = row.check,
+    schema = row.schema,
     accepted = accepted,
     accepted_list = accepted_list,
     enums = enums,
@@ -147,16 +150,34 @@ for namespace, rows in pairs(resources.endpoints) do
   M.specs[namespace] = specs
 end
 
--- The body argument -> the request's body fields, or nil, detail. The one
--- place a body is validated before it is encoded (the schema check goes
--- here). `strict`: the call's own strict option, nil to follow the client's
--- setting, client:setting("strict"), read only where a check needs it.
-local function body_fields(spec, client, body, strict) -- luacheck: ignore client strict
-  if spec.upload then return spec.upload(body) end
-  if type(body) ~= "table" or body == core.null then
-    return nil, "expected a table, got " .. describe(body)
+-- The body argument -> the request's body fields, or nil, detail (naming the
+-- argument). The one place a body is validated before it is encoded.
+-- `strict`: the call's own strict option, nil to follow the client's setting,
+-- read only where a schema check needs it. An unknown name (schemas.lua)
+-- speaks first, then the row's own check, then the schema's types; a body JSON
+-- cannot carry at all is left to the encoder, which names the fault more
+-- exactly (a cycle, a function).
+local function body_fields(spec, client, body, strict)
+  local name = spec.body
+  if spec.upload then
+    local fields, detail = spec.upload(body)
+    if not fields then return nil, name .. ": " .. detail end
+    return fields
   end
-  local detail = spec.check and spec.check(body)
+  if type(body) ~= "table" or body == core.null then
+    return nil, name .. ": expected a table, got " .. describe(body)
+  end
+  local detail, unknown_name
+  if spec.schema then
+    if strict == nil then strict = client:setting("strict") end
+    if strict then
+      detail, unknown_name = schemas.check(spec.schema, body, name)
+      if detail and not pcall(core.encode, body) then detail = nil end
+      if detail and unknown_name then return nil, detail end
+    end
+  end
+  local specific = spec.check and spec.check(body)
+  if specific then return nil, name .. ": " .. specific end
   if detail then return nil, detail end
   return { body = body }
 end
@@ -194,7 +215,7 @@ function M.request(spec, client, ...)
   end
   if spec.body then
     local fields, why = body_fields(spec, client, (select(argn, ...)), request.strict)
-    if not fields then return nil, argn, spec.body .. ": " .. why end
+    if not fields then return nil, argn, why end
     for k, v in pairs(fields) do request[k] = v end
   end
   request.path = (spec.template:gsub("{([%w_]+)}", values))
