@@ -1,5 +1,5 @@
 # Conveniences over the scripts; everything also works without make.
-.PHONY: all test demo docs nvim clean
+.PHONY: all test demo docs types nvim clean
 
 all:
 	bash scripts/setup.sh
@@ -16,6 +16,12 @@ docs: all
 	mkdir -p build/docs-src
 	lua5.4 docs/api_reference.lua > build/docs-src/api.lua
 	ldoc --fatalwarnings .
+
+# The editor definitions (LuaLS) in types/sakari.lua, from the endpoint table and
+# the schemas; spec/types_spec.lua fails when the committed file is out of date.
+types: all
+	lua5.4 docs/gen_types.lua > types/sakari.lua.new
+	mv types/sakari.lua.new types/sakari.lua
 
 # The LuaJIT core inside the plugin's own directory, lua/sakari/core.so, where
 # Neovim finds it once the checkout is on 'runtimepath': a plugin manager's

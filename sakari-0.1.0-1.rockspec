@@ -15,11 +15,13 @@ description = {
   license = "MIT",
   labels = { "sms", "api", "http", "curl" },
 }
--- lua-cjson is needed at run time. It is not listed as a dependency so that
--- `luarocks make` works offline on Debian with the system package
--- (apt install lua-cjson); elsewhere: luarocks install lua-cjson.
+-- lua-cjson is needed at run time, argparse by the `sakari` command. LuaRocks
+-- does not see Debian's packages (apt install lua-cjson lua-argparse), so an
+-- offline build over them says `luarocks make --deps-mode=none`.
 dependencies = {
   "lua >= 5.1, < 5.5",
+  "lua-cjson",
+  "argparse",
 }
 build = {
   type = "cmake",
@@ -30,6 +32,9 @@ build = {
     LUADIR = "$(LUADIR)",
   },
   install = { bin = { sakari = "bin/sakari" } },
+  -- the editor definitions (LuaLS `---@meta`), copied into the rock's own
+  -- directory, `luarocks show --rock-dir sakari`: point workspace.library at its types/
+  copy_directories = { "types" },
 }
 -- `luarocks --lua-version=X test` runs the busted specs in Lua X. The "busted"
 -- test type would demand busted as a rock (LuaRocks 3.8 fetches it even when

@@ -63,7 +63,7 @@ check luacheck luacheck --no-color -q lua spec examples fuzz docs
 echo "== LDoc reference (make docs)"
 docs_run() {
   make --no-print-directory docs >"$log" 2>&1 && [ -s build/docs/modules/sakari.api.html ] &&
-    [ -s build/docs/modules/sakari.nvim.html ] || { cat "$log"; false; }
+    [ -s build/docs/modules/sakari.nvim.html ] && [ -s build/docs/modules/sakari.transport.nginx.html ] || { cat "$log"; false; }
 }
 check docs docs_run
 
@@ -121,13 +121,17 @@ if [ -z "${QUICK:-}" ]; then
 
   # From a clean copy of the sources (no build directory, no build.luarocks from
   # an earlier run) into a scratch tree, offline: the module loads from / (not
-  # from this checkout) and the `sakari` command runs.
+  # from this checkout), the `sakari` command runs and the editor types are in
+  # the rock. --deps-mode=none: LuaRocks does not see Debian's lua-cjson and
+  # lua-argparse, so the declared dependencies cannot be met offline; it then
+  # writes the launcher without the tree's paths, so the command runs with the
+  # tree on the path (`luarocks path`), as README says.
   rock_run() {
     local v=$1 src tree rc
     src=$(mktemp -d)
     tree=$(mktemp -d)
     tar -C . --exclude=./.git --exclude=./build --exclude=./build.luarocks -cf - . | tar -C "$src" -xf -
-    (cd "$src" && luarocks --lua-version="$v" --tree="$tree" make >/dev/null) &&
+    (cd "$src" && luarocks --lua-version="$v" --tree="$tree" make --deps-mode=none >/dev/null) &&
       (cd / && LUA_PATH="$tree/share/lua/$v/?.lua;$tree/share/lua/$v/?/init.lua;;" \
         LUA_CPATH="$tree/lib/lua/$v/?.so;;" ROCK_TREE="$tree" "lua$v" -e '
           local tree = os.getenv("ROCK_TREE")
@@ -145,7 +149,8 @@ if [ -z "${QUICK:-}" ]; then
           local sakari = require "sakari"
           assert(type(sakari.contacts.update) == "function")
           print(_VERSION .. ": sakari " .. sakari.VERSION .. " and sakari.core load from the rock tree")') &&
-      "$tree/bin/sakari" --help >/dev/null
+      (eval "$(luarocks --lua-version="$v" --tree="$tree" path)" && "$tree/bin/sakari" --help >/dev/null) &&
+      test -s "$(luarocks --lua-version="$v" --tree="$tree" show --rock-dir sakari)/types/sakari.lua"
     rc=$?
     rm -rf "$src" "$tree"
     return $rc

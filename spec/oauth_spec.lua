@@ -168,6 +168,32 @@ describe("OAuth client credentials", function()
     assert.are.same({ "POST /oauth2/token", "POST /oauth2/token", "POST /oauth2/token" }, sandbox.request_lines())
   end)
 
+  it("in a batch, one token fetch serves every call (the others wait for it)", function()
+    sandbox.fault({ path = "/oauth2/token", delay = 0.2 })
+    local calls = {}
+    for i = 1, 6 do calls[i] = { "contacts.get", ACC, SEED } end
+    local results = client.batch(calls, { concurrency = 6 })
+    for i = 1, 6 do assert.equal(SEED, results[i].value.id) end
+    local lines = sandbox.request_lines()
+    assert.equal(7, #lines)
+    assert.equal(TOKEN_LINE, lines[1])
+    for i = 2, 7 do assert.equal(GET_LINE, lines[i]) end
+  end)
+
+  it("in a batch, a failed token fetch is every waiting call's err, not a fetch of each", function()
+    local failing = sandbox.oauth_client { max_retries = 0 }
+    sandbox.fault({ path = "/oauth2/token", status = 503, delay = 0.2, times = 1 })
+    local calls = {}
+    for i = 1, 4 do calls[i] = { "contacts.get", ACC, SEED } end
+    local results = failing.batch(calls, { concurrency = 4 })
+    failing.close()
+    for i = 1, 4 do
+      assert.equal(503, results[i].err.status)
+      assert.equal("/oauth2/token", results[i].err.path)
+    end
+    assert.same({ TOKEN_LINE }, sandbox.request_lines())
+  end)
+
   it("never shows the token or the secret in an error", function()
     assert.truthy(client.contacts.get(ACC, SEED))
     local token = bearer(sandbox.requests()[2])

@@ -143,6 +143,18 @@ describe("webhooks.sign and verify", function()
     assert.usage_error(function() sakari.webhooks.sign("https://x", {}, nil) end,
       "bad argument #3 to 'webhooks.sign' (secret: expected your client secret (a non-empty string), got nil)")
   end)
+
+  it("blame the line that called them, not one inside the library", function()
+    for _, call in ipairs {
+      function() sakari.webhooks.sign("https://x", {}, nil) end,
+      function() sakari.webhooks.verify(nil, {}, "sig", "secret") end,
+      function() sakari.webhooks.verify("https://x", {}, 5, "secret") end,
+    } do
+      local ok, err = pcall(call)
+      assert.is_false(ok)
+      assert.matches("webhooks_spec%.lua:%d+$", err.where)
+    end
+  end)
 end)
 
 describe("webhook subscriptions", function()

@@ -131,7 +131,9 @@ static int multi_poll(lua_State *L) {
     double left;
     CURLMcode rc = curl_multi_perform(m->handle, &still);
     if (rc != CURLM_OK) return luaL_error(L, "sakari: multi perform failed: %s", curl_multi_strerror(rc));
-    if (collect(L, m, results) > 0 || m->running == 0) break;
+    /* with nothing running this still waits (curl_multi_poll sleeps the full
+     * timeout), so a queue whose calls are all between retries waits here */
+    if (collect(L, m, results) > 0) break;
     left = deadline - sk_now();
     if (left <= 0) break;
     rc = curl_multi_poll(m->handle, NULL, 0, (int)(left * 1000) + 1, NULL);

@@ -25,7 +25,7 @@ function M.client(transport)
   if not client then
     local config = {}
     if transport == "subrequest" then
-      config.transport = nginx_transport.new { location = "/_sakari" }
+      config.transport = nginx_transport.new()
     elseif transport ~= "blocking" then
       error("sakari_app: transport is \"subrequest\" or \"blocking\", got " .. tostring(transport), 2)
     end

@@ -26,8 +26,6 @@ function Static:get()
   return self.token
 end
 
-function Static.invalidate() end
-
 -- The JWT payload, or nil when the token is not a JWT we can read.
 function M.jwt_claims(token)
   local payload = type(token) == "string" and token:match("^[^.]+%.([^.]+)%.")
@@ -63,7 +61,6 @@ function M.oauth(client_id, client_secret, fetch)
     client_secret = client_secret,
     fetch = fetch,
     refreshable = true,
-    fetching = false,
   }, OAuth)
 end
 
@@ -71,21 +68,22 @@ function OAuth:valid()
   return self.token and (self.refresh_at == nil or M.now() < self.refresh_at)
 end
 
--- The current token, fetched first if there is none or it is about to expire.
--- Single flight: while one call fetches, the others of a queue wait (io.wait)
--- for its token instead of fetching their own. A blocking io has no wait, and
--- fetches itself in the one case that happens (a queue's fetch is paused).
--- Whether the call fetching a token can still finish: a call that raised, or
--- whose queue was closed, never will, and must not hold the others forever.
+-- Whether a call is fetching a token (self.fetcher, the coroutine doing it, is
+-- set while it does) that can still finish: a call that raised, or whose queue
+-- was closed, never will, and must not hold the others forever.
 local function fetcher_alive(self, io)
   local co = self.fetcher
   return co ~= nil and coroutine.status(co) ~= "dead" and (io.alive == nil or io.alive(co))
 end
 
+-- The current token, fetched first if there is none or it is about to expire.
+-- Single flight: while one call fetches, the others of a queue wait (io.wait)
+-- for its token instead of fetching their own. A blocking io has no wait, and
+-- fetches itself in the one case that happens (a queue's fetch is paused).
 function OAuth:get(io)
   if self:valid() then return self.token end
-  if self.fetching and io.wait then
-    repeat io.wait() until not (self.fetching and fetcher_alive(self, io))
+  if self.fetcher and io.wait then
+    repeat io.wait() until not fetcher_alive(self, io)
     if self:valid() then return self.token end
     -- the fetch waited for failed: share its err rather than each waiter
     -- hammering a token endpoint that just failed
@@ -101,7 +99,6 @@ end
 
 function OAuth:refresh(io)
   self.token, self.refresh_at = nil, nil
-  self.fetching = true
   self.fetcher = coroutine.running()
   self.failure = nil
   local fetched_at = M.now()
@@ -112,7 +109,7 @@ function OAuth:refresh(io)
     client_id = self.client_id,
     client_secret = self.client_secret,
   })
-  self.fetching = false
+  self.fetcher = nil
   if not answer then
     self.failure = err
     return nil, err

@@ -22,9 +22,6 @@ local util = require "sakari.util"
 local M = {}
 local unpack = table.unpack or unpack
 
--- health.lua reads it; the fact itself is the base_url row of settings.lua.
-M.DEFAULT_BASE_URL = settings.by_name.base_url.default
-
 function M.user_agent(suffix)
   local runtime = (jit and jit.version) or _VERSION
   local ua = ("lua-sakari/%s (%s; %s)"):format(core.VERSION, runtime, core.curl_version)
@@ -156,14 +153,16 @@ function Client:call(request)
   return flow.run(state.ctx, request, q and q.owner == self and q.io or state.blocking)
 end
 
--- A queue of calls: libcurl's multi handle; over a custom transport, calls run
--- one at a time, through the transport, inside push and poll.
+-- A queue of calls: libcurl's multi handle, or the custom transport's multi;
+-- over a transport without one, calls run one at a time, inside push and poll.
 function Client:queue(concurrency)
   local state = self.current or self:configure(nil, "sakari", 4)
-  local q = queue.new(state.custom and queue.serial() or core.multi(state.options),
+  local custom = state.custom
+  local multi = custom and custom.multi and custom.multi(state.blocking.send)
+  local q = queue.new(multi or custom and queue.serial() or core.multi(state.options),
     concurrency or state.resolved.concurrency)
   q.owner = self
-  if state.custom then q.io = state.blocking end
+  if custom and not multi then q.io = state.blocking end
   return q
 end
 
@@ -197,13 +196,12 @@ local function concurrency_of(opts, argn, fname)
   return concurrency
 end
 
--- The table a user holds: the namespaces, and batch, queue, close.
+-- The table a user holds: the namespaces, and batch, queue, close and account
+-- (documented in init.lua, for the reference).
 local function expose(self)
   local public = endpoint.bind(self)
   self.public = public
 
-  -- A non-blocking queue of calls: push returns at once, poll(timeout) advances
-  -- them (0 never blocks) and returns {id, value, err} for those that finished.
   function public.queue(opts)
     opts = opts or {}
     if type(opts) ~= "table" then usage.argument(2, 1, "queue", "options: expected a table") end
@@ -225,11 +223,6 @@ local function expose(self)
     }
   end
 
-  -- Runs many calls with up to `concurrency` in flight. `calls` is an array or
-  -- a function returning the next call (nil at the end). Without on_result,
-  -- returns results[i] = { value = ..., err = ... } in input order; with
-  -- on_result(i, value, err), called as each call finishes, returns the counts
-  -- { done = n, failed = n }.
   function public.batch(calls, opts)
     opts = opts or {}
     if type(calls) ~= "table" and type(calls) ~= "function" then
@@ -240,23 +233,21 @@ local function expose(self)
     if on_result ~= nil and type(on_result) ~= "function" then
       usage.argument(2, 2, "batch", "on_result: expected a function")
     end
-    -- a wrong name is the script's mistake, not one row's: raised once, at
-    -- the caller's line, and before anything is sent when the calls are an array
+    local next_call = calls
     if type(calls) == "table" then
+      -- a wrong name is the script's mistake, not one row's: raised once, at
+      -- the caller's line, and before anything is sent
       for _, call in ipairs(calls) do
         local _, why, wrong_name = self:call_function(call)
         if wrong_name then usage.raise(2, why) end
       end
-    end
-    local q = self:queue(concurrency_of(opts, 2, "batch"))
-    local next_call = calls
-    if type(calls) == "table" then
       local i = 0
       next_call = function()
         i = i + 1
         return calls[i]
       end
     end
+    local q = self:queue(concurrency_of(opts, 2, "batch"))
     local results = not on_result and {} or nil
     local counts = { done = 0, failed = 0 }
     local function make(call)
@@ -284,8 +275,6 @@ local function expose(self)
     if self.current then self.current:close() end
   end
 
-  -- The functions that take the account, with the account bound: each takes
-  -- its arguments after the account (acct.contacts.get(contactId)).
   function public.account(id)
     if not util.non_empty_string(id) then
       usage.argument(2, 1, "account", "account id: expected a non-empty string, got " .. util.describe(id))
@@ -300,19 +289,15 @@ end
 -- error at the line that called that public function.
 function M.new(cfg, fname)
   local self = setmetatable({}, Client)
-  self:configure(cfg, fname or "sakari.new", 4)
+  self:configure(cfg, fname, 4)
   return expose(self)
 end
 
--- The default client: configured from the environment on its first call.
+-- The default client, configured from the environment on its first call: its
+-- public table, and the Client itself (sakari.configure calls its configure).
 function M.default()
   local self = setmetatable({}, Client)
-  local public = expose(self)
-  -- sakari.configure: validates at once; the previous configuration's
-  -- connections are closed.
-  return public, function(cfg, fname)
-    self:configure(cfg, fname, 4)
-  end
+  return expose(self), self
 end
 
 return M

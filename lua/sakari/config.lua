@@ -10,32 +10,30 @@ local M = {}
 -- Specs replace it to run against an environment of their own.
 M.getenv = os.getenv
 
+local function env(name) return settings.by_name[name].env end
+
+-- Where credentials come from, for the messages that say how to give them.
+M.CREDENTIAL_ENV = ("%s, or %s and %s"):format(env "access_token", env "client_id", env "client_secret")
 M.NO_CREDENTIALS = "sakari: no credentials: give access_token, or client_id and client_secret, "
-  .. "in the config, or set SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET"
+  .. "in the config, or set " .. M.CREDENTIAL_ENV
 
 -- Credentials: an access_token given in `config` wins; else client_id/client_secret
 -- given in `config` (each may come from its environment variable); else, from the
--- environment, SAKARI_ACCESS_TOKEN, then SAKARI_CLIENT_ID + SAKARI_CLIENT_SECRET.
+-- environment, the access token, then the client id + secret.
 -- Returns { token } | { client_id, client_secret } | false (none), or nil, problem.
 local function credentials(config, resolved)
   if config.access_token then return { token = config.access_token } end
   local id, secret = resolved.client_id, resolved.client_secret
-  if config.client_id or config.client_secret then
-    if not (id and secret) then
-      local missing, given = id and "client_secret" or "client_id", id and "client_id" or "client_secret"
-      return nil, { argument = true, setting = missing, env = settings.by_name[missing].env,
-        detail = ("config.%s: needed with %s (or set %s)"):format(missing, given, settings.by_name[missing].env) }
-    end
-    return { client_id = id, client_secret = secret }
-  end
-  if resolved.access_token then return { token = resolved.access_token } end
+  local in_config = config.client_id or config.client_secret
+  if resolved.access_token and not in_config then return { token = resolved.access_token } end
   if id and secret then return { client_id = id, client_secret = secret } end
-  if id or secret then
-    local set = id and "SAKARI_CLIENT_ID" or "SAKARI_CLIENT_SECRET"
-    local unset = id and "SAKARI_CLIENT_SECRET" or "SAKARI_CLIENT_ID"
-    return nil, { env = unset, detail = ("%s is set but %s is not"):format(set, unset) }
+  if not (id or secret) then return false end
+  local have, lack = id and "client_id" or "client_secret", id and "client_secret" or "client_id"
+  if in_config then
+    return nil, { argument = true, setting = lack, env = env(lack),
+      detail = ("config.%s: needed with %s (or set %s)"):format(lack, have, env(lack)) }
   end
-  return false
+  return nil, { env = env(lack), detail = ("%s is set but %s is not"):format(env(have), env(lack)) }
 end
 
 local function unknown_key(key)
@@ -57,7 +55,7 @@ function M.resolve(config)
     if not settings.by_name[key] then return nil, { argument = true, detail = unknown_key(key) } end
     local detail = settings.check(key, value)
     if detail then
-      return nil, { argument = true, setting = key, env = settings.by_name[key].env,
+      return nil, { argument = true, setting = key, env = env(key),
                     detail = ("config.%s: %s"):format(key, detail) }
     end
   end

@@ -1,5 +1,7 @@
 -- CSV (RFC 4180) both ways: contact imports go up as CSV, message reports come
 -- back as CSV. Pure Lua, no I/O.
+local util = require "sakari.util"
+
 local M = {}
 
 local function cell_text(value)
@@ -33,7 +35,7 @@ function M.encode(rows)
       if t ~= "string" and t ~= "number" and t ~= "boolean" then
         return nil, ("row %d, cell %d: expected a string, number or boolean, got %s"):format(i, j, t)
       end
-      if t == "number" and (value ~= value or value == math.huge or value == -math.huge) then
+      if t == "number" and not util.finite(value) then
         return nil, ("row %d, cell %d: expected a finite number"):format(i, j)
       end
       cells[j] = field(value)

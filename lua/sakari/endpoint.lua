@@ -6,13 +6,14 @@
 --   patch read with the row named by `read`, merge, then this row's request (patch.lua)
 --   local no request at all (webhooks.parse): the row's `fn` as is
 --
--- Every argument is checked before anything is sent. The function the user
--- called is the one that raises, at level 2, so the error blames the user's
--- line on every Lua (no wrapper frame sits in between).
+-- Every argument is checked before anything is sent. A raise counts a fixed
+-- number of frames up to the user's call, never through a tail call, so the
+-- error blames the user's line on every Lua.
 local core = require "sakari.core"
 local options = require "sakari.options"
 local errors = require "sakari.errors"
 local resources = require "sakari.resources"
+local schemas = require "sakari.schemas"
 local usage = require "sakari.usage"
 local util = require "sakari.util"
 
@@ -20,15 +21,7 @@ local M = {}
 
 local describe = util.describe
 
--- Loaded on first use: most scripts never page, patch, upload or read a report.
-local function lazy(name)
-  local module
-  return function()
-    module = module or require(name)
-    return module
-  end
-end
-local pager, patch, upload, csv = lazy "sakari.pager", lazy "sakari.patch", lazy "sakari.upload", lazy "sakari.csv"
+local csv, upload = require "sakari.csv", require "sakari.upload" -- the upload rows compile with them
 
 -- How the answer {success, data, pagination} becomes the result.
 local ANSWER = {
@@ -67,7 +60,7 @@ local ANSWER = {
         return decoded.data == nil and decoded or decoded.data
       end
     end
-    local records, header = csv().records(envelope.raw)
+    local records, header = csv.records(envelope.raw)
     if not records then
       return nil, errors.decode(request.method, request.path, 200, nil, "report is not CSV: " .. tostring(header))
     end
@@ -76,7 +69,6 @@ local ANSWER = {
 }
 
 local METHODS = { GET = true, POST = true, PUT = true, PATCH = true, DELETE = true }
-local UPLOADS = { csv = true, file = true }
 
 local function set_of(list)
   local set, names = {}, {}
@@ -103,8 +95,9 @@ function M.compile(namespace, name, row)
   local answer = row.answer or (kind == "each" and "page") or "item"
   assert(ANSWER[answer], fname .. ": bad answer kind")
   assert(kind ~= "each" or answer == "page", fname .. ": each walks pages")
-  assert(row.upload == nil or UPLOADS[row.upload], fname .. ": bad upload kind")
+  assert(row.upload == nil or upload[row.upload], fname .. ": bad upload kind (a function of upload.lua)")
   assert(row.retry == nil or row.retry == "never", fname .. ": bad retry flag")
+  assert(row.schema == nil or schemas.schemas[row.schema], fname .. ": no schema " .. tostring(row.schema))
 
   local params = {}
   for p in template:gmatch("{([%w_]+)}") do params[#params + 1] = p end
@@ -124,8 +117,9 @@ function M.compile(namespace, name, row)
     -- for uploads, whose body may be a string just like an id
     account = params[1] == "accountId" and not row.upload,
     body = row.body,
-    upload = row.upload and upload()[row.upload],
+    upload = row.upload and upload[row.upload],
     check = row.check,
+    schema = row.schema,
     accepted = accepted,
     accepted_list = accepted_list,
     enums = enums,
@@ -149,23 +143,41 @@ for namespace, rows in pairs(resources.endpoints) do
   for _, spec in pairs(specs) do
     if spec.kind == "patch" then
       local read = assert(specs[spec.read], spec.fname .. ": bad read row")
-      assert(table.concat(read.params, ",") == table.concat(spec.params, ","), spec.fname .. ": read row differs")
+      assert(read.template == spec.template, spec.fname .. ": the read row has another path")
       spec.read = read
     end
   end
   M.specs[namespace] = specs
 end
 
--- The body argument -> the request's body fields, or nil, detail. The one
--- place a body is validated before it is encoded (the schema check goes
--- here). `strict`: the call's own strict option, nil to follow the client's
--- setting, client:setting("strict"), read only where a check needs it.
-local function body_fields(spec, client, body, strict) -- luacheck: ignore client strict
-  if spec.upload then return spec.upload(body) end
-  if type(body) ~= "table" or body == core.null then
-    return nil, "expected a table, got " .. describe(body)
+-- The body argument -> the request's body fields, or nil, detail (naming the
+-- argument). The one place a body is validated before it is encoded.
+-- `strict`: the call's own strict option, nil to follow the client's setting,
+-- read only where a schema check needs it. An unknown name (schemas.lua)
+-- speaks first, then the row's own check, then the schema's types; a body JSON
+-- cannot carry at all is left to the encoder, which names the fault more
+-- exactly (a cycle, a function).
+local function body_fields(spec, client, body, strict)
+  local name = spec.body
+  if spec.upload then
+    local fields, detail = spec.upload(body)
+    if not fields then return nil, name .. ": " .. detail end
+    return fields
   end
-  local detail = spec.check and spec.check(body)
+  if type(body) ~= "table" or body == core.null then
+    return nil, name .. ": expected a table, got " .. describe(body)
+  end
+  local detail, unknown_name
+  if spec.schema then
+    if strict == nil then strict = client:setting("strict") end
+    if strict then
+      detail, unknown_name = schemas.check(spec.schema, body, name)
+      if detail and not pcall(core.encode, body) then detail = nil end
+      if detail and unknown_name then return nil, detail end
+    end
+  end
+  local specific = spec.check and spec.check(body)
+  if specific then return nil, name .. ": " .. specific end
   if detail then return nil, detail end
   return { body = body }
 end
@@ -203,10 +215,9 @@ function M.request(spec, client, ...)
   end
   if spec.body then
     local fields, why = body_fields(spec, client, (select(argn, ...)), request.strict)
-    if not fields then return nil, argn, spec.body .. ": " .. why end
+    if not fields then return nil, argn, why end
     for k, v in pairs(fields) do request[k] = v end
   end
-  request.values = values
   request.path = (spec.template:gsub("{([%w_]+)}", values))
   return request
 end
@@ -228,9 +239,10 @@ function M.no_function(namespace, name)
   return missing("function", namespace .. ".", name, M.specs[namespace])
 end
 
--- A call whose arguments M.request refused: a colon call, or one that leaves
--- out the account (see below), or a bad argument. Returns the request or
--- raises at the user's line (level 3: recover < the endpoint function < user).
+-- The request of a call, its arguments checked (after the bound account, if
+-- any), or a raise at the user's line (level 3: prepare < the endpoint
+-- function < user): a colon call, a call that leaves out the account (see
+-- below), or a bad argument.
 --
 -- The account is left out when the row's first placeholder is the account,
 -- the client has an account_id, and the call gives one string fewer than the
@@ -238,9 +250,12 @@ end
 -- table (the body or the options) or absent. Ids are non-empty strings, so
 -- that is never a full call; a nil in that place is ambiguous (a missing id,
 -- or options left nil) and raises. Uploads always take the account.
-local function recover(spec, client, account, argn, detail, ...)
-  local first = ...
-  if getmetatable(first) == Namespace then
+local function prepare(spec, client, account, ...)
+  local request, argn, detail
+  if account then request, argn, detail = M.request(spec, client, account, ...)
+  else request, argn, detail = M.request(spec, client, ...) end
+  if request then return request end
+  if getmetatable((...)) == Namespace then
     usage.raise(3, ("sakari: call %s with a dot, not a colon: %s(...)"):format(spec.fname, spec.fname))
   end
   if account then usage.argument(3, argn - 1, spec.fname, detail) end
@@ -249,7 +264,8 @@ local function recover(spec, client, account, argn, detail, ...)
     local v, given = select(last, ...), select("#", ...)
     local id = client:setting("account_id")
     if id and (type(v) == "table" or given < last) then
-      local request, shifted, why = M.request(spec, client, id, ...)
+      local shifted, why
+      request, shifted, why = M.request(spec, client, id, ...)
       if request then return request end
       usage.argument(3, shifted - 1, spec.fname, why)
     elseif id and v == nil then
@@ -281,10 +297,7 @@ local MAKE = {}
 -- Each constructor's function: `account` is bound (client.account) or nil.
 function MAKE.call(spec, client, account)
   return function(...)
-    local request, argn, detail
-    if account then request, argn, detail = M.request(spec, client, account, ...)
-    else request, argn, detail = M.request(spec, client, ...) end
-    if not request then request = recover(spec, client, account, argn, detail, ...) end
+    local request = prepare(spec, client, account, ...)
     encode_body(spec, request)
     return answer(spec, request, client:call(request))
   end
@@ -292,11 +305,8 @@ end
 
 function MAKE.each(spec, client, account)
   return function(...)
-    local request, argn, detail
-    if account then request, argn, detail = M.request(spec, client, account, ...)
-    else request, argn, detail = M.request(spec, client, ...) end
-    if not request then request = recover(spec, client, account, argn, detail, ...) end
-    return pager().each(function(query)
+    local request = prepare(spec, client, account, ...)
+    return require("sakari.pager").each(function(query) -- required on use, as patch: most scripts never page
       local page_request = {}
       for k, v in pairs(request) do page_request[k] = v end
       page_request.query = query
@@ -308,22 +318,17 @@ end
 function MAKE.patch(spec, client, account)
   local read = spec.read
   return function(...)
-    local request, argn, detail
-    if account then request, argn, detail = M.request(spec, client, account, ...)
-    else request, argn, detail = M.request(spec, client, ...) end
-    if not request then request = recover(spec, client, account, argn, detail, ...) end
+    local request = prepare(spec, client, account, ...)
     -- changes the PUT could not send must fail now, before the read is sent
     local changes = request.body
     encode_body(spec, request)
-    local read_request = {
-      fname = spec.fname, method = read.method, path = (read.template:gsub("{([%w_]+)}", request.values)),
-    }
+    local read_request = { fname = spec.fname, method = read.method, path = request.path }
     local current, err = answer(read, read_request, client:call(read_request))
     if not current then return nil, err end
     if type(current) ~= "table" then -- nothing to merge into: PUTting changes alone would clear the rest
       return nil, errors.decode(read.method, read_request.path, 200, nil, "the contact read back has no data")
     end
-    request.body = patch().body(spec.merge, current, changes)
+    request.body = require("sakari.patch").body(spec.merge, current, changes)
     encode_body(spec, request)
     return answer(spec, request, client:call(request))
   end

@@ -4,12 +4,17 @@
 -- supply the credentials (never their values); whether the API answers one
 -- cheap request.
 -- luacheck: globals vim
+local config = require "sakari.config" -- loads without the core, as this module must
+local settings = require "sakari.settings"
+
 local M = {}
+
+local function env(name) return settings.by_name[name].env end
 
 -- The credentials sakari.new reads from the environment when its config has none.
 M.CREDENTIALS = {
-  { "SAKARI_ACCESS_TOKEN", kind = "a static token" },
-  { "SAKARI_CLIENT_ID", "SAKARI_CLIENT_SECRET", kind = "OAuth2 client credentials" },
+  { env "access_token", kind = "a static token" },
+  { env "client_id", env "client_secret", kind = "OAuth2 client credentials" },
 }
 M.PROBE_TIMEOUT = 5 -- seconds: checkhealth waits for the answer
 
@@ -24,16 +29,9 @@ local function reporter()
            error = h.report_error }
 end
 
-local function getenv(name)
+local function getenv(name) -- an empty variable counts as unset, as for sakari.new
   local v = os.getenv(name)
-  if v == "" then return nil end
-  return v
-end
-
--- "LuaJIT (5.1 ABI)" or "Lua 5.1": the Lua this Neovim runs.
-local function running_lua()
-  if jit then return "LuaJIT (5.1 ABI)" end
-  return _VERSION
+  return v ~= "" and v or nil
 end
 
 -- The Lua version a core was built for, from the Lua C API functions it needs:
@@ -75,7 +73,7 @@ local function check_core(report)
   local want = jit and "5.1" or _VERSION:match("%d+%.%d+")
   if abi and abi ~= want then
     report.error(("%s was built for Lua %s, this Neovim runs %s: rebuild with make nvim"):format(
-      path, abi, running_lua()), { REBUILD, "the loader said: " .. tostring(core) })
+      path, abi, jit and "LuaJIT (5.1 ABI)" or _VERSION), { REBUILD, "the loader said: " .. tostring(core) })
   else
     report.error(("sakari.core failed to load from %s: %s"):format(path, tostring(core)),
       { REBUILD, "the core needs libcurl (Debian: libcurl4) at run time" })
@@ -126,7 +124,7 @@ local function check_credentials(report, client_info)
     end
   end
   local advice = {
-    "set SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET",
+    "set " .. config.CREDENTIAL_ENV,
     "or pass access_token (or client_id and client_secret) to require(\"sakari.nvim\").new{...}",
   }
   if client_info then
@@ -164,7 +162,7 @@ local function check_api(report, core, env_credentials, client)
     end
     return report_probe(report, core, since, done.accounts, done.err)
   end
-  local base_url = (getenv("SAKARI_API_URL") or require("sakari.client").DEFAULT_BASE_URL):gsub("/+$", "")
+  local base_url = (getenv(env "base_url") or settings.by_name.base_url.default):gsub("/+$", "")
   report.start("sakari: the API at " .. base_url)
   if env_credentials then
     local made, probe = pcall(require("sakari").new)
@@ -184,7 +182,7 @@ local function check_api(report, core, env_credentials, client)
   end
   local why = ok and (r.reason or r.kind) or r
   report.error(("GET %s/v1/accounts: no answer after %d ms: %s"):format(base_url, elapsed_ms(core, since),
-    tostring(why)), { "check SAKARI_API_URL, the network and any proxy" })
+    tostring(why)), { "check " .. env "base_url" .. ", the network and any proxy" })
 end
 
 function M.check()

@@ -78,7 +78,7 @@ local M = {
 -- @function client.close
 
 
-local default, configure_default = client.default()
+local default, default_client = client.default()
 
 --- A new client.
 -- @tparam[opt] table config see `config`
@@ -93,16 +93,13 @@ end
 -- namespaces. Validates at once; the previous configuration's connections are closed.
 -- @tparam[opt] table config see `config`
 function M.configure(config)
-  configure_default(config, "sakari.configure")
+  default_client:configure(config, "sakari.configure", 3)
 end
 
 -- The module-level namespaces are the default client's own, and so is account:
 -- `sakari.account(id).contacts.get(contactId)`.
-local namespaces = {}
-for namespace, functions in pairs(default) do
-  if type(functions) == "table" then M[namespace], namespaces[namespace] = functions, true end
-end
+for namespace in pairs(endpoint.specs) do M[namespace] = default[namespace] end
 M.account = default.account
-endpoint.guard(M, namespaces)
+endpoint.guard(M, endpoint.specs)
 
 return M

@@ -32,6 +32,7 @@
 local clients = require "sakari.client"
 local errors = require "sakari.errors"
 local resources = require "sakari.resources"
+local settings = require "sakari.settings"
 local util = require "sakari.util"
 
 local M = {}
@@ -43,7 +44,6 @@ local unpack = table.unpack or unpack
 M.clients = setmetatable({}, { __mode = "k" })
 local clients_made = 0
 
-M.DEFAULT_CONCURRENCY = 8
 M.DEFAULT_INTERVAL = 10 -- milliseconds between two polls while calls are pending
 
 local function pack(...) return { n = select("#", ...), ... } end
@@ -51,10 +51,6 @@ local function pack(...) return { n = select("#", ...), ... } end
 -- An error raised on behalf of the caller: without the position inside the
 -- library (the caller's own line is added by error(message, level)).
 local strip = util.strip_position
-
-local function levels()
-  return vim.log and vim.log.levels or { ERROR = 4, WARN = 3 }
-end
 
 -- Splits off a trailing callback: the client's functions never take a function.
 local function split(...)
@@ -75,57 +71,85 @@ local function list_of(fname, rows, functions, each_row)
   error(("sakari.nvim: %s has no list function of the same request"):format(fname))
 end
 
--- Walks the pages of list(args..., options) inside a queued call, handing each
--- page's items and pagination to on_page until it returns false. Returns nil,
--- or the err of the page that failed. The arguments are those of `each`: the
--- list function's, whose trailing table holds the options.
-local function walk_pages(list, args, n, on_page)
-  while n > 0 and args[n] == nil do n = n - 1 end
-  local opts
-  if n > 0 and type(args[n]) == "table" then opts, n = args[n], n - 1 end
-  local call = { unpack(args, 1, n) }
-  local next_page = require("sakari.pager").pages(function(query)
-    call[n + 1] = query
-    return list(unpack(call, 1, n + 1))
-  end, opts)
-  while true do
-    local items, pagination = next_page()
-    if not items then return pagination end
-    if on_page(items, pagination) == false then return nil end
+-- The queued task of an `each` call: checks the arguments with `each` itself
+-- (which sends nothing until iterated), then walks the pages of
+-- list(args..., options), handing each page's items and pagination to on_page
+-- until it returns false. Ends with `result`, or nil and the err of the page
+-- that failed. The arguments are those of `each`: the list function's, whose
+-- trailing table holds the options.
+local function walk_task(each, list, args, n, on_page, result)
+  return function()
+    each(unpack(args, 1, n))
+    while n > 0 and args[n] == nil do n = n - 1 end
+    local opts
+    if n > 0 and type(args[n]) == "table" then opts, n = args[n], n - 1 end
+    local call = { unpack(args, 1, n) }
+    local next_page = require("sakari.pager").pages(function(query)
+      call[n + 1] = query
+      return list(unpack(call, 1, n + 1))
+    end, opts)
+    while true do
+      local items, pagination = next_page()
+      if not items and pagination ~= nil then return nil, pagination end
+      if not items or on_page(items, pagination) == false then return result end
+    end
   end
 end
 
-local function positive_integer(v) return type(v) == "number" and v >= 1 and v == math.floor(v) end
+-- Runs a callback (on the main loop), reporting its error instead of raising
+-- it; returns its first result, nil when it raised.
+local function run(callback, fname, results)
+  local ok, why = xpcall(function() return callback(unpack(results, 1, results.n)) end, debug.traceback)
+  if ok then return why end
+  vim.notify(("sakari.nvim: the callback of %s raised an error: %s"):format(fname, tostring(why)),
+    vim.log.levels.ERROR)
+end
+
+-- The callback on the main loop, its errors reported instead of raised.
+local function deliver(callback, fname, ...)
+  local results = pack(...)
+  vim.schedule(function()
+    if callback then return run(callback, fname, results) end
+    if results[2] ~= nil then
+      vim.notify(("sakari.nvim: %s failed: %s"):format(fname, tostring(results[2])), vim.log.levels.WARN)
+    end
+  end)
+end
+
+-- sakari.nvim.new's own options -> concurrency (nil: the client's setting),
+-- interval; raises at the line that called new.
+local function check_options(config, opts)
+  opts = opts == nil and {} or opts
+  if type(opts) ~= "table" then error("sakari.nvim.new: options: expected a table", 3) end
+  for key in pairs(opts) do
+    if key ~= "concurrency" and key ~= "interval" then
+      error(("sakari.nvim.new: unknown option '%s' (accepted: concurrency, interval)"):format(tostring(key)), 3)
+    end
+  end
+  local detail = opts.concurrency ~= nil and settings.check("concurrency", opts.concurrency)
+  if detail then error("sakari.nvim.new: concurrency: " .. detail, 3) end
+  local interval = opts.interval or M.DEFAULT_INTERVAL
+  if type(interval) ~= "number" or interval < 1 or interval ~= math.floor(interval) then
+    error("sakari.nvim.new: interval: expected a whole number of milliseconds >= 1", 3)
+  end
+  if type(config) == "table" and config.transport ~= nil then
+    -- calls through a transport run inside push and poll, and would block the editor
+    error("sakari.nvim.new: config.transport: not here; calls go through libcurl's multi handle", 3)
+  end
+  return opts.concurrency, interval
+end
 
 --- A client whose every function takes a trailing callback and never blocks.
 -- @tparam[opt] table config as `sakari.new(config)`
 -- @tparam[opt] table opts
--- @tparam[opt=8] integer opts.concurrency calls in flight at once
+-- @tparam[opt] integer opts.concurrency calls in flight at once (default: the `concurrency` setting)
 -- @tparam[opt=10] integer opts.interval milliseconds between polls while calls are pending
 -- @treturn table the namespaces of `sakari.api` (each function with a trailing callback),
 --   and `pending`, `polling`, `close`
 -- @usage local s = require("sakari.nvim").new()
 -- s.contacts.get(acc, id, function(contact, err) print(contact and contact.firstName or tostring(err)) end)
 function M.new(config, opts)
-  opts = opts == nil and {} or opts
-  if type(opts) ~= "table" then error("sakari.nvim.new: options: expected a table", 2) end
-  for key in pairs(opts) do
-    if key ~= "concurrency" and key ~= "interval" then
-      error(("sakari.nvim.new: unknown option '%s' (accepted: concurrency, interval)"):format(tostring(key)), 2)
-    end
-  end
-  local concurrency = opts.concurrency or M.DEFAULT_CONCURRENCY
-  if not positive_integer(concurrency) then
-    error("sakari.nvim.new: concurrency: expected a whole number >= 1", 2)
-  end
-  local interval = opts.interval or M.DEFAULT_INTERVAL
-  if not positive_integer(interval) then
-    error("sakari.nvim.new: interval: expected a whole number of milliseconds >= 1", 2)
-  end
-  if type(config) == "table" and config.transport ~= nil then
-    -- calls through a transport run inside push and poll, and would block the editor
-    error("sakari.nvim.new: config.transport: not here; calls go through libcurl's multi handle", 2)
-  end
+  local concurrency, interval = check_options(config, opts)
   local uv = vim.uv or vim.loop -- Neovim 0.10 renamed vim.loop to vim.uv
 
   local made, client = pcall(clients.new, config, "sakari.nvim.new")
@@ -137,26 +161,6 @@ function M.new(config, opts)
   local next_seq = 0
   local closed = false
   local s = {}
-
-  -- Runs a callback (on the main loop), reporting its error instead of raising
-  -- it; returns its first result, nil when it raised.
-  local function run(callback, fname, results)
-    local ok, why = xpcall(function() return callback(unpack(results, 1, results.n)) end, debug.traceback)
-    if ok then return why end
-    vim.notify(("sakari.nvim: the callback of %s raised an error: %s"):format(fname, tostring(why)),
-      levels().ERROR)
-  end
-
-  -- The callback on the main loop, its errors reported instead of raised.
-  local function deliver(callback, fname, ...)
-    local results = pack(...)
-    vim.schedule(function()
-      if callback then return run(callback, fname, results) end
-      if results[2] ~= nil then
-        vim.notify(("sakari.nvim: %s failed: %s"):format(fname, tostring(results[2])), levels().WARN)
-      end
-    end)
-  end
 
   -- Every call not finished yet gets err instead of a result.
   local function fail_outstanding(err)
@@ -181,7 +185,7 @@ function M.new(config, opts)
       -- the queue itself broke (not one call: those come back as err): start
       -- afresh, and tell every call that was in it
       vim.schedule(function()
-        vim.notify("sakari.nvim: polling failed: " .. tostring(why), levels().ERROR)
+        vim.notify("sakari.nvim: polling failed: " .. tostring(why), vim.log.levels.ERROR)
       end)
       pcall(q.close)
       q = client.queue { concurrency = concurrency }
@@ -225,23 +229,15 @@ function M.new(config, opts)
   -- stopped } (stopped: on_page returned false, and no page followed).
   local function pages_task(fname, f, list, args, n, on_page)
     local totals = { pages = 0, items = 0, stopped = false }
-    local function hand_over(items, pagination)
+    return walk_task(f, list, args, n, function(items, pagination)
+      if totals.stopped then return false end
       vim.schedule(function()
         if totals.stopped or closed then return end
         local page = { number = totals.pages + 1, offset = totals.items, pagination = pagination }
         totals.pages, totals.items = page.number, totals.items + #items
         if run(on_page, fname, pack(items, page)) == false then totals.stopped = true end
       end)
-    end
-    return function()
-      f(unpack(args, 1, n)) -- checks the arguments; sends nothing until iterated
-      local err = walk_pages(list, args, n, function(items, pagination)
-        if totals.stopped then return false end
-        hand_over(items, pagination)
-      end)
-      if err then return nil, err end
-      return totals
-    end
+    end, totals)
   end
 
   local function wrap(fname, kind, f, list)
@@ -262,15 +258,10 @@ function M.new(config, opts)
         if on_page then
           task = pages_task(fname, f, list, args, n, on_page)
         else
-          task = function()
-            f(unpack(args, 1, n)) -- checks the arguments; sends nothing until iterated
-            local all = {}
-            local err = walk_pages(list, args, n, function(items)
-              for _, item in ipairs(items) do all[#all + 1] = item end
-            end)
-            if err then return nil, err end
-            return all
-          end
+          local all = {}
+          task = walk_task(f, list, args, n, function(items)
+            for _, item in ipairs(items) do all[#all + 1] = item end
+          end, all)
         end
         local id = start(fname, task, on_done)
         return id -- not a tail call: start's error level counts this frame
@@ -323,8 +314,8 @@ function M.new(config, opts)
   end
 
   local given = {}
-  for _, key in ipairs { "access_token", "client_id", "client_secret" } do
-    if type(config) == "table" and config[key] ~= nil then given[#given + 1] = key end
+  for _, row in ipairs(settings.rows) do
+    if row.secret and type(config) == "table" and config[row.name] ~= nil then given[#given + 1] = row.name end
   end
   clients_made = clients_made + 1
   M.clients[s] = { number = clients_made, credentials = given }

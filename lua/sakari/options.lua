@@ -27,29 +27,22 @@ M.PASSTHROUGH = "query"
 
 local function is_scalar(v)
   local t = type(v)
-  if t == "number" then return v == v and v ~= math.huge and v ~= -math.huge end
-  return t == "string" or t == "boolean"
+  return t == "string" or t == "boolean" or util.finite(v)
 end
 
 -- A value the query string can carry: a scalar, or an array of scalars (sent
 -- as the parameter repeated).
-local function is_query_value(v)
-  if is_scalar(v) then return true end
-  if type(v) ~= "table" then return false end
-  local n = 0
-  for _ in pairs(v) do n = n + 1 end
-  for i = 1, n do
-    if not is_scalar(v[i]) then return false end
-  end
-  return true
-end
-
 local function check_value(key, value)
-  if not is_query_value(value) then
-    return ("option '%s': expected a string, number, boolean or an array of them, got %s")
-      :format(tostring(key), describe(value))
+  local ok = is_scalar(value)
+  if type(value) == "table" then
+    local n = 0
+    for _ in pairs(value) do n = n + 1 end
+    ok = true
+    for i = 1, n do ok = ok and is_scalar(value[i]) end
   end
-  return nil
+  if ok then return nil end
+  return ("option '%s': expected a string, number, boolean or an array of them, got %s")
+    :format(tostring(key), describe(value))
 end
 
 -- An integral float (10.0) becomes an integer, so the query says limit=10, not 10.0.
@@ -68,14 +61,6 @@ local function check_enum(spec, key, value)
   local allowed = spec.enums[key]
   if not allowed or allowed[value] then return nil end
   return ("option '%s': expected one of %s, got %q"):format(key, spec.enum_lists[key], tostring(value))
-end
-
-local function add(query, key, value)
-  if query[key] ~= nil then
-    return ("option '%s' is given twice (once in options.query)"):format(key)
-  end
-  query[key] = value
-  return nil
 end
 
 -- The options of every call: the per-call settings and the passthrough.
@@ -119,11 +104,10 @@ function M.query(spec, options)
     elseif key ~= M.PASSTHROUGH then
       if not spec.accepted[key] then return nil, unknown(spec, key) end
       local detail = check_value(key, value)
+      if not detail then value, detail = check_range(key, value) end
+      detail = detail or check_enum(spec, key, value)
       if detail then return nil, detail end
-      value, detail = check_range(key, value)
-      if detail then return nil, detail end
-      detail = check_enum(spec, key, value) or add(query, key, value)
-      if detail then return nil, detail end
+      query[key] = value
     end
   end
   local extra = options[M.PASSTHROUGH]
@@ -135,8 +119,10 @@ function M.query(spec, options)
       if type(key) ~= "string" or key == "" then
         return nil, "options.query: keys must be non-empty strings, got " .. describe(key)
       end
-      local detail = check_value(key, value) or add(query, key, value)
+      local detail = check_value(key, value)
       if detail then return nil, detail end
+      if query[key] ~= nil then return nil, ("option '%s' is given twice (once in options.query)"):format(key) end
+      query[key] = value
     end
   end
   for _, name in ipairs(spec.required or {}) do

@@ -18,12 +18,12 @@ local M = {}
 
 M.DEFAULT_LIMIT = 100
 
-local Closer = {}
-Closer.__index = Closer
+-- The state of an `each` walk, and its to-be-closed value: closing drops the
+-- buffered page and ends the walk.
+local Walk = {}
 
-function Closer.__close(self)
-  self.state.closed = true
-  self.state.items = nil
+function Walk.__close(self)
+  self.closed, self.items = true, nil
 end
 
 -- Decides from one page whether another one follows.
@@ -71,31 +71,27 @@ end
 -- Returns iterator, nil, nil, closer: the generic-for quadruple.
 function M.each(fetch, query)
   local next_page = M.pages(fetch, query)
-  local state = {
-    items = nil, -- the current page
-    index = 0,
-    closed = false,
-  }
+  local walk = setmetatable({ items = nil, index = 0, closed = false }, Walk) -- items: the current page
 
   local function iterate()
-    while not state.closed do
-      local items = state.items
-      if items and state.index < #items then
-        state.index = state.index + 1
-        return items[state.index]
+    while not walk.closed do
+      local items = walk.items
+      if items and walk.index < #items then
+        walk.index = walk.index + 1
+        return items[walk.index]
       end
       local page, err = next_page()
       if not page then
-        state.closed, state.items = true, nil
+        Walk.__close(walk)
         if err ~= nil then error(err, 0) end -- the err object itself, so `pcall` hands it back intact
         return nil
       end
-      state.items, state.index = page, 0
+      walk.items, walk.index = page, 0
     end
     return nil
   end
 
-  return iterate, nil, nil, setmetatable({ state = state }, Closer)
+  return iterate, nil, nil, walk
 end
 
 return M

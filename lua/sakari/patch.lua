@@ -6,25 +6,23 @@
 -- read-modify-write, not atomic: a change made by someone else between the read
 -- and the write is overwritten.
 local core = require "sakari.core"
+local schemas = require "sakari.schemas"
 
 local M = {}
 
 local ARRAY_MT = getmetatable(core.array())
 
--- Fields the server computes; sending them back is pointless at best.
--- Everything else is kept, unknown fields included: a writable field this
--- library does not know yet must survive a patch, not be cleared by it.
+-- Fields the server computes (schemas.lua); sending them back is pointless at
+-- best. Everything else is kept, unknown fields included: a writable field
+-- this library does not know yet must survive a patch, not be cleared by it.
 local READ_ONLY = {
-  contact = {
-    id = true, valid = true, error = true, created = true, updated = true,
-    mobile = { valid = true, verified = true, lineType = true },
-  },
+  contact = schemas.read_only("Contact"),
 }
 
 -- Fields that are JSON arrays. core.decode gives an empty array back as an
 -- empty table, which would go out again as `{}`; these are re-marked as arrays.
 local ARRAYS = {
-  contact = { lists = true, tags = true },
+  contact = schemas.arrays("Contact"),
 }
 
 local function is_array(t)

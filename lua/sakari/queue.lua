@@ -40,7 +40,10 @@ function M.serial()
   return {
     add = function() error("sakari: this queue sends through its client's transport") end,
     pending = function() return 0 end,
-    poll = function() return {} end,
+    poll = function(_, wait)
+      if wait > 0 then core.sleep(wait) end
+      return {}
+    end,
     close = function() end,
   }
 end
@@ -207,9 +210,7 @@ function Queue:poll(timeout)
   for _, task in ipairs(due) do resume(self, task, false, false) end
 
   if now >= self.pause_until and #self.held > 0 then
-    local held = self.held
-    self.held = {}
-    for _, task in ipairs(held) do self:transmit(task) end
+    for _, task in ipairs(take(self.held)) do self:transmit(task) end
   end
 
   while self.running < self.concurrency and self.backlog_first <= self.backlog_last do
@@ -227,14 +228,14 @@ function Queue:poll(timeout)
   if #self.held > 0 and self.pause_until - now < wait then wait = self.pause_until - now end
   if wait < 0 then wait = 0 end
 
-  if self.multi:pending() > 0 then
+  -- the multi waits too when nothing is in flight: an nginx transport's
+  -- multi with ngx.sleep, so calls between retries never hold the worker
+  if self.multi:pending() > 0 or (wait > 0 and self.running > 0) then
     for _, r in ipairs(self.multi:poll(wait)) do
       local task = self.sending[r.id]
       self.sending[r.id] = nil
       resume(self, task, false, false, r)
     end
-  elseif wait > 0 and self.running > 0 then
-    core.sleep(wait)
   end
 
   -- a send finished, so a token fetch may have: let the waiters look again

@@ -5,6 +5,8 @@
 -- A row: { METHOD, "/path/{placeholder}/...",
 --   body     = name of the body argument (a table sent as JSON), if the call sends one
 --   upload   = "csv" | "file": the body argument is sent as CSV text / file bytes (upload.lua)
+--   schema   = name of the body's schema in schemas.lua (every JSON body has one): an
+--              undocumented key raises before anything is sent, unless strict = false
 --   check    = function(body) -> nil | detail: a body that cannot be right raises (checks.lua)
 --   query    = { documented query option names }   (checked by name; `query = {...}` passes others)
 --   required = { option names that must be given }
@@ -47,18 +49,19 @@ M.endpoints = {
     list   = { "GET",    ACCOUNT .. "/contacts", answer = "page", query = CONTACT_FILTERS },
     each   = { "GET",    ACCOUNT .. "/contacts", kind = "each", query = CONTACT_FILTERS },
     get    = { "GET",    ACCOUNT .. "/contacts/{contactId}" },
-    create = { "POST",   ACCOUNT .. "/contacts", body = "fields", answer = "first",
+    create = { "POST",   ACCOUNT .. "/contacts", body = "fields", schema = "ContactRequest", answer = "first",
                query = { "mergeStrategy" }, enums = MERGE },
-    update = { "PUT",    ACCOUNT .. "/contacts/{contactId}", body = "fields" },
-    patch  = { "PUT",    ACCOUNT .. "/contacts/{contactId}", body = "changes", kind = "patch",
-               read = "get", merge = "contact" },
+    update = { "PUT",    ACCOUNT .. "/contacts/{contactId}", body = "fields", schema = "ContactRequest" },
+    patch  = { "PUT",    ACCOUNT .. "/contacts/{contactId}", body = "changes", schema = "ContactRequest",
+               kind = "patch", read = "get", merge = "contact" },
     delete = { "DELETE", ACCOUNT .. "/contacts/{contactId}", answer = "success" },
     import = { "POST",   ACCOUNT .. "/contacts", body = "csv", upload = "csv",
                query = { "mergeStrategy" }, enums = MERGE },
   },
 
   messages = {
-    send = { "POST", ACCOUNT .. "/messages", body = "request", check = checks.send_request, retry = "never" },
+    send = { "POST", ACCOUNT .. "/messages", body = "request", schema = "SendMessagesRequest",
+             check = checks.send_request, retry = "never" },
     list = { "GET",  ACCOUNT .. "/messages", answer = "page", query = MESSAGE_FILTERS },
     each = { "GET",  ACCOUNT .. "/messages", kind = "each", query = MESSAGE_FILTERS },
     get  = { "GET",  ACCOUNT .. "/messages/{messageId}" },
@@ -75,8 +78,8 @@ M.endpoints = {
     list   = { "GET",    ACCOUNT .. "/templates", answer = "page", query = NAME_FILTER },
     each   = { "GET",    ACCOUNT .. "/templates", kind = "each", query = NAME_FILTER },
     get    = { "GET",    ACCOUNT .. "/templates/{templateId}" },
-    create = { "POST",   ACCOUNT .. "/templates", body = "fields", answer = "first" },
-    update = { "PUT",    ACCOUNT .. "/templates/{templateId}", body = "fields" },
+    create = { "POST",   ACCOUNT .. "/templates", body = "fields", schema = "TemplateRequest", answer = "first" },
+    update = { "PUT",    ACCOUNT .. "/templates/{templateId}", body = "fields", schema = "TemplateRequest" },
     delete = { "DELETE", ACCOUNT .. "/templates/{templateId}", answer = "success" },
   },
 
@@ -84,17 +87,17 @@ M.endpoints = {
     list   = { "GET",    ACCOUNT .. "/campaigns", answer = "page", query = NAME_FILTER },
     each   = { "GET",    ACCOUNT .. "/campaigns", kind = "each", query = NAME_FILTER },
     get    = { "GET",    ACCOUNT .. "/campaigns/{campaignId}" },
-    create = { "POST",   ACCOUNT .. "/campaigns", body = "fields", answer = "first" },
-    update = { "PUT",    ACCOUNT .. "/campaigns/{campaignId}", body = "fields" },
+    create = { "POST",   ACCOUNT .. "/campaigns", body = "fields", schema = "CampaignRequest", answer = "first" },
+    update = { "PUT",    ACCOUNT .. "/campaigns/{campaignId}", body = "fields", schema = "CampaignRequest" },
     delete = { "DELETE", ACCOUNT .. "/campaigns/{campaignId}", answer = "success" },
-    quick  = { "POST",   ACCOUNT .. "/quickcampaigns", body = "fields", check = checks.quick_campaign,
-               retry = "never" },
+    quick  = { "POST",   ACCOUNT .. "/quickcampaigns", body = "fields", schema = "QuickCampaignRequest",
+               check = checks.quick_campaign, retry = "never" },
   },
 
   webhooks = {
     list        = { "GET",    ACCOUNT .. "/webhooks", answer = "page", query = PAGE },
     each        = { "GET",    ACCOUNT .. "/webhooks", kind = "each", query = PAGE },
-    subscribe   = { "POST",   ACCOUNT .. "/webhooks", body = "fields" },
+    subscribe   = { "POST",   ACCOUNT .. "/webhooks", body = "fields", schema = "WebhookRequest" },
     -- the callback URL itself names the subscription: one escaped path segment
     unsubscribe = { "DELETE", ACCOUNT .. "/webhooks/{url}", answer = "success" },
     parse       = { kind = "local", fn = webhooks.parse },
@@ -109,9 +112,11 @@ M.endpoints = {
     balance          = { "GET",  ACCOUNT .. "/balance" },
     attributes       = { "GET",  ACCOUNT .. "/attributes", answer = "page", query = PAGE },
     each_attribute   = { "GET",  ACCOUNT .. "/attributes", kind = "each", query = PAGE },
-    create_attribute = { "POST", ACCOUNT .. "/attributes/{attributeType}", body = "fields", answer = "first",
+    create_attribute = { "POST", ACCOUNT .. "/attributes/{attributeType}", body = "fields", schema = "AttributeRequest",
+                         answer = "first",
                          enums = { attributeType = { "contacts", "deals", "tickets" } } },
     update_attribute = { "PUT",  ACCOUNT .. "/attributes/{attributeType}/{attributeId}", body = "fields",
+                         schema = "AttributeRequest",
                          enums = { attributeType = { "contacts", "deals", "tickets" } } },
   },
 
@@ -126,17 +131,19 @@ M.endpoints = {
     list       = { "GET", ACCOUNT .. "/dripcampaigns", answer = "page", query = PAGE },
     each       = { "GET", ACCOUNT .. "/dripcampaigns", kind = "each", query = PAGE },
     get        = { "GET", ACCOUNT .. "/dripcampaigns/{dripCampaignId}" },
-    update     = { "PUT", ACCOUNT .. "/dripcampaigns/{dripCampaignId}", body = "fields" },
+    update     = { "PUT", ACCOUNT .. "/dripcampaigns/{dripCampaignId}", body = "fields",
+                   schema = "DripCampaignRequest" },
     executions = { "GET", ACCOUNT .. "/dripcampaigns/{dripCampaignId}/executions", answer = "page", query = PAGE },
   },
 
   lead_forms = {
     list        = { "GET",    ACCOUNT .. "/forms", answer = "page", query = FORM_FILTERS },
     each        = { "GET",    ACCOUNT .. "/forms", kind = "each", query = FORM_FILTERS },
-    create      = { "POST",   ACCOUNT .. "/forms", body = "fields", answer = "first", query = { "template" } },
+    create      = { "POST",   ACCOUNT .. "/forms", body = "fields", schema = "LeadFormRequest", answer = "first",
+                    query = { "template" } },
     templates   = { "GET",    ACCOUNT .. "/forms/templates", answer = "page", query = FORM_FILTERS },
     get         = { "GET",    ACCOUNT .. "/forms/{formId}" },
-    update      = { "PUT",    ACCOUNT .. "/forms/{formId}", body = "fields" },
+    update      = { "PUT",    ACCOUNT .. "/forms/{formId}", body = "fields", schema = "LeadFormRequest" },
     delete      = { "DELETE", ACCOUNT .. "/forms/{formId}", answer = "success" },
     activate    = { "PUT",    ACCOUNT .. "/forms/{formId}/activate" },
     deactivate  = { "PUT",    ACCOUNT .. "/forms/{formId}/deactivate" },

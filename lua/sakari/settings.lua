@@ -5,7 +5,6 @@
 -- A setting left out falls back to its environment variable (an empty one
 -- counts as unset), then to its default.
 -- @module sakari.settings
-local transport = require "sakari.transport"
 local util = require "sakari.util"
 
 local M = {}
@@ -13,7 +12,7 @@ local M = {}
 -- A day: longer than any call or wait should take.
 local MAX_SECONDS = 86400
 
-local function finite(v) return type(v) == "number" and v == v and v > -math.huge and v < math.huge end
+local finite = util.finite
 
 -- A kind: check(value) -> ok, `expected` for the message, and how an
 -- environment variable's text becomes a value (as is, when absent).
@@ -29,7 +28,11 @@ local URL = {
 }
 local BOOLEAN = { check = function(v) return type(v) == "boolean" end, expected = "a boolean" }
 local FUNCTION = { check = function(v) return type(v) == "function" end, expected = "a function" }
-local TRANSPORT = { check = transport.check, expected = "a table with a request function (sakari.transport)" }
+local TRANSPORT = {
+  -- required on use: this module loads without the core (see util.describe)
+  check = function(v) return require("sakari.transport").check(v) end,
+  expected = "a table with a request function (sakari.transport)",
+}
 local SWITCHES = { ["1"] = true, ["true"] = true, yes = true, on = true,
                    ["0"] = false, ["false"] = false, no = false, off = false }
 local DEBUG = {

@@ -10,6 +10,15 @@
 --   `nil, { code = "timeout" | "connect" | "dns" | "tls" | "transport", message = ... }` (or a string)
 -- @tfield[opt] function sleep `function(seconds)`: how to wait between retries (default: block)
 -- @tfield[opt] function close `function()`: called by `client.close()`
+-- @tfield[opt] function multi `function(send)`: lets `batch` and `queue` send their calls at once
+--   (without it they run one at a time). `send(request)` makes one request through this transport
+--   as the client does: it returns core's result table (`status`, `headers`, `body`, or `kind` and
+--   `reason` on failure; request.h). multi returns an object with `add(self, request) -> id` (keep
+--   the request, send nothing yet), `pending(self)` (how many were added and not yet answered),
+--   `poll(self, wait)` (send those, at most `wait` seconds' waiting if it can, and return the results
+--   ready, each send's table with `id` added; with nothing added, wait `wait` seconds the host's
+--   way) and `close(self)`.
+--   `sakari.transport.nginx` has one (a light thread per request).
 local core = require "sakari.core"
 
 local M = {}

@@ -8,16 +8,14 @@ local M = {}
 -- contacts.import: CSV text as is, or rows (an array of arrays of cells, the
 -- first row the header: country, firstName, lastName, email, mobile, ...).
 function M.csv(value)
-  if type(value) == "string" then
-    if value == "" then return nil, "expected CSV text or rows, got empty string" end
-    return { raw_body = value, content_type = "text/csv" }
+  if type(value) == "table" then
+    local text, detail = csv.encode(value)
+    if not text then return nil, detail end
+    value = text
+  elseif type(value) ~= "string" or value == "" then
+    return nil, "expected CSV text or rows, got " .. (value == "" and "empty string" or type(value))
   end
-  if type(value) ~= "table" then
-    return nil, "expected CSV text or rows, got " .. type(value)
-  end
-  local text, detail = csv.encode(value)
-  if not text then return nil, detail end
-  return { raw_body = text, content_type = "text/csv" }
+  return { raw_body = value, content_type = "text/csv" }
 end
 
 -- the form field name of /tools/sharefile in Sakari's OpenAPI file (https://developer.sakari.io/openapi.yaml)

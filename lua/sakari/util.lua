@@ -1,19 +1,20 @@
 -- Small helpers shared by the Lua layer. Everything here must behave the same on
 -- Lua 5.4 and LuaJIT (5.1 semantics: no integer division, no bit operators).
-local core = require "sakari.core"
 local usage = require "sakari.usage"
 
 local M = {}
 
--- How a value is described in "expected X, got Y" messages.
+-- How a value is described in "expected X, got Y" messages. The core is
+-- required here, not at load: sakari.settings must load without it (health.lua).
 function M.describe(value)
   if value == "" then return "empty string" end
-  if value == core.null then return "null" end
+  if value == require("sakari.core").null then return "null" end
   if value ~= value then return "NaN" end
   if value == math.huge or value == -math.huge then return "infinite number" end
   return type(value)
 end
 
+function M.finite(v) return type(v) == "number" and v == v and v > -math.huge and v < math.huge end
 function M.non_empty_string(v) return type(v) == "string" and v ~= "" end
 
 function M.sorted_keys(t)

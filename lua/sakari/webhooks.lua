@@ -26,11 +26,6 @@ local function fail(code, message)
   return nil, errors.new { code = code, message = message }
 end
 
-local function argerror(n, fname, detail)
-  -- level 3: argerror < the checking function < its caller, whom we blame
-  usage.argument(3, n, fname, detail)
-end
-
 -- The value as JavaScript's `${value}` writes it, which is what the SDK signs.
 local function js_string(value)
   local t = type(value)
@@ -58,15 +53,16 @@ local function js_string(value)
   return tostring(value)
 end
 
+-- Raises at the line that called sign or verify: level 3.
 local function check_sign_args(fname, url, params, secret)
   if type(url) ~= "string" or url == "" then
-    argerror(1, fname, "url: expected the webhook URL (a non-empty string), got " .. type(url))
+    usage.argument(3, 1, fname, "url: expected the webhook URL (a non-empty string), got " .. type(url))
   end
   if type(params) ~= "table" then
-    argerror(2, fname, "params: expected a table, got " .. type(params))
+    usage.argument(3, 2, fname, "params: expected a table, got " .. type(params))
   end
   if type(secret) ~= "string" or secret == "" then
-    argerror(fname == "webhooks.sign" and 3 or 4, fname,
+    usage.argument(3, fname == "webhooks.sign" and 3 or 4, fname,
       "secret: expected your client secret (a non-empty string), got " .. type(secret))
   end
 end
@@ -104,7 +100,7 @@ end
 function M.verify(url, params, given, secret)
   check_sign_args("webhooks.verify", url, params, secret)
   if type(given) ~= "string" then
-    argerror(3, "webhooks.verify", "signature: expected a string, got " .. type(given))
+    usage.argument(2, 3, "webhooks.verify", "signature: expected a string, got " .. type(given))
   end
   local expected = signature(url, params, secret)
   if #given ~= #expected then return false end
@@ -125,19 +121,22 @@ local non_empty_string = util.non_empty_string
 -- Returns the event, or nil, err (err.code "decode", "webhook" or "signature").
 function M.parse(body, opts)
   if type(body) ~= "string" and type(body) ~= "table" then
-    argerror(1, "webhooks.parse", "body: expected the delivered body (a string or a table), got " .. type(body))
+    usage.argument(2, 1, "webhooks.parse",
+      "body: expected the delivered body (a string or a table), got " .. type(body))
   end
   if opts ~= nil and type(opts) ~= "table" then
-    argerror(2, "webhooks.parse", "options: expected a table, got " .. type(opts))
+    usage.argument(2, 2, "webhooks.parse", "options: expected a table, got " .. type(opts))
   end
   opts = opts or {}
   for key in pairs(opts) do
     if key ~= "secret" and key ~= "url" and key ~= "signature" then
-      argerror(2, "webhooks.parse", ("unknown option '%s' (accepted: secret, signature, url)"):format(tostring(key)))
+      usage.argument(2, 2, "webhooks.parse",
+        ("unknown option '%s' (accepted: secret, signature, url)"):format(tostring(key)))
     end
   end
   if opts.secret ~= nil and not (non_empty_string(opts.secret) and non_empty_string(opts.url)) then
-    argerror(2, "webhooks.parse", "options: secret and url must both be non-empty strings to check a signature")
+    usage.argument(2, 2, "webhooks.parse",
+      "options: secret and url must both be non-empty strings to check a signature")
   end
 
   local decoded = body

@@ -6,15 +6,19 @@
 -- writes PREFIX/nginx.conf from spec/nginx/nginx.conf.in and starts nginx with
 -- PREFIX as its prefix (run.sh stops it through PREFIX/nginx.pid whatever
 -- happens), then checks: content_by_lua with the module, the subrequest
--- transport case by case, 50 concurrent requests through subrequests against a
--- 200 ms sandbox (well under 50 x 200 ms), the same 50 through the blocking
--- default (serialized by the one worker), and examples/openresty/nginx.conf.
+-- transport case by case (through the shipped nginx/*.conf includes), base_url
+-- choosing the upstream (HTTP and the HTTPS sandbox, its certificate verified),
+-- 50 concurrent requests through subrequests against a 200 ms sandbox (well
+-- under 50 x 200 ms), the same 50 through the blocking default (serialized by
+-- the one worker), a batch of 50 calls inside one request (about one delay),
+-- and examples/openresty/nginx.conf.
 -- Prints one line per case and "nginx: N passed, N failed".
 package.path = "lua/?.lua;lua/?/init.lua;./?.lua;" .. package.path
 package.cpath = "build/lua5.4/?.so;" .. package.cpath
 
 local core = require "sakari.core"
 local sandbox = require "spec.support.sandbox"
+local https = require "spec.support.https_sandbox"
 
 local PREFIX = assert(arg[1], "usage: lua5.4 spec/nginx/test.lua PREFIX")
 local REPO = io.popen("pwd -P"):read("l")
@@ -51,9 +55,11 @@ end
 local function shell_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
 
 local SANDBOX = sandbox.url()
-local SANDBOX_HOSTPORT = SANDBOX:match("^http://(.+)$")
-local PORT = free_port()
+local HTTPS_SANDBOX = https.url()
+local PORT, SLOW_PORT, TRUST_PORT = free_port(), free_port(), free_port()
 local BASE = "http://127.0.0.1:" .. PORT
+-- a server {} with proxy_read_timeout 500ms, and one trusting the HTTPS sandbox
+local SLOW_BASE, TRUST_BASE = "http://127.0.0.1:" .. SLOW_PORT, "http://127.0.0.1:" .. TRUST_PORT
 local ENV = ("SAKARI_API_URL=%s SAKARI_ACCESS_TOKEN=%s SAKARI_ACCOUNT_ID=%s"):format(SANDBOX, sandbox.TOKEN, ACC)
 
 -- Starts nginx on conf (its prefix is prefix), waits until url answers.
@@ -78,11 +84,11 @@ end
 
 local session = core.session()
 
--- One request to nginx: status, headers, body (raw bytes).
+-- One request to nginx (opts.base: another of its servers): status, headers, body (raw bytes).
 local function http(method, path, opts)
   opts = opts or {}
   local r = session:request {
-    method = method, url = BASE .. path, headers = opts.headers,
+    method = method, url = (opts.base or BASE) .. path, headers = opts.headers,
     raw_body = opts.body, content_type = opts.body and (opts.content_type or "application/json"),
     raw_response = true, timeout = 30, connect_timeout = 5,
   }
@@ -90,9 +96,14 @@ local function http(method, path, opts)
   return r.status, r.headers, r.body
 end
 
+-- opts.base_url: the base_url of the probe's clients (default SAKARI_API_URL)
 local function probe(name, opts)
-  local status, _, body = http(opts and opts.method or "GET", "/probe/" .. name, opts)
-  check(status == 200, "probe %s: HTTP %d %s", name, status, body)
+  local query = opts and opts.base_url and "?base_url=" .. opts.base_url:gsub("[^%w]", function(c)
+    return ("%%%02X"):format(c:byte())
+  end) or ""
+  local status, _, body = http(opts and opts.method or "GET", "/probe/" .. name .. query, opts)
+  check(status == 200, "probe %s: HTTP %d %s\nerror.log: %s", name, status, body,
+    (read_file(PREFIX .. "/error.log") or ""):sub(-1500))
   local result = core.decode(body)
   check(type(result) == "table", "probe %s: %s", name, body)
   return result
@@ -129,8 +140,9 @@ local function main()
   assert(sh(("mkdir -p %s/example && chmod 755 %s %s/example"):format(
     shell_quote(PREFIX), shell_quote(PREFIX), shell_quote(PREFIX))))
   local conf = fill(read_file("spec/nginx/nginx.conf.in"), {
-    PREFIX = PREFIX, REPO = REPO, PORT = tostring(PORT), SANDBOX = SANDBOX_HOSTPORT,
-    CLOSED = sandbox.closed_port_url():match("^http://(.+)$"), MODULES = MODULES,
+    PREFIX = PREFIX, REPO = REPO, PORT = tostring(PORT), SLOW_PORT = tostring(SLOW_PORT),
+    TRUST_PORT = tostring(TRUST_PORT), TLS_PORT = HTTPS_SANDBOX:match(":(%d+)$"), CA = https.ca_file(),
+    MODULES = MODULES,
   })
   write_file(PREFIX .. "/nginx.conf", conf)
   start_nginx(PREFIX, PREFIX .. "/nginx.conf", BASE .. "/probe/none")
@@ -221,15 +233,18 @@ local function main()
 
   test("nginx's own failures become transport codes: connect, timeout, transport", function()
     sandbox.reset()
-    local result = probe("connect")
+    local closed = sandbox.closed_port_url()
+    local result = probe("connect", { base_url = closed })
     check(result.err.code == "connect" and result.err.status == nil, "refused: %s", core.encode(result))
-    result = probe("connect_send")
+    result = probe("connect_send", { base_url = closed })
     check(result.err.code == "connect" and result.attempts == 2,
       "a message that never left is tried again: %s", core.encode(result))
-    result = probe("nofilter")
-    check(result.err.code == "transport", "without the header filter: %s", core.encode(result))
+    result = probe("nofilter", { base_url = closed })
+    check(result.err.code == "transport" and result.err.message:find("nginx could not connect", 1, true) == nil
+      and result.err.message:find("upstream connection failed", 1, true),
+      "without the header filter: %s", core.encode(result))
     sandbox.fault { path = SEED_PATH, delay = 2 }
-    result = probe("timeout")
+    result = probe("timeout", { base = SLOW_BASE })
     check(result.err.code == "timeout", "slow: %s", core.encode(result))
     sandbox.reset()
     sandbox.fault { method = "POST", path = "/v1/accounts/sandbox-account/contacts", drop = true }
@@ -258,10 +273,40 @@ local function main()
     check(#lines == 3 and lines[1] == "POST /oauth2/token", "%s", table.concat(lines, ", "))
   end)
 
-  test("batch runs its calls one by one through the transport", function()
+  test("batch through the transport: good calls, a 404, a bad call and a retried 503, each its own result",
+      function()
     sandbox.reset()
+    sandbox.fault { method = "GET", path = SEED_PATH, status = 503 }
     local result = probe("batch")
-    check(result.ok and result.first == SEED and result.second == "CONT-002", "%s", core.encode(result))
+    check(result.ok and result.first == SEED and result.second == "CONT-002" and result.second_status == 404
+      and result.third == "argument" and result.fourth == "Batched", "%s", core.encode(result))
+    local lines = sandbox.request_lines()
+    table.sort(lines)
+    check(table.concat(lines, ", ") == table.concat({ "GET /v1/accounts/sandbox-account/contacts/missing",
+      "GET " .. SEED_PATH, "GET " .. SEED_PATH, "POST /v1/accounts/sandbox-account/contacts" }, ", "),
+      "%s", table.concat(lines, ", "))
+    local stored = sandbox.client().contacts.get(ACC, result.fourth_id)
+    check(stored and stored.firstName == "Batched", "the created contact: %s", core.encode(stored))
+  end)
+
+  test("a batch waiting out a retry's Retry-After does not hold the worker", function()
+    sandbox.reset()
+    sandbox.fault { path = SEED_PATH, status = 503, headers = { ["Retry-After"] = "1" } }
+    local multi = core.multi()
+    multi:add { method = "GET", url = BASE .. "/probe/batch_backoff", raw_response = true, timeout = 30,
+      connect_timeout = 5 }
+    local answers = multi:poll(0.3) -- the batch is now waiting out its second
+    local started = core.now()
+    local status = http("GET", "/probe_set_phase")
+    local other = core.now() - started
+    local deadline = core.now() + 10
+    while #answers == 0 and core.now() < deadline do answers = multi:poll(1) end
+    multi:close()
+    local result = answers[1] and core.decode(answers[1].body)
+    check(type(result) == "table" and result.ok and result.id == SEED and result.seconds >= 0.95,
+      "%s", answers[1] and answers[1].body)
+    check(status == 200 and other < 0.3, "another request waited %.2f s behind the batch's backoff", other)
+    check(#sandbox.requests() == 2, "%d requests", #sandbox.requests())
   end)
 
   test("inside one request, calls in ngx.thread.spawn run at once", function()
@@ -287,6 +332,14 @@ local function main()
     check(#sandbox.requests() == 0, "something was sent")
   end)
 
+  test("the transport's multi: with nothing to send it waits with ngx.sleep; a send that raises fails alone",
+      function()
+    local result = probe("multi_idle_wait")
+    check(result.ok and result.seconds >= 0.25 and result.other_woke < 0.2, "%s", core.encode(result))
+    check(result.raised.id and result.raised.kind == "transport" and result.raised.pending == 0
+      and result.raised.reason:find("nothing is sent", 1, true), "%s", core.encode(result))
+  end)
+
   local sub_wall
   test(("%d concurrent requests, %.0f ms each at the sandbox, through subrequests: well under %d x %.0f ms")
       :format(CONCURRENT, DELAY * 1000, CONCURRENT, DELAY * 1000), function()
@@ -310,17 +363,98 @@ local function main()
     check(wall >= CONCURRENT * DELAY * 0.9, "took only %.2f s: not serialized?", wall)
   end)
 
-  test("examples/openresty/nginx.conf serves a contact (pointed at the sandbox)", function()
+  local batch_wall
+  test(("client.batch of %d calls inside one request, %.0f ms each at the sandbox: about one delay, in order")
+      :format(CONCURRENT, DELAY * 1000), function()
+    sandbox.reset()
+    local ids = sandbox.seed(CONCURRENT)
+    sandbox.fault { method = "GET", path = "/v1/accounts/sandbox-account/contacts/", delay = DELAY,
+      times = CONCURRENT }
+    local result = probe("batch_many", { method = "POST", body = core.encode { ids = ids, concurrency = CONCURRENT } })
+    batch_wall = result.seconds
+    say(("     client.batch: %d calls in %.2f s (one by one would be %.1f s)"):format(
+      #result.ids, result.seconds, CONCURRENT * DELAY))
+    check(result.ok and #result.ids == CONCURRENT, "%s", core.encode(result):sub(1, 500))
+    for i, id in ipairs(ids) do check(result.ids[i] == id, "result %d is %s, not %s", i, result.ids[i], id) end
+    check(#sandbox.requests() == CONCURRENT, "%d requests", #sandbox.requests())
+    check(result.seconds < 2 * DELAY, "took %.2f s", result.seconds)
+  end)
+
+  test("client.batch with concurrency 1 sends one call at a time", function()
+    sandbox.reset()
+    local ids = sandbox.seed(5)
+    sandbox.fault { method = "GET", path = "/v1/accounts/sandbox-account/contacts/", delay = DELAY, times = 5 }
+    local result = probe("batch_many", { method = "POST", body = core.encode { ids = ids, concurrency = 1 } })
+    say(("     client.batch, concurrency 1: 5 calls in %.2f s (%d at once took %.2f s)"):format(
+      result.seconds, CONCURRENT, batch_wall or 0))
+    check(result.ok and result.ids[5] == ids[5], "%s", core.encode(result))
+    check(result.seconds >= 5 * DELAY * 0.9, "took only %.2f s", result.seconds)
+  end)
+
+  -- the HTTPS sandbox's own log
+  local tls_session = core.session { ca_file = https.ca_file() }
+  local function https_control(method, path)
+    local r = tls_session:request { method = method, url = HTTPS_SANDBOX .. path, timeout = 10, connect_timeout = 5 }
+    check(r.status == 200, "HTTPS sandbox %s %s: %s %s", method, path, tostring(r.status), tostring(r.reason))
+    return r.body
+  end
+
+  -- By address, not through the upstream block: nginx keeps a TLS session per
+  -- server of an upstream block, for every location proxying to it, and a
+  -- resumed session keeps the verdict of the first handshake.
+  test("https: verified, against the server {}'s CA bundle and for base_url's host", function()
+    https_control("POST", "/_sandbox/reset")
+    local by_address = "https://127.0.0.1:" .. HTTPS_SANDBOX:match(":(%d+)$")
+    local function refused(base, why)
+      local log_before = #(read_file(PREFIX .. "/error.log") or "")
+      local result = probe("connect", { base = base, base_url = by_address })
+      check(result.err and result.err.code == "connect", "%s", core.encode(result))
+      local log = (read_file(PREFIX .. "/error.log") or ""):sub(log_before + 1)
+      check(log:find(why), "error.log: %s", log:sub(-1000))
+    end
+    -- the system's bundle (sakari_http.conf) does not vouch for the sandbox's certificate
+    refused(BASE, "upstream SSL certificate verify error: %(%d+:self.signed certificate%)")
+    -- the bundle that does, but the certificate names localhost, not 127.0.0.1
+    refused(TRUST_BASE, "upstream SSL certificate does not match \"127%.0%.0%.1\"")
+    check(#https_control("GET", "/_sandbox/requests").requests == 0, "a request reached the HTTPS sandbox")
+  end)
+
+  test("base_url decides the upstream: one function, two base_urls, two sandboxes (HTTP and HTTPS)", function()
+    sandbox.reset()
+    https_control("POST", "/_sandbox/reset")
+    local result = probe("two_upstreams", { base = TRUST_BASE })
+    check(result.ok and result.a == "ViaA" and result.b == "ViaB", "%s", core.encode(result))
+    local a, b = sandbox.requests(), https_control("GET", "/_sandbox/requests").requests
+    check(#a == 1 and a[1].method == "POST" and sandbox.json(a[1]).firstName == "ViaA"
+      and a[1].headers.host == SANDBOX:match("^http://(.+)$"), "the HTTP sandbox got %s", core.encode(a))
+    check(#b == 1 and b[1].method == "POST" and core.decode(b[1].body).firstName == "ViaB"
+      and b[1].headers.host == "localhost" and b[1].headers.authorization == "Bearer " .. sandbox.TOKEN,
+      "the HTTPS sandbox got %s", core.encode(b))
+  end)
+
+  test("base_url: a host name without a resolver fails as dns; userinfo is refused before nginx", function()
+    local log_before = #(read_file(PREFIX .. "/error.log") or "")
+    local result = probe("connect", { base_url = "http://sakari.invalid" })
+    check(result.err and result.err.code == "dns" and result.err.message:find("resolver", 1, true),
+      "%s", core.encode(result))
+    local log = (read_file(PREFIX .. "/error.log") or ""):sub(log_before + 1)
+    check(log:find("no resolver defined to resolve sakari.invalid", 1, true), "error.log: %s", log:sub(-1000))
+    sandbox.reset()
+    result = probe("connect", { base_url = SANDBOX:gsub("^http://", "http://user:secret@") })
+    check(result.err and result.err.code == "transport" and result.err.message:find("base_url", 1, true)
+      and not result.err.message:find("secret", 1, true), "%s", core.encode(result))
+    check(#sandbox.requests() == 0, "sent %d requests", #sandbox.requests())
+  end)
+
+  test("examples/openresty/nginx.conf serves a contact (SAKARI_API_URL: the sandbox)", function()
     sandbox.reset()
     local example_port = free_port()
     local text = read_file("examples/openresty/nginx.conf")
-    text = plain(text, "server api.sakari.io:443;", "server " .. SANDBOX_HOSTPORT .. ";")
-    text = plain(text, "proxy_pass https://sakari_api", "proxy_pass http://sakari_api")
+    text = text:gsub("include %.%./%.%./nginx/", "include " .. REPO .. "/nginx/")
     text = plain(text, "listen 127.0.0.1:8080;", "listen 127.0.0.1:" .. example_port .. ";")
     text = text:gsub("/tmp/sakari%-nginx", PREFIX .. "/example")
     text = text:gsub("load_module /usr/lib/nginx/modules", "load_module " .. MODULES)
     write_file(PREFIX .. "/example/nginx.conf", text)
-    assert(sh(("cp examples/openresty/sakari_proxy.conf %s/example/"):format(shell_quote(PREFIX))))
     -- -p: $prefix in lua_package_path is the repository, as the example's own instructions have it
     local command = ("%s nginx -p %s -c %s -e %s/example/error.log >%s/example/start.log 2>&1"):format(
       ENV, shell_quote(REPO), shell_quote(PREFIX .. "/example/nginx.conf"), shell_quote(PREFIX), shell_quote(PREFIX))
@@ -338,7 +472,8 @@ local function main()
     check(status == 200, "HTTP %s %s", tostring(status), tostring(body))
     check(core.decode(body).id == SEED, "%s", body)
     local r = sandbox.requests()[1]
-    check(r and r.headers.host == "api.sakari.io" and r.headers.authorization == "Bearer " .. sandbox.TOKEN,
+    check(r and r.headers.host == SANDBOX:match("^http://(.+)$")
+      and r.headers.authorization == "Bearer " .. sandbox.TOKEN,
       "sent %s", r and core.encode(r.headers) or "nothing")
   end)
 end

@@ -313,8 +313,11 @@ local function main()
 
   test("options are checked", function()
     check(not pcall(nvim.new, { access_token = "t" }, { concurrency = 0 }), "concurrency 0 accepted")
+    local ok, why = pcall(function() nvim.new({ access_token = "t" }, { concurrency = 1001 }) end)
+    check(not ok and why:find("^[^:]*async_test%.lua:%d+: sakari%.nvim%.new: concurrency: expected a whole number "
+      .. "from 1 to 1000"), "concurrency 1001 (the setting's limit, at the caller's line): %s", tostring(why))
     check(not pcall(nvim.new, { access_token = "t" }, { intervall = 5 }), "unknown option accepted")
-    local ok, why = pcall(nvim.new, { access_token = "t", bogus = 1 })
+    ok, why = pcall(nvim.new, { access_token = "t", bogus = 1 })
     check(not ok and why:find("unknown config key 'bogus'", 1, true), "config: %s", tostring(why))
     ok, why = pcall(nvim.new, { access_token = "t", transport = { request = function() end } })
     check(not ok and why:find("config.transport", 1, true), "a transport (it would block): %s", tostring(why))

@@ -1,48 +1,41 @@
--- A transport for nginx with lua-nginx-module (OpenResty, or Debian's nginx +
+--- A transport for nginx with lua-nginx-module (OpenResty, or Debian's nginx +
 -- libnginx-mod-http-lua): each request is a subrequest (ngx.location.capture)
 -- into an internal location that proxy_passes to Sakari, so nginx's own
 -- upstream client does the I/O and the worker serves other requests meanwhile.
 --
 --   local sakari = require "sakari"
 --   local client = sakari.new {
---     transport = require("sakari.transport.nginx").new { location = "/_sakari" },
+--     transport = require("sakari.transport.nginx").new(),
 --   }
 --
--- The location (examples/openresty/nginx.conf has it in full):
+-- The location ships with the module (nginx/sakari_server.conf, installed
+-- beside the Lua files as sakari/nginx/): `include` it inside server {}, and
+-- nginx/sakari_http.conf inside http {}. docs/openresty.md has the details.
 --
---   location /_sakari/ {
---     internal;
---     set $sakari_uri $sakari_uri;               # declares the variables the
---     set $sakari_authorization $sakari_authorization;  # transport fills in (vars);
---     set $sakari_accept $sakari_accept;         # assigning each to itself keeps
---     set $sakari_content_type $sakari_content_type;    # the value it was given
---     set $sakari_user_agent $sakari_user_agent;
---     proxy_pass_request_headers off;            # a subrequest inherits the client's headers
---     proxy_set_header Authorization $sakari_authorization;
---     proxy_set_header Accept $sakari_accept;
---     proxy_set_header Content-Type $sakari_content_type;
---     proxy_set_header User-Agent $sakari_user_agent;
---     proxy_set_header Host api.sakari.io;
---     proxy_pass https://sakari_api$sakari_uri;  # an upstream block, or an address
---     proxy_connect_timeout 10s; proxy_send_timeout 30s; proxy_read_timeout 30s;
---     # tells "could not connect" (safe to repeat, even a POST) from a lost answer
---     header_filter_by_lua_block { require("sakari.transport.nginx").header_filter() }
---   }
+-- The client's base_url decides where requests go: the transport hands its
+-- scheme, host and port to the location ($sakari_upstream), and the path and
+-- query ($sakari_uri). A host name needs a `resolver`, unless an upstream
+-- block of that very name (and no port in base_url) stands for it. What this
+-- transport does not take from the client's config: timeout/connect_timeout
+-- (proxy_connect_timeout, proxy_send_timeout and proxy_read_timeout of the
+-- server {} apply). Subrequests exist only in the rewrite, access and content
+-- phases; elsewhere a call fails with err.code "transport" and says so.
 --
--- What this transport does not take from the client's config: the host of
--- base_url (the location's proxy_pass decides where requests go; the path,
--- and any path prefix of base_url, is kept), and timeout/connect_timeout (the
--- location's proxy_connect_timeout, proxy_send_timeout and proxy_read_timeout
--- apply). Subrequests exist only in the rewrite, access and content phases;
--- elsewhere a call fails with err.code "transport" and says so.
+-- `batch` and `queue` send their calls at once: the transport's multi runs
+-- each request in a light thread of its own (ngx.thread.spawn).
 --
 -- Failures of nginx itself (it answers the subrequest with an error status,
 -- no body, and the capture marked truncated) become the transport codes:
--- 504 (a proxy_*_timeout) "timeout"; 502 "connect" when not one byte was
--- sent upstream (the header filter above records $upstream_bytes_sent), else
--- "transport" (the request may have reached Sakari); any other status (a
--- location that is missing or broken) "transport". Sakari's own answers,
--- 502 and 504 included, come back as they are.
+-- 504 (a proxy_*_timeout) "timeout"; 502 "dns" when nginx never got as far
+-- as an upstream address (no `resolver`, or the name did not resolve),
+-- "connect" when not one byte was sent upstream (a certificate that fails
+-- verification is one such case), else "transport" (the request may have
+-- reached Sakari) - the header filter of the location records
+-- $upstream_addr and $upstream_bytes_sent for this; any other
+-- status (a location that is missing or broken) "transport". Sakari's own
+-- answers, 502 and 504 included, come back as they are.
+-- @module sakari.transport.nginx
+
 -- luacheck: globals ngx
 local M = {}
 
@@ -56,9 +49,12 @@ M.DEFAULT_VARIABLES = {
   ["user-agent"] = "sakari_user_agent",
 }
 M.URI_VARIABLE = "sakari_uri"
+-- scheme://host[:port] of the request's URL, for the location's proxy_pass
+M.UPSTREAM_VARIABLE = "sakari_upstream"
 
--- where the header filter leaves $upstream_bytes_sent, in the subrequest's ngx.ctx
-M.CTX_KEY = "sakari_upstream_bytes_sent"
+-- where the header filter leaves { addr = $upstream_addr, sent =
+-- $upstream_bytes_sent }, in the subrequest's ngx.ctx
+M.CTX_KEY = "sakari_upstream"
 
 local CAPTURE_PHASES = { rewrite = true, access = true, content = true }
 local SLEEP_PHASES = { rewrite = true, access = true, content = true, timer = true,
@@ -70,13 +66,18 @@ local function failure(code, message)
 end
 
 -- nginx's own answer to the subrequest (not Sakari's): a transport failure.
--- sent: $upstream_bytes_sent as the header filter saw it ("0", "127", or
--- "0, 0" when nginx tried several servers), nil without the header filter.
-local function nginx_failure(status, sent)
+-- upstream: what the header filter saw (nil without it): addr ("" when nginx
+-- had no address to try), sent ("0", "127", or "0, 0" when nginx tried
+-- several servers).
+local function nginx_failure(status, upstream)
   if status == 504 then return failure("timeout", "the upstream timed out (proxy_*_timeout of the location)") end
   if status == 502 then
+    if upstream and upstream.addr == "" then
+      return failure("dns", "nginx could not resolve base_url's host (a `resolver` in nginx.conf?"
+        .. " see its error log)")
+    end
     local any, reached = false, false
-    for bytes in tostring(sent or ""):gmatch("%d+") do
+    for bytes in tostring(upstream and upstream.sent or ""):gmatch("%d+") do
       any = true
       if tonumber(bytes) > 0 then reached = true end
     end
@@ -100,9 +101,21 @@ local function flatten(headers)
   return out
 end
 
--- opts: { location = "/_sakari" (the internal location's prefix),
---         variables = { ["X-Header"] = "nginx_variable" } (more headers, if
---         the client ever sends any; the four defaults are always there) }
+-- One answer of a multi's poll: the result send returned (under pcall or
+-- ngx.thread.wait), or the error it raised, with the id add gave.
+local function answer(id, ok, result)
+  if not ok then result = { kind = "transport", reason = "sakari.transport.nginx: " .. tostring(result) } end
+  result.id = id
+  return result
+end
+
+--- The transport, for `sakari.new{ transport = ... }`.
+-- @tparam[opt] table opts
+-- @tparam[opt="/_sakari"] string opts.location the internal location's prefix
+-- @tparam[opt] table opts.variables more headers, `{ ["X-Header"] = "nginx_variable" }`, if the
+--   client ever sends any (the four defaults are always there)
+-- @treturn table the transport: `request`, `sleep` (ngx.sleep) and `multi` (for batch and queue)
+-- @usage local client = require("sakari").new { transport = require("sakari.transport.nginx").new() }
 function M.new(opts)
   if type(ngx) ~= "table" or type(ngx.location) ~= "table" then
     error("sakari.transport.nginx.new: needs nginx with lua-nginx-module (OpenResty, libnginx-mod-http-lua)", 2)
@@ -144,11 +157,16 @@ function M.new(opts)
     if type(method) ~= "number" then
       return nil, failure("transport", "no subrequest method for " .. tostring(req.method))
     end
-    -- what follows the authority of the URL: path and query, sent as given
-    local target = req.url:match("^%a[%w+.-]*://[^/?#]*(.*)$") or req.url
+    -- proxy_pass takes scheme://host[:port] as nginx parses it, and what
+    -- follows (path and query) as given
+    local upstream, target = req.url:match("^(%a[%w+.-]*://[^/?#]*)(.*)$")
+    if not (upstream and upstream:find("^https?://[%w._:%[%]-]+$")) then
+      -- not the URL itself: it may hold a password
+      return nil, failure("transport", "base_url: expected http(s)://host[:port]/... (no user:password@)")
+    end
     if target == "" or target:sub(1, 1) == "?" then target = "/" .. target end
 
-    local vars = { [M.URI_VARIABLE] = target }
+    local vars = { [M.URI_VARIABLE] = target, [M.UPSTREAM_VARIABLE] = upstream }
     for _, variable in pairs(variables) do vars[variable] = "" end
     for name, value in pairs(req.headers or {}) do
       local variable = variables[name:lower()]
@@ -184,13 +202,52 @@ function M.new(opts)
     if SLEEP_PHASES[ngx.get_phase()] then ngx.sleep(seconds) end
   end
 
+  -- The multi of a queue or batch (transport.lua): add collects requests, poll
+  -- sends all it has collected at once, one light thread each, and returns
+  -- every answer (or, with none collected, waits). send is the client's own
+  -- single request through t.request.
+  function t.multi(send)
+    local collected, next_id = {}, 0
+    local multi = {}
+    function multi.add(_, request)
+      next_id = next_id + 1
+      collected[#collected + 1] = { id = next_id, request = request }
+      return next_id
+    end
+    function multi.pending() return #collected end
+    function multi.poll(_, wait)
+      local items = collected
+      collected = {}
+      -- nothing to send: wait as asked, without holding up the worker
+      if #items == 0 then
+        if wait and wait > 0 then t.sleep(wait) end
+        return {}
+      end
+      local threads, results = {}, {}
+      -- no light threads where there are no subrequests: t.request says why
+      local spawn = CAPTURE_PHASES[ngx.get_phase()]
+      for i, item in ipairs(items) do
+        if spawn then
+          threads[i] = ngx.thread.spawn(send, item.request)
+        else
+          results[i] = answer(item.id, pcall(send, item.request))
+        end
+      end
+      for i, thread in pairs(threads) do results[i] = answer(items[i].id, ngx.thread.wait(thread)) end
+      return results
+    end
+    function multi.close() collected = {} end
+    return multi
+  end
+
   return t
 end
 
--- header_filter_by_lua in the location: records how many bytes nginx sent
--- upstream, for the subrequest's caller (see nginx_failure).
+--- For `header_filter_by_lua` in the location (nginx/sakari_server.conf does it): records which
+-- upstream address nginx tried and how many bytes it sent there, so a failure can say whether
+-- anything reached Sakari.
 function M.header_filter()
-  ngx.ctx[M.CTX_KEY] = ngx.var.upstream_bytes_sent
+  ngx.ctx[M.CTX_KEY] = { addr = ngx.var.upstream_addr or "", sent = ngx.var.upstream_bytes_sent }
 end
 
 return M
