@@ -13,7 +13,8 @@
 -- error, 130 interrupted. bin/sakari is `os.exit(require("sakari.cli").main(arg))`.
 -- Results go to stdout as JSON (or CSV / a table for `list`); errors, progress
 -- and summaries go to stderr. Credentials come from the environment only
--- (SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID + SAKARI_CLIENT_SECRET; SAKARI_API_URL).
+-- (SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID + SAKARI_CLIENT_SECRET); the other
+-- settings are flags of `sakari` as well (cli/setting_flags.lua).
 -- The commands live in lua/sakari/cli/.
 --
 -- The same source runs on Lua 5.4 and LuaJIT: no integer division, no goto,
@@ -27,6 +28,7 @@ local interrupt = require "sakari.cli.interrupt"
 local json_out = require "sakari.cli.json_out"
 local restore = require "sakari.cli.restore"
 local rows = require "sakari.cli.rows"
+local setting_flags = require "sakari.cli.setting_flags"
 local settings = require "sakari.settings"
 
 local M = {}
@@ -92,7 +94,8 @@ every other field; with --replace the row becomes the whole contact: every
 field it leaves out or leaves empty (mobile, lists, tags, other attributes,
 opt-in state...) is cleared. A row that cannot be right (no id, a malformed
 email, mobile or country, the wrong number of cells, nothing to set) is not
-sent. Rows with the same id run one after the other, in file order.
+sent. Up to --concurrency rows are in flight at once (a setting: see `sakari
+--help`); rows with the same id run one after the other, in file order.
 
 --dry-run reads every contact and writes nothing: a line per row on stderr
 says what would change ('k17 firstName "Bob" -> "Robert"; email unchanged'),
@@ -143,11 +146,13 @@ restore their journals newest first.
 Ctrl-C, progress and exit status are as for bulk-update.]]
 
 local MAIN_EPILOG = [[
-Credentials come from the environment: SAKARI_ACCESS_TOKEN, or
-SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET; SAKARI_API_URL points at another
-server than https://api.sakari.io. Every command's ACCOUNT may be left out
-when SAKARI_ACCOUNT_ID is set; one given wins. With ACCOUNT and ID both
-optional in `contacts get [ACCOUNT] ID`, a single value is the ID.
+Credentials come from the environment only: SAKARI_ACCESS_TOKEN, or
+SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET (never flags: a command line shows
+in `ps` and in the shell's history). The settings above go before or after
+the command: sakari --timeout 5 contacts get ACCOUNT ID. Every command's
+ACCOUNT may be left out when --account-id or SAKARI_ACCOUNT_ID is set; one
+given wins. With ACCOUNT and ID both optional in `contacts get [ACCOUNT] ID`,
+a single value is the ID.
 Results go to stdout as JSON (pipe them into jq); errors go to stderr.
 Exit status: 0 success, 1 a call failed, 2 usage error, 130 interrupted.]]
 
@@ -172,6 +177,8 @@ local function build_parser()
     help_for = "version"
     error(HELP, 0)
   end)
+  setting_flags.add(parser)
+  parser:usage("Usage: sakari [-h] [--version] [<settings>] <command> ...")
 
   local commands = { [parser] = {} }
   local function command(parent, name, description, epilog)
@@ -237,8 +244,6 @@ local function build_parser()
 
   local bulk = action(contacts, "bulk-update", "Update many contacts from a CSV file.", BULK_EPILOG)
   bulk:option("--csv", "The CSV file (- for stdin)."):argname("<FILE>"):count(1)
-  bulk:option("--concurrency", "Rows in flight at once."):argname("<N>"):default("8")
-    :convert(positive_integer("--concurrency", 1))
   write_mode_options(bulk, "Each row is the whole contact: the fields it leaves out or empty are cleared.")
   bulk:flag("--dry-run", "Read every contact, show what would change, write nothing.")
   bulk:option("--failures", "Where failed rows go (default: bulk50.csv -> bulk50.failed.csv, "
@@ -251,8 +256,6 @@ local function build_parser()
 
   local undo = action(contacts, "restore", "Put contacts back as a journal says they were.", RESTORE_EPILOG)
   undo:option("--journal", "The journal of the run to undo."):argname("<FILE>"):count(1)
-  undo:option("--concurrency", "Contacts in flight at once."):argname("<N>"):default("8")
-    :convert(positive_integer("--concurrency", 1))
   undo:flag("--dry-run", "Read every contact, show what would change, write nothing.")
   undo:option("--failures", "Where failed lines go (default: the journal's name + .failed).")
     :argname("<FILE>")
@@ -286,11 +289,11 @@ local function command_of(parser, commands, argv)
   return current
 end
 
--- ACCOUNT from SAKARI_ACCOUNT_ID when left out; with it set, a lone
--- positional of a command that takes an id is the id. Returns nil, message
--- when one is missing.
+-- ACCOUNT from --account-id or SAKARI_ACCOUNT_ID when left out; with one of
+-- them, a lone positional of a command that takes an id is the id. Returns
+-- nil, message when one is missing.
 local function resolve_account(args)
-  local default = settings.from_env("account_id", context.getenv)
+  local default = args.account_id or settings.from_env("account_id", context.getenv)
   if args.takes_id and args.id == nil then
     if args.account == nil or default == nil then
       return nil, "missing argument 'id': give ACCOUNT ID, or set SAKARI_ACCOUNT_ID and give ID alone"
@@ -350,6 +353,7 @@ function M.main(argv)
     return M.EXIT_USAGE
   end
   args.takes_id = TAKES_ID[args.action]
+  context.config = setting_flags.config(args)
   local resolved, missing = resolve_account(args)
   if not resolved then
     local cmd = command_of(parser, commands, list)

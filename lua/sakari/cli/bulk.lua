@@ -330,7 +330,7 @@ local function report(counts, dry_run, interrupted, crashed, files, verb)
 end
 
 -- A whole bulk command. opts:
---   args         the parsed arguments (account, concurrency, dry_run, progress,
+--   args         the parsed arguments (account, dry_run, progress,
 --                failures; journal_option names the one of the journal to write)
 --   failures_path    where failed rows go, or nil (a dry run not asked for one)
 --   journal_kind     "journal" or "restore": the default journal's name
@@ -362,7 +362,7 @@ function M.execute(opts)
   local progress = progress_display.new(mode, total, interval)
   if opts.warning then progress.message(opts.warning) end
   local ok, counts, interrupted, crashed = pcall(M.run, {
-    account = args.account, concurrency = args.concurrency, dry_run = dry_run, progress = progress,
+    account = args.account, concurrency = context.setting("concurrency"), dry_run = dry_run, progress = progress,
     next_item = opts.next_item, failures = failures, failures_path = opts.failures_path, journal = journal,
     client = client,
   })
