@@ -127,6 +127,13 @@ describe("sakari's settings flags", function()
     end
   end)
 
+  it("are each named in docs/cli.md", function()
+    local doc = assert(require("spec.support.fs").read("docs/cli.md"))
+    for flag in pairs(settings_help()) do
+      assert.truthy(doc:find("`" .. flag:gsub("%p", "%%%0") .. "[` ]"), flag)
+    end
+  end)
+
   it("refuse a bad value, before or after the command, with exit 2 naming the flag and its variable", function()
     local expected, tried = expected_flags(), 0
     for _, row in ipairs(settings.rows) do
