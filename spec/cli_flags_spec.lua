@@ -10,17 +10,8 @@ local settings = require "sakari.settings"
 local ACC, CONTACTS, SEED = cli.ACC, cli.CONTACTS, sandbox.SEED_CONTACT
 local sakari = cli.sakari
 
-local client
-
-before_each(function()
-  sandbox.reset()
-  client = sandbox.client()
-end)
-
-after_each(function()
-  client.close()
-  cli.cleanup()
-end)
+before_each(sandbox.reset)
+after_each(cli.cleanup)
 
 -- A setting a command line can carry: one whose check takes a string, a number
 -- or a boolean (debug takes a function too; hooks and the transport take
@@ -241,6 +232,7 @@ describe("sakari's settings flags", function()
 
   it("--concurrency is the one flag of bulk-update's rows in flight, before or after the command", function()
     local ids = sandbox.seed(3)
+    local client = sandbox.client()
     -- the first row's read is slow: with room for more rows, the others' reads overtake its write
     local function run(name, ...)
       local rows = { { "id", "firstName" } }
@@ -266,5 +258,6 @@ describe("sakari's settings flags", function()
     for i, line in ipairs(three) do at[line] = i end
     assert.are.equal(6, #three)
     assert.are.equal(6, at["PUT " .. CONTACTS .. ids[1]])
+    client.close()
   end)
 end)
