@@ -37,32 +37,6 @@ static struct multi *check_multi(lua_State *L) {
   return m;
 }
 
-static struct slot *idle_slot(lua_State *L, struct multi *m);
-
-static int multi_new(lua_State *L) {
-  struct multi *m;
-  int opts = lua_isnoneornil(L, 1) ? 0 : 1;
-  if (opts) luaL_checktype(L, 1, LUA_TTABLE);
-  m = lua_newuserdata(L, sizeof *m);
-  memset(m, 0, sizeof *m);
-  m->options_ref = LUA_NOREF;
-  m->closed = 1; /* nothing to free until the handle exists */
-  luaL_getmetatable(L, MULTI_MT);
-  lua_setmetatable(L, -2);
-  if (opts) {
-    lua_pushvalue(L, 1);
-  } else {
-    lua_newtable(L);
-  }
-  m->options_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  sk_curl_ready(L);
-  m->handle = curl_multi_init();
-  if (!m->handle) return luaL_error(L, "sakari: libcurl could not create a multi handle");
-  m->closed = 0;
-  idle_slot(L, m); /* checks the options now rather than at the first add */
-  return 1;
-}
-
 /* An idle slot, or a new one with its easy handle made from the options. */
 static struct slot *idle_slot(lua_State *L, struct multi *m) {
   struct slot **grown, *s;
@@ -82,6 +56,24 @@ static struct slot *idle_slot(lua_State *L, struct multi *m) {
   lua_pop(L, 1);
   curl_easy_setopt(s->t.easy, CURLOPT_PRIVATE, (void *)s);
   return s;
+}
+
+static int multi_new(lua_State *L) {
+  struct multi *m;
+  struct sk_options o;
+  sk_options_read(L, 1, &o); /* checked now rather than at the first add */
+  lua_settop(L, 1);
+  m = lua_newuserdata(L, sizeof *m);
+  memset(m, 0, sizeof *m);
+  m->options_ref = LUA_NOREF;
+  luaL_getmetatable(L, MULTI_MT);
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, 1);
+  m->options_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* LUA_REFNIL without options */
+  sk_curl_ready(L);
+  m->handle = curl_multi_init(); /* closing a multi whose handle is NULL is safe */
+  if (!m->handle) return luaL_error(L, "sakari: libcurl could not create a multi handle");
+  return 1;
 }
 
 static int multi_add(lua_State *L) {

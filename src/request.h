@@ -25,14 +25,14 @@ struct sk_transfer {
   struct sk_buf url, payload, body, head;
   curl_mime *mime;    /* a multipart body, rebuilt per request */
   const char *method; /* one of the static method names */
-  int has_body, multipart, raw_response, want_headers, fresh_connect, caller_content_type;
+  int has_body, multipart, raw_response, want_headers, fresh_connect;
   long timeout_ms, connect_timeout_ms;
   char errbuf[CURL_ERROR_SIZE];
 };
 
 /* build.c */
 
-/* Reads and checks the options table at idx (0 for none). Raises on bad options. */
+/* Reads and checks the options table at idx (none or nil for none). Raises on bad options. */
 void sk_options_read(lua_State *L, int idx, struct sk_options *o);
 
 /* Reads the request table at idx into t's URL, payload, header list and

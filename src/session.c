@@ -25,9 +25,7 @@ static struct session *check_session(lua_State *L) {
 static int session_new(lua_State *L) {
   struct session *s;
   struct sk_options o;
-  int opts = lua_isnoneornil(L, 1) ? 0 : 1;
-  if (opts) luaL_checktype(L, 1, LUA_TTABLE);
-  sk_options_read(L, opts, &o);
+  sk_options_read(L, 1, &o);
   s = lua_newuserdata(L, sizeof *s);
   memset(s, 0, sizeof *s);
   luaL_getmetatable(L, SESSION_MT);
