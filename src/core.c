@@ -37,7 +37,7 @@ static int core_array(lua_State *L) {
   }
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
-  sk_json_push_array_mt(L);
+  sk_json_push_field(L, "array_mt");
   lua_setmetatable(L, 1);
   return 1;
 }
@@ -113,7 +113,7 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
   lua_setfield(L, -2, "curl_version");
   lua_pushstring(L, curl_version_info(CURLVERSION_NOW)->ssl_version); /* the TLS library; nil without one */
   lua_setfield(L, -2, "curl_ssl_version");
-  sk_json_push_null(L);
+  sk_json_push_field(L, "null");
   lua_setfield(L, -2, "null");
   return 1;
 }

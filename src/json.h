@@ -37,14 +37,10 @@ enum sk_decoded { SK_JSON_OK, SK_JSON_INVALID, SK_JSON_NOT_UTF8 };
 /* Pushes the decoded value (SK_JSON_OK), or a message saying why not. */
 enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len);
 
-/* Pushes the metatable that marks a table as a JSON array. */
-void sk_json_push_array_mt(lua_State *L);
-
-/* Pushes the value that stands for JSON null (lua-cjson's cjson.null). */
-void sk_json_push_null(lua_State *L);
-
-/* Validates UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
-int sk_utf8_valid(const char *s, size_t len);
+/* Pushes a field of the per-state table (see sk_json_push_state): "array_mt",
+ * the metatable that marks a table as a JSON array, or "null", lua-cjson's
+ * cjson.null. */
+void sk_json_push_field(lua_State *L, const char *name);
 
 /* Shared by json.c, json_encode.c and json_decode.c. */
 
@@ -56,6 +52,15 @@ void sk_json_push_state(lua_State *L);
  * know it, so it cannot forge a marker. */
 #define SK_NONCE_LEN 16
 extern char sk_json_nonce[SK_NONCE_LEN + 1];
+
+/* A marker string starts with a NUL, "sk" and the nonce (SK_MARK_LEN bytes),
+ * then one byte saying what it stands for. In JSON text, as cjson writes it
+ * and as the decoder writes it for cjson, it opens with SK_MARK_JSON. */
+#define SK_MARK_LEN (3 + SK_NONCE_LEN)
+#define SK_MARK_JSON "\"\\u0000sk"
+
+/* 2^53: every integer up to it is exact as a double. */
+#define SK_2_53 9007199254740992.0
 
 /* Length of the valid UTF-8 sequence at s (a non-ASCII lead byte), or 0.
  * Inline: it is the inner step of every byte pass. */
