@@ -165,11 +165,7 @@ void sk_multi_open(lua_State *L) {
                                      {"pending", multi_pending},
                                      {"close", multi_close},
                                      {NULL, NULL}};
-  luaL_newmetatable(L, MULTI_MT);
-  lua_newtable(L);
-  sk_setfuncs(L, methods);
-  lua_setfield(L, -2, "__index");
-  sk_setfinalizer(L, multi_close);
+  sk_newtype(L, MULTI_MT, methods, multi_close);
   lua_pop(L, 1);
   lua_pushcfunction(L, multi_new);
   lua_setfield(L, -2, "multi");

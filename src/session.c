@@ -69,11 +69,7 @@ void sk_session_open(lua_State *L) {
                                      {"connections", session_connections},
                                      {"close", session_close},
                                      {NULL, NULL}};
-  luaL_newmetatable(L, SESSION_MT); /* an existing one is reused: luaopen may run twice */
-  lua_newtable(L);
-  sk_setfuncs(L, methods);
-  lua_setfield(L, -2, "__index");
-  sk_setfinalizer(L, session_close);
+  sk_newtype(L, SESSION_MT, methods, session_close);
   lua_pushcfunction(L, session_tostring);
   lua_setfield(L, -2, "__tostring");
   lua_pop(L, 1);
