@@ -80,10 +80,10 @@ void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req) {
 }
 
 void sk_transfer_free(struct sk_transfer *t) {
-  if (t->easy) curl_easy_cleanup(t->easy);
+  curl_easy_cleanup(t->easy); /* NULL is fine, as for every free below */
+  t->easy = NULL;
   curl_mime_free(t->mime);
   t->mime = NULL;
-  t->easy = NULL;
   curl_slist_free_all(t->headers);
   t->headers = NULL;
   sk_buf_free(&t->url);

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "request.h"
+#include "timing.h"
 #include "url.h"
 
 static int has_bad_byte(const char *s, size_t len) {
@@ -54,7 +55,9 @@ static long required_millis(lua_State *L, int req, const char *name) {
   }
   n = lua_tonumber(L, -1);
   lua_pop(L, 1);
-  if (!(n > 0 && n <= 86400)) luaL_error(L, "sakari: request %s must be between 0 and 86400 seconds", name);
+  if (!(n > 0 && n <= SK_MAX_SECONDS)) {
+    luaL_error(L, "sakari: request %s must be between 0 and %d seconds", name, SK_MAX_SECONDS);
+  }
   return n * 1000 < 1 ? 1 : (long)(n * 1000);
 }
 

@@ -114,7 +114,7 @@ static int collect(lua_State *L, struct multi *m, int results) {
 static int multi_poll(lua_State *L) {
   struct multi *m = check_multi(L);
   lua_Number wait = luaL_optnumber(L, 2, 0);
-  double deadline = sk_now() + (wait > 0 ? (wait < 86400 ? wait : 86400) : 0);
+  double deadline = sk_now() + (wait > 0 ? (wait < SK_MAX_SECONDS ? wait : SK_MAX_SECONDS) : 0);
   int results, still;
   lua_settop(L, 2);
   lua_newtable(L);

@@ -5,6 +5,9 @@
 
 #include "compat.h"
 
+/* The longest wait or timeout, in seconds, the core takes (a day). */
+#define SK_MAX_SECONDS 86400
+
 /* Seconds on the monotonic clock. */
 double sk_now(void);
 
