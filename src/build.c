@@ -61,14 +61,15 @@ static long required_millis(lua_State *L, int req, const char *name) {
   return n * 1000 < 1 ? 1 : (long)(n * 1000);
 }
 
-static const char *check_method(lua_State *L, int req) {
-  static const char *const known[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", NULL};
+static const struct sk_method *check_method(lua_State *L, int req) {
+  static const struct sk_method known[] = {{"GET", 0, 0, 0},    {"POST", 1, 0, 0},  {"PUT", 1, 1, 0},
+                                           {"DELETE", 0, 1, 0}, {"PATCH", 1, 1, 0}, {"HEAD", 0, 0, 1}};
   const char *m;
   lua_getfield(L, req, "method");
   m = lua_tostring(L, -1);
   lua_pop(L, 1);
-  for (int i = 0; m && known[i]; i++) {
-    if (strcmp(m, known[i]) == 0) return known[i];
+  for (size_t i = 0; m && i < sizeof known / sizeof *known; i++) {
+    if (strcmp(m, known[i].name) == 0) return &known[i];
   }
   return luaL_error(L, "sakari: request method must be one of GET, POST, PUT, DELETE, PATCH, HEAD"), NULL;
 }
@@ -244,7 +245,7 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req) {
 
 void sk_transfer_push_prepared(lua_State *L, const struct sk_transfer *t) {
   lua_createtable(L, 0, 6);
-  lua_pushstring(L, t->method);
+  lua_pushstring(L, t->method->name);
   lua_setfield(L, -2, "method");
   lua_pushlstring(L, t->url.data, t->url.len);
   lua_setfield(L, -2, "url");

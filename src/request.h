@@ -19,12 +19,20 @@ struct sk_options {
   int insecure;
 };
 
+/* A method a request may use, and how libcurl is told to send it. */
+struct sk_method {
+  const char *name;
+  int body;   /* sends a body, an empty one when it has none: POST, PUT, PATCH */
+  int custom; /* no libcurl option of its own: sent as CURLOPT_CUSTOMREQUEST */
+  int head;   /* HEAD: the answer has no body */
+};
+
 struct sk_transfer {
   CURL *easy;
   struct curl_slist *headers;
   struct sk_buf url, payload, body, head;
   curl_mime *mime;    /* a multipart body, rebuilt per request */
-  const char *method; /* one of the static method names */
+  const struct sk_method *method;
   int has_body, multipart, raw_response, want_headers, fresh_connect;
   long timeout_ms, connect_timeout_ms;
   char errbuf[CURL_ERROR_SIZE];
