@@ -306,6 +306,8 @@ describe("core.prepare", function()
     local cases = {
       { { method = "FETCH", url = "http://h/" }, "method must be one of" },
       { { method = "GET", url = "ftp://h/" }, "must start with http" },
+      { { method = "GET", url = 80 }, "request 'url' must be a string" },
+      { { method = "PUT", url = "http://h/", raw_body = { a = 1 } }, "request 'raw_body' must be a string" },
       { { method = "GET", url = "http://h/a b" }, "space, control character" },
       { { method = "GET", url = "http://h/", query = { [1] = "x" } }, "query keys must be strings" },
       { { method = "GET", url = "http://h/", query = { a = {} , b = print } }, "query parameter 'b'" },

@@ -76,10 +76,7 @@ static const struct sk_method *check_method(lua_State *L, int req) {
 
 static void build_url(lua_State *L, struct sk_transfer *t, int req) {
   size_t len;
-  const char *url;
-  lua_getfield(L, req, "url");
-  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: request url must be a string");
-  url = lua_tolstring(L, -1, &len);
+  const char *url = string_field(L, req, "url", "request ", 1, 0, &len);
   if (!(len > 7 && strncmp(url, "http://", 7) == 0) && !(len > 8 && strncmp(url, "https://", 8) == 0)) {
     luaL_error(L, "sakari: request url must start with http:// or https://");
   }
@@ -90,7 +87,6 @@ static void build_url(lua_State *L, struct sk_transfer *t, int req) {
   }
   t->url.len = 0;
   if (!sk_buf_add(&t->url, url, len)) luaL_error(L, "sakari: out of memory");
-  lua_pop(L, 1);
   lua_getfield(L, req, "query");
   if (lua_type(L, -1) == LUA_TTABLE) {
     sk_url_add_query(L, &t->url, lua_gettop(L));
@@ -153,16 +149,10 @@ static const char *read_payload(lua_State *L, struct sk_transfer *t, int req) {
   lua_getfield(L, req, "body");
   if (!lua_isnil(L, -1)) luaL_error(L, "sakari: request body is not taken; pass JSON text as raw_body");
   lua_pop(L, 1);
-  lua_getfield(L, req, "raw_body");
-  t->has_body = !lua_isnil(L, -1);
-  if (!t->has_body) {
-    lua_pop(L, 1);
-    return NULL;
-  }
-  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: request raw_body must be a string");
-  s = lua_tolstring(L, -1, &len);
+  s = string_field(L, req, "raw_body", "request ", 0, 0, &len);
+  t->has_body = s != NULL;
+  if (!s) return NULL;
   if (!sk_buf_add(&t->payload, s, len)) luaL_error(L, "sakari: out of memory");
-  lua_pop(L, 1);
   lua_getfield(L, req, "content_type");
   /* only a string: lua_tostring would convert a number into a new string that popping it could free */
   if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: raw_body needs a content_type string");
