@@ -62,22 +62,23 @@ extern char sk_json_nonce[SK_NONCE_LEN + 1];
 /* 2^53: every integer up to it is exact as a double. */
 #define SK_2_53 9007199254740992.0
 
-/* Length of the valid UTF-8 sequence at s (a non-ASCII lead byte), or 0.
+/* Just past the valid UTF-8 sequence at s (a non-ASCII lead byte), or NULL
+ * when there is none: no overlongs, no surrogates, nothing above U+10FFFF.
  * Inline: it is the inner step of every byte pass. */
-static inline size_t sk_utf8_seq(const unsigned char *s, const unsigned char *end) {
+static inline const unsigned char *sk_utf8_next(const unsigned char *s, const unsigned char *end) {
   unsigned c = *s, cp, min;
   size_t n;
   if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F, min = 0x80;
   else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F, min = 0x800;
   else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07, min = 0x10000;
-  else return 0;
-  if ((size_t)(end - s) <= n) return 0;
+  else return NULL;
+  if ((size_t)(end - s) <= n) return NULL;
   for (size_t i = 1; i <= n; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
+    if ((s[i] & 0xC0) != 0x80) return NULL;
     cp = (cp << 6) | (s[i] & 0x3F);
   }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n + 1;
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return NULL;
+  return s + n + 1;
 }
 
 #endif

@@ -79,9 +79,8 @@ static const unsigned char *skip_string(const unsigned char *p, const unsigned c
     if (c == '\\') {
       p += (p + 1 < end && p[1] < 0x80) ? 2 : 1; /* a non-ASCII byte after it is checked next */
     } else if (c >= 0x80) {
-      size_t n = sk_utf8_seq(p, end);
-      if (n == 0) return NULL;
-      p += n;
+      p = sk_utf8_next(p, end);
+      if (!p) return NULL;
     } else {
       p++;
     }
@@ -122,9 +121,8 @@ static int scan(struct scan *s, const unsigned char *p, const unsigned char *end
       }
       p = q;
     } else if (c >= 0x80) {
-      size_t n = sk_utf8_seq(p, end);
-      if (n == 0) return 0;
-      p += n;
+      p = sk_utf8_next(p, end);
+      if (!p) return 0;
     } else {
       p++;
     }
@@ -163,9 +161,8 @@ static int quick_pass(const unsigned char *start, const unsigned char *end, stru
   while (s < end) {
     uint64_t word;
     if (*s >= 0x80) {
-      size_t n = sk_utf8_seq(s, end);
-      if (n == 0) return 0;
-      s += n;
+      s = sk_utf8_next(s, end);
+      if (!s) return 0;
       continue;
     }
 #ifdef __SSE2__

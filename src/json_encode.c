@@ -112,7 +112,6 @@ static void push_exact_number(struct walk *w, int idx) {
 static int utf8_valid(const char *str, size_t len) {
   const unsigned char *s = (const unsigned char *)str, *end = s + len;
   while (s < end) {
-    size_t n;
     if (*s < 0x80) {
       /* JSON is mostly ASCII: skip it eight bytes at a time */
       uint64_t word;
@@ -124,9 +123,8 @@ static int utf8_valid(const char *str, size_t len) {
       while (s < end && *s < 0x80) s++;
       continue;
     }
-    n = sk_utf8_seq(s, end);
-    if (n == 0) return 0;
-    s += n;
+    s = sk_utf8_next(s, end);
+    if (!s) return 0;
   }
   return 1;
 }
