@@ -5,14 +5,9 @@
 #include <curl/curl.h>
 #include <string.h>
 
-#include "compat.h"
-#include "crypto.h"
+#include "core.h"
 #include "json.h"
-#include "multi.h"
 #include "request.h"
-#include "session.h"
-#include "signals.h"
-#include "timing.h"
 #include "url.h"
 
 #define SAKARI_VERSION "0.1.0"

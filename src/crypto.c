@@ -2,7 +2,7 @@
  * HMAC and base64 for webhook signatures and JWTs. HMAC comes from OpenSSL's
  * libcrypto, which libcurl already loads; base64 is small enough to own.
  */
-#include "crypto.h"
+#include "core.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -5,7 +5,7 @@
  * the multi handle's connection cache keeps connections open between them.
  * How many run at once, and what to do with a result, is the Lua layer's.
  */
-#include "multi.h"
+#include "core.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * A blocking session: one easy handle reused for every request, so the
  * connection (and its TLS session) stays open between calls.
  */
-#include "session.h"
+#include "core.h"
 
 #include <string.h>
 

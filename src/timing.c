@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core.h"
+
 double sk_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
