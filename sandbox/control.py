@@ -3,6 +3,7 @@
 import base64
 import re
 
+import chaos
 import control_data
 from common import parse_json
 from errors import ApiError
@@ -15,9 +16,11 @@ ROUTES = {
     "/_sandbox/faults": ("GET", "POST", "DELETE"),
     "/_sandbox/seed": ("POST",),
     "/_sandbox/inbound": ("POST",),
+    "/_sandbox/chaos": ("GET", "POST", "DELETE"),
+    "/_sandbox/contacts": ("GET",),
 }
-FAULT_FIELDS = ("status", "headers", "body", "body_base64", "content_type", "delay", "drop", "truncate",
-                "method", "path", "times")
+FAULT_FIELDS = ("status", "headers", "body", "body_base64", "content_type", "delay", "drop", "drop_after",
+                "truncate", "method", "path", "times")
 # The sandbox computes these itself; a fault sets them through `content_type` and `truncate`.
 _RESERVED_HEADERS = ("content-length", "content-type", "transfer-encoding", "connection")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -57,6 +60,17 @@ def handle(state, req):
         return control_data.seed(state, _object_body(req), _only)
     if route == ("POST", "inbound"):
         return control_data.inbound(state, _object_body(req), _only)
+    if route == ("POST", "chaos"):
+        state.chaos = chaos.parse(_object_body(req), _only)
+        return 200, {"success": True, **state.chaos.report()}
+    if route == ("GET", "chaos"):
+        return 200, state.chaos.report() if state.chaos else {"config": None}
+    if route == ("DELETE", "chaos"):
+        report = state.chaos.report() if state.chaos else {"config": None}
+        state.chaos = None
+        return 200, {"success": True, **report}
+    if route == ("GET", "contacts"):
+        return control_data.stored_contacts(state, req)
     if route == ("GET", "faults"):
         return 200, {"faults": state.faults}
     if route == ("DELETE", "faults"):
@@ -125,12 +139,16 @@ def _fault(fault):
         raise _bad("path must start with /")
     if out.get("status") in (204, 304) and out.get("body"):
         raise _bad("a 204 or 304 answer has no body")
-    for name in ("drop", "truncate"):
+    for name in ("drop", "drop_after", "truncate"):
         if name in fault:
             value = fault[name]
             if not isinstance(value, bool) and not (name == "truncate" and isinstance(value, int) and value >= 0):
                 raise _bad(f"{name} must be a boolean" + (" or a byte count" if name == "truncate" else ""))
             out[name] = value
+    if fault.get("drop") and (fault.get("drop_after") or "status" in fault):
+        raise _bad("drop answers nothing: not with drop_after or status")
+    if fault.get("drop_after") and "status" in fault:
+        raise _bad("drop_after lets the API answer: not with status")
     if "delay" in fault:
         delay = fault["delay"]
         if not isinstance(delay, (int, float)) or isinstance(delay, bool) or not 0 <= delay <= 300:

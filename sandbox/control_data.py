@@ -1,5 +1,7 @@
 """Control calls that make data: /_sandbox/seed, /_sandbox/inbound and the shared files."""
 
+import json
+
 import contacts
 import messaging
 from common import Raw, new_id
@@ -67,6 +69,21 @@ def inbound(state, body, only):
         if contact is None:
             contact, _ = contacts.upsert(db["contacts"], fields, "append", messaging.INBOUND_ACTOR)
     return 200, {"success": True, "data": messaging.receive(db, contact, body["message"])}
+
+
+def stored_contacts(state, req):
+    """?account=id: every stored contact as canonical JSON text (keys sorted, no spaces), by id, so a test
+    can compare what the server holds byte for byte, integers and empty arrays included."""
+    unknown = sorted(set(req.query) - {"account"})
+    if unknown:
+        raise _bad(f"unknown query parameter(s): {', '.join(unknown)}")
+    account = (req.query.get("account") or [state.accounts[0]])[-1]
+    if account not in state.data:
+        raise _bad(f"unknown account: {account!r}")
+    book = state.data[account]["contacts"]
+    texts = {cid: json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+             for cid, record in book.items()}
+    return 200, {"contacts": texts}
 
 
 def file(state, req):

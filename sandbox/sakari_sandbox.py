@@ -97,6 +97,9 @@ class Handler(BaseHTTPRequestHandler):
             answer = self._fault_answer(fault)
         else:
             answer = self._run(api.handle, req)
+        if fault.get("drop_after"):
+            self.close_connection = True  # the API acted; its answer is lost
+            return
         self._answer(*answer, fault=fault)
 
     def _read_body(self):

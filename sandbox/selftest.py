@@ -184,6 +184,30 @@ def test_routes(c):
           resp.getheader("Content-Type") == "application/json" and resp.getheader("Content-Length"))
 
 
+def test_chaos(c):
+    c.call("POST", "/_sandbox/reset")
+    check("chaos: typo and bad rate rejected",
+          c.code("POST", "/_sandbox/chaos", {"seed": 1, "rate": 0.5, "kinds": ["418"]}) == (400, "REQ-003")
+          and c.code("POST", "/_sandbox/chaos", {"seed": 1, "rate": 2}) == (400, "REQ-003")
+          and c.code("POST", "/_sandbox/chaos", {"seed": 1, "rate": 0.5, "sede": 2}) == (400, "REQ-003"))
+    c.call("POST", "/_sandbox/chaos", {"seed": 7, "rate": 0.5, "kinds": ["503"], "retry_after": "0",
+                                       "path": ACC + "/contacts"})
+    statuses = [c.call("GET", ACC + "/contacts/seed-contact")[0] for _ in range(200)]
+    report = c.call("GET", "/_sandbox/chaos")[1]
+    check("chaos: about the rate, counted, only the kinds asked",
+          set(statuses) == {200, 503} and 60 < statuses.count(503) < 140
+          and report["injected"] == {"503": statuses.count(503)} and report["matched"] == 200, report)
+    check("chaos: other paths untouched", c.call("GET", ACC + "/messages")[0] == 200)
+    c.call("POST", "/_sandbox/chaos", {"seed": 7, "rate": 0.5, "kinds": ["503"]})
+    again = [c.call("GET", ACC + "/contacts/seed-contact")[0] for _ in range(200)]
+    check("chaos: a seed gives the same draws", again == statuses)
+    c.call("POST", "/_sandbox/reset")
+    check("chaos: off after reset", c.call("GET", "/_sandbox/chaos")[1] == {"config": None})
+    texts = c.call("GET", "/_sandbox/contacts")[1]["contacts"]
+    check("stored contacts: canonical JSON text by id",
+          list(texts) == ["seed-contact"] and texts["seed-contact"].startswith('{"activecampaign":{"id":123},'))
+
+
 def test_faults_and_log(c, port):
     c.call("POST", "/_sandbox/reset")
     c.call("POST", "/_sandbox/faults", {"faults": [
@@ -231,10 +255,21 @@ def test_faults_and_log(c, port):
     check("fault raw body and content type",
           resp.status == 500 and resp.read() == b"<html>oops</html>" and resp.getheader("Content-Type") == "text/html")
 
+    c.call("POST", "/_sandbox/faults", {"drop_after": True, "method": "PUT"})
+    try:
+        Client(port).call("PUT", ACC + "/contacts/seed-contact", {"firstName": "Applied", "mobile": {"number": "1234567"}})
+        check("fault drop_after: no response", False, "got a response")
+    except (http.client.RemoteDisconnected, ConnectionError):
+        after = c.call("GET", ACC + "/contacts/seed-contact")[1]["data"]
+        check("fault drop_after: the PUT applied, the connection closed without a response",
+              after["firstName"] == "Applied", after)
+    check("fault drop_after: not with status",
+          c.code("POST", "/_sandbox/faults", {"drop_after": True, "status": 500}) == (400, "REQ-003"))
+
     log = c.call("GET", "/_sandbox/requests")[1]["requests"]
     paths = [e["path"] for e in log]
     check("log: faulted requests logged, /_sandbox never",
-          len(log) == 8 and not any(p.startswith("/_sandbox") for p in paths), paths)
+          len(log) == 10 and not any(p.startswith("/_sandbox") for p in paths), paths)
     entry = log[2]
     check("log: entry shape (raw path, query lists, lowercase headers, body text)",
           entry["method"] == "GET" and entry["path"] == ACC + "/contacts?limit=1" and entry["query"] == {"limit": ["1"]}
@@ -310,6 +345,7 @@ def main():
             test_pagination(c)
             test_routes(c)
             test_faults_and_log(Client(port), port)
+            test_chaos(Client(port))
             test_keepalive(port)
         finally:
             proc.terminate()

@@ -40,6 +40,7 @@ class State:
         self.files = {}  # id -> (content type, bytes) of every file shared through /v1/tools/sharefile
         self.tokens = {}  # jti -> exp of every token issued since the last reset
         self.faults = []
+        self.chaos = None  # chaos.Chaos while a seeded random fault mode is on
         self.requests = collections.deque(maxlen=MAX_LOGGED_REQUESTS)
         self.token_lifetime = self.default_token_lifetime
 
@@ -59,11 +60,11 @@ class State:
         })
 
     def take_fault(self, method, target):
-        """Pop one use of the oldest queued fault that matches this request, or return None."""
+        """Pop one use of the oldest queued fault that matches this request, else draw a random one (chaos)."""
         for fault in self.faults:
             if fault.get("method", method) == method and target.startswith(fault.get("path", "")):
                 fault["times"] -= 1
                 if fault["times"] == 0:
                     self.faults.remove(fault)
                 return fault
-        return None
+        return self.chaos.draw(method, target) if self.chaos else None

@@ -3,130 +3,19 @@
 -- spec/fixtures/cli/ after ids and timestamps are replaced by placeholders.
 local sandbox = require "spec.support.sandbox"
 local core = require "sakari.core"
-local csv = require "sakari.csv"
 
 local ACC = sandbox.ACCOUNT
 local CONTACTS = "/v1/accounts/sandbox-account/contacts/"
 
-local interpreter = jit and "luajit" or ("lua" .. _VERSION:match("%d+%.%d+"))
-local build = os.getenv("SAKARI_BUILD_DIR") or ("build/" .. interpreter)
+local cli = require "spec.support.cli"
+local read, write = require("spec.support.fs").read, require("spec.support.fs").write
+local sakari, start, tmp, golden, normalise = cli.sakari, cli.start, cli.tmp, cli.golden, cli.normalise
+local requests_by, csv_file, records, failed_name = cli.requests_by, cli.csv_file, cli.records, cli.failed_name
 
-local fs = require "spec.support.fs"
-local read, write = fs.read, fs.write
-
-local function quote(s)
-  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
-end
-
-local scratch = {}
-local function tmp(suffix)
-  local path = os.tmpname()
-  os.remove(path)
-  path = path .. (suffix or "")
-  scratch[#scratch + 1] = path
-  return path
-end
-
--- The shell command that runs bin/sakari with a clean environment: the
--- sandbox's URL and token, no progress display, plus `env` (false unsets);
--- `pre` is Lua run before the script (`lua -e pre bin/sakari`).
-local function command(argv, env, pre)
-  local vars = {
-    SAKARI_API_URL = sandbox.url(), SAKARI_ACCESS_TOKEN = sandbox.TOKEN, SAKARI_PROGRESS = "off",
-    LUA_PATH = "lua/?.lua;lua/?/init.lua;;", LUA_CPATH = build .. "/?.so;;",
-  }
-  for k, v in pairs(env or {}) do vars[k] = v end
-  local parts = { "env -u SAKARI_CLIENT_ID -u SAKARI_CLIENT_SECRET -u SAKARI_ACCESS_TOKEN -u SAKARI_API_URL"
-    .. " -u SAKARI_PROGRESS -u SAKARI_PROGRESS_INTERVAL" }
-  local names = {}
-  for k in pairs(vars) do names[#names + 1] = k end
-  table.sort(names)
-  for _, k in ipairs(names) do
-    if vars[k] then parts[#parts + 1] = k .. "=" .. quote(vars[k]) end
-  end
-  parts[#parts + 1] = interpreter .. (pre and (" -e " .. quote(pre)) or "") .. " bin/sakari"
-  for _, a in ipairs(argv) do parts[#parts + 1] = quote(a) end
-  return table.concat(parts, " ")
-end
-
--- Runs the command to the end: status, stdout, stderr.
-local function sakari(argv, opts)
-  opts = opts or {}
-  local out, err, status = tmp(), tmp(), tmp()
-  os.execute(("timeout 120 %s <%s >%s 2>%s; echo $? >%s"):format(
-    command(argv, opts.env, opts.pre), opts.stdin or "/dev/null", out, err, status))
-  return tonumber(read(status)), read(out), read(err)
-end
-
--- Starts the command in the background: its pid, and a function that waits
--- for its exit status (nil after `seconds`).
-local function start(argv, opts)
-  opts = opts or {}
-  local out, err, pidfile, status = tmp(), tmp(), tmp(), tmp()
-  os.execute(("(%s <%s >%s 2>%s & echo $! >%s; wait $!; echo $? >%s) >/dev/null 2>&1 &"):format(
-    command(argv, opts.env, opts.pre), "/dev/null", out, err, pidfile, status))
-  local pid
-  for _ = 1, 200 do
-    pid = tonumber(read(pidfile) or "")
-    if pid then break end
-    core.sleep(0.02)
-  end
-  assert(pid, "the command did not start")
-  local function wait(seconds)
-    local deadline = core.now() + (seconds or 30)
-    while core.now() < deadline do
-      local text = read(status)
-      if text and text:find("\n") then return tonumber(text), read(out), read(err) end
-      core.sleep(0.05)
-    end
-    os.execute("kill -9 " .. pid .. " 2>/dev/null")
-    return nil, read(out), read(err)
-  end
-  return pid, wait
-end
-
--- Ids the server made (24 hex digits) become <id1>, <id2>... in order of first
--- appearance, times of now become <time>, so that the rest can be compared exactly.
-local function normalise(text)
-  local seen, n = {}, 0
-  text = text:gsub("%x+", function(hex)
-    if #hex ~= 24 then return nil end
-    if not seen[hex] then
-      n = n + 1
-      seen[hex] = "<id" .. n .. ">"
-    end
-    return seen[hex]
-  end)
-  -- the seed contact's own times are fixed: they stay
-  return (text:gsub("%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d%.?%d*Z", function(t)
-    if t ~= "2023-11-07T05:31:56Z" then return "<time>" end
-  end))
-end
-
-local function golden(name, actual)
-  local path = "spec/fixtures/cli/" .. name
-  local expected = read(path)
-  assert(expected, "no golden file " .. path .. "; the output was:\n" .. actual)
-  assert.are.equal(expected, actual)
-end
-
-local function requests_by(method)
-  local found = {}
-  for _, r in ipairs(sandbox.requests()) do
-    if r.method == method then found[#found + 1] = sandbox.path(r) end
-  end
-  return found
-end
-
-local function csv_file(rows)
-  local path = tmp(".csv")
-  write(path, assert(csv.encode(rows)))
-  return path
-end
-
-local function records(path)
-  local text = assert(read(path), "no file " .. path)
-  return csv.records(text)
+-- Rows run concurrently: the order of their requests is not fixed.
+local function sorted(list)
+  table.sort(list)
+  return list
 end
 
 local client
@@ -138,15 +27,14 @@ end)
 
 after_each(function()
   client.close()
-  for _, path in ipairs(scratch) do os.remove(path) end
-  scratch = {}
+  cli.cleanup()
 end)
 
 describe("sakari (the command line)", function()
   it("has --help on every command, on stdout, with status 0 and no request", function()
     local commands = {
       {}, { "contacts" }, { "contacts", "get" }, { "contacts", "create" }, { "contacts", "update" },
-      { "contacts", "delete" }, { "contacts", "list" }, { "contacts", "bulk-update" },
+      { "contacts", "delete" }, { "contacts", "list" }, { "contacts", "bulk-update" }, { "contacts", "restore" },
       { "messages" }, { "messages", "send" },
     }
     for _, words in ipairs(commands) do
@@ -166,6 +54,19 @@ describe("sakari (the command line)", function()
     golden("help.txt", out)
     _, out = sakari({ "contacts", "bulk-update", "-h" })
     golden("help-bulk-update.txt", out)
+  end)
+
+  it("has every option of every command in docs/cli.md", function()
+    local doc = assert(read("docs/cli.md"))
+    for _, words in ipairs { { "contacts", "get" }, { "contacts", "create" }, { "contacts", "update" },
+      { "contacts", "delete" }, { "contacts", "list" }, { "contacts", "bulk-update" }, { "contacts", "restore" },
+      { "messages", "send" } } do
+      local _, out = sakari({ words[1], words[2], "--help" })
+      assert.truthy(doc:find("sakari " .. words[1] .. " " .. words[2], 1, true), words[2])
+      for option in out:gmatch("%-%-[%a][%w-]*") do
+        if option ~= "--help" then assert.truthy(doc:find(option, 1, true), words[2] .. " " .. option) end
+      end
+    end
   end)
 
   it("exits 2 on a usage error, with the usage of the command on stderr", function()
@@ -245,9 +146,9 @@ describe("sakari contacts", function()
     }, sandbox.json(sandbox.requests()[1]))
   end)
 
-  it("update without --patch replaces the contact: what is not given is cleared", function()
-    local status, out, err = sakari({ "contacts", "update", ACC, sandbox.SEED_CONTACT, "--firstName", "Bob",
-      "--mobile", "+15550109999" })
+  it("update --replace replaces the contact: what is not given is cleared", function()
+    local status, out, err = sakari({ "contacts", "update", ACC, sandbox.SEED_CONTACT, "--replace",
+      "--firstName", "Bob", "--mobile", "+15550109999" })
     assert.are.equal(0, status, err)
     golden("contacts-update.json", normalise(out))
     assert.are.same({ "PUT " .. CONTACTS .. "seed-contact" }, sandbox.request_lines())
@@ -366,13 +267,16 @@ describe("sakari contacts bulk-update", function()
       { method = "PUT", path = CONTACTS .. ids[4], status = 422 })
     local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--concurrency", "1" })
     assert.are.equal(1, status, err)
-    local failures = input .. ".failed.csv"
-    scratch[#scratch + 1] = failures
-    golden("bulk-update.json", out:gsub(input:gsub("%p", "%%%0"), "INPUT"))
+    local failures = failed_name(input)
+    assert.are.equal(input:gsub("%.csv$", ".failed.csv"), failures)
+    cli.keep(failures)
+    golden("bulk-update.json", out:gsub((input:gsub("%.csv$", "")):gsub("%p", "%%%0"), "INPUT"))
     golden("bulk-update.failed.csv", normalise(read(failures)))
-    -- the rows that were valid went out once each, in order
+    -- the rows that were valid were read once each, in order, and written
+    -- unless the read failed
     assert.are.same({ CONTACTS .. ids[1], CONTACTS .. ids[2], CONTACTS .. "no-such-contact", CONTACTS .. ids[4] },
-      requests_by("PUT"))
+      requests_by("GET"))
+    assert.are.same({ CONTACTS .. ids[1], CONTACTS .. ids[2], CONTACTS .. ids[4] }, requests_by("PUT"))
     assert.are.equal("Bob", client.contacts.get(ACC, ids[2]).firstName)
     assert.are.equal("Two\nLines", client.contacts.get(ACC, ids[2]).lastName)
     assert.truthy(err:find("6 failed", 1, true), err)
@@ -382,9 +286,11 @@ describe("sakari contacts bulk-update", function()
     local _
     status, _, err = sakari({ "contacts", "bulk-update", ACC, "--csv", failures, "--concurrency", "1" })
     assert.are.equal(1, status, err)
-    local again = failures .. ".failed.csv"
-    scratch[#scratch + 1] = again
-    assert.are.same({ CONTACTS .. ids[1], CONTACTS .. "no-such-contact", CONTACTS .. ids[4] }, requests_by("PUT"))
+    local again = failed_name(failures)
+    assert.are.equal(input:gsub("%.csv$", ".failed.2.csv"), again)
+    cli.keep(again)
+    assert.are.same({ CONTACTS .. ids[1], CONTACTS .. "no-such-contact", CONTACTS .. ids[4] }, requests_by("GET"))
+    assert.are.same({ CONTACTS .. ids[1], CONTACTS .. ids[4] }, requests_by("PUT"))
     local ann, fay = client.contacts.get(ACC, ids[1]), client.contacts.get(ACC, ids[4])
     assert.are.equal('O"Brien, Jr.', ann.lastName)
     assert.are.same({ plan = "gold" }, ann.attributes)
@@ -406,7 +312,7 @@ describe("sakari contacts bulk-update", function()
     local fixed = csv_file { { "id", "firstName", "error" }, { ids[3], "Dee", "old error, ignored" } }
     status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", fixed })
     assert.are.equal(0, status, err)
-    assert.is_nil(read(fixed .. ".failed.csv"))
+    assert.is_nil(read(failed_name(fixed)))
     assert.are.equal(0, core.decode(out).failed)
   end)
 
@@ -419,8 +325,11 @@ describe("sakari contacts bulk-update", function()
     local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--patch",
       "--failures", tmp(".csv") })
     assert.are.equal(0, status, err)
-    assert.are.same({ rows = 2, updated = 2, failed = 0, notDone = 0, interrupted = false, failures = core.null },
-      core.decode(out))
+    local summary = core.decode(out)
+    assert.truthy(tostring(summary.journal):find("%.journal%.jsonl$"), out)
+    assert.are.same({ rows = 2, updated = 2, unchanged = 0, failed = 0, notDone = 0, interrupted = false,
+                      failures = core.null, journal = summary.journal,
+                      fields = { email = 1, ["attributes.plan"] = 1 } }, summary)
     assert.are.equal(4, #requests_by("GET") + #requests_by("PUT")) -- a GET and a PUT a row
     local one, two = client.contacts.get(ACC, ids[1]), client.contacts.get(ACC, ids[2])
     assert.are.equal("new1@example.com", one.email)
@@ -433,18 +342,24 @@ describe("sakari contacts bulk-update", function()
 
   it("--dry-run checks every row, sends nothing and writes no file", function()
     local input = mixed_csv()
-    local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--dry-run" })
+    local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--dry-run",
+      "--concurrency", "1" })
     assert.are.equal(1, status)
-    assert.are.same({}, sandbox.requests())
-    assert.is_nil(read(input .. ".failed.csv"))
+    -- it reads each valid row's contact, and nothing else
+    local contacts_read = { CONTACTS .. ids[1], CONTACTS .. ids[2], CONTACTS .. "no-such-contact", CONTACTS .. ids[4] }
+    assert.are.same(sorted(contacts_read), sorted(requests_by("GET")))
+    assert.are.equal(4, #sandbox.requests())
+    assert.is_nil(read(failed_name(input)))
     golden("bulk-update-dry-run.json", out)
-    golden("bulk-update-dry-run.stderr", err)
+    golden("bulk-update-dry-run.stderr", normalise(err))
     -- a clean file passes
     local clean = csv_file { { "id", "firstName" }, { ids[1], "Ann" }, { ids[2], "Bob" } }
+    sandbox.clear_requests()
     status, out = sakari({ "contacts", "bulk-update", ACC, "--csv", clean, "--dry-run" })
     assert.are.equal(0, status)
-    assert.are.equal(2, core.decode(out).valid)
-    assert.are.same({}, sandbox.requests())
+    assert.are.equal(2, core.decode(out).wouldChange)
+    assert.are.same(sorted { CONTACTS .. ids[1], CONTACTS .. ids[2] }, sorted(requests_by("GET")))
+    assert.are.equal(2, #sandbox.requests())
   end)
 
   it("refuses a header without id, with a column twice, or without a name", function()
@@ -458,7 +373,7 @@ describe("sakari contacts bulk-update", function()
       assert.are.equal(1, status)
       assert.are.equal("", out)
       assert.truthy(err:find(case[2], 1, true), err)
-      assert.is_nil(read(input .. ".failed.csv"))
+      assert.is_nil(read(failed_name(input)))
     end
     local empty = tmp(".csv")
     write(empty, "")
@@ -476,14 +391,18 @@ describe("sakari contacts bulk-update", function()
     local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--patch",
       "--failures", failures })
     assert.are.equal(1, status, err)
-    assert.are.same({ rows = 4, updated = 1, failed = 3, notDone = 0, interrupted = false, failures = failures },
-      core.decode(out))
+    local summary = core.decode(out)
+    cli.keep(summary.journal)
+    assert.are.same({ rows = 4, updated = 1, unchanged = 0, failed = 3, notDone = 0, interrupted = false,
+                      failures = failures, journal = summary.journal, fields = { firstName = 1 } }, summary)
     assert.are.equal("Bom", client.contacts.get(ACC, ids[1]).firstName)
+    -- each row's cells exactly as read, their count included, and the error
+    -- last; the record the file ends inside of is copied byte for byte, last
     assert.are.equal("id,firstName,error\r\n"
-      .. ids[2] .. ',Two,"not sent: has 4 cells, the header has 2 '
+      .. ids[2] .. ',Two,extra,cells,"not sent: has 4 cells, the header has 2 '
       .. '(the cells past the header: ""extra"", ""cells"")"\r\n'
-      .. ids[3] .. ",,\"not sent: has 1 cell, the header has 2\"\r\n"
-      .. ids[4] .. ',"never closed\nat all\n",not sent: unterminated quoted field (the file ends inside quotes)\r\n',
+      .. ids[3] .. ",\"not sent: has 1 cell, the header has 2\"\r\n"
+      .. ids[4] .. ',"never closed\nat all\n',
       read(failures))
   end)
 
@@ -508,7 +427,7 @@ describe("sakari contacts bulk-update", function()
     sandbox.fault({ method = "PUT", path = CONTACTS, delay = 0.1, times = 7 })
     local status, _, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--concurrency", "2" },
       { env = { SAKARI_PROGRESS = "auto", SAKARI_PROGRESS_INTERVAL = "0.05" } })
-    scratch[#scratch + 1] = input .. ".failed.csv"
+    cli.keep(failed_name(input))
     assert.are.equal(1, status)
     local progress = {}
     for line in err:gmatch("[^\n]+") do
@@ -520,7 +439,7 @@ describe("sakari contacts bulk-update", function()
     assert.is_nil(err:find("\r", 1, true))
     assert.is_true(#progress >= 2, err)
     assert.truthy(progress[#progress]:find("^7/7 rows, %d+/s, ETA 0s, 1 failed$"), progress[#progress])
-    assert.truthy(err:find("sakari: 7 rows: 6 updated, 1 failed (written to ", 1, true), err)
+    assert.truthy(err:find("sakari: 7 rows: 6 updated, 0 unchanged, 1 failed (written to ", 1, true), err)
 
     status, _, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input, "--progress", "bar" })
     assert.are.equal(1, status)
@@ -540,10 +459,10 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
     os.execute("kill -INT " .. pid)
   end
 
-  local function wait_for_requests(n)
+  local function wait_for_puts(n)
     local deadline = core.now() + 20
-    while #sandbox.requests() < n do
-      assert(core.now() < deadline, "the run did not reach " .. n .. " requests")
+    while #requests_by("PUT") < n do
+      assert(core.now() < deadline, "the run did not reach " .. n .. " PUTs")
       core.sleep(0.02)
     end
   end
@@ -553,8 +472,8 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
     local rows = { { "id", "firstName", "note" } }
     for i, id in ipairs(ids) do rows[#rows + 1] = { id, "New" .. i, "row " .. i .. ", \"quoted\"" } end
     input = csv_file(rows)
-    failures = input .. ".failed.csv"
-    scratch[#scratch + 1] = failures
+    failures = failed_name(input)
+    cli.keep(failures)
     sandbox.clear_requests()
   end)
 
@@ -583,7 +502,7 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
   it("stops taking rows, lets the rows in flight finish, and loses none", function()
     sandbox.fault({ method = "PUT", path = CONTACTS, delay = 0.25, times = 40 })
     local pid, wait = start({ "contacts", "bulk-update", ACC, "--csv", input, "--concurrency", "4" })
-    wait_for_requests(8)
+    wait_for_puts(8)
     kill(pid)
     local status, out, err = wait(30)
     assert.are.equal(130, status, err)
@@ -605,12 +524,13 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
     end
     assert.is_true(n_sent >= 8 and n_failed > 0, n_sent .. " sent")
     local summary = core.decode(out)
-    assert.are.same({ rows = 40, updated = n_sent, failed = 0, notDone = n_failed, interrupted = true,
-                      failures = failures }, summary)
+    assert.are.same({ rows = 40, updated = n_sent, unchanged = 0, failed = 0, notDone = n_failed, interrupted = true,
+                      failures = failures, journal = summary.journal,
+                      fields = { firstName = n_sent, ["attributes.note"] = n_sent } }, summary)
 
     -- the failures file finishes the job
     status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", failures })
-    scratch[#scratch + 1] = failures .. ".failed.csv"
+    cli.keep(failed_name(failures))
     assert.are.equal(0, status, err)
     assert.are.equal(n_failed, core.decode(out).updated)
     for i, id in ipairs(ids) do assert.are.equal("New" .. i, client.contacts.get(ACC, id).firstName) end
@@ -619,7 +539,7 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
   it("stops waiting on a second Ctrl-C and writes the rows in flight as such", function()
     sandbox.fault({ method = "PUT", path = CONTACTS, delay = 3, times = 40 })
     local pid, wait = start({ "contacts", "bulk-update", ACC, "--csv", input, "--concurrency", "4" })
-    wait_for_requests(4)
+    wait_for_puts(4)
     kill(pid)
     core.sleep(0.3)
     local second = core.now()
@@ -642,5 +562,14 @@ describe("sakari contacts bulk-update, Ctrl-C", function()
       assert.are.equal(sent[id] and in_flight or "not sent: interrupted (Ctrl-C) before this row was sent",
         failed[id])
     end
+    -- the journal: each row whose PUT went out, as "unknown", with the contact before
+    local journaled = {}
+    for _, line in ipairs(cli.jsonl(summary.journal)) do
+      assert.are.equal("unknown", line.outcome)
+      assert.are.equal(in_flight, line.error)
+      assert.is_table(line.before)
+      journaled[line.id] = true
+    end
+    assert.are.same(sent, journaled)
   end)
 end)

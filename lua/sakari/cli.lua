@@ -1,17 +1,20 @@
 -- The `sakari` command: data fixes from the shell.
 --
---   sakari contacts get|update|delete ACCOUNT ID [field options]
---   sakari contacts create ACCOUNT --mobile N [field options]
---   sakari contacts list ACCOUNT [--all] [--format json|csv|table] [filters]
---   sakari contacts bulk-update ACCOUNT --csv FILE [--patch] [--dry-run] ...
---   sakari messages send ACCOUNT --to +1... --text ...
+--   sakari contacts get|update|delete [ACCOUNT] ID [field options]
+--   sakari contacts create [ACCOUNT] --mobile N [field options]
+--   sakari contacts list [ACCOUNT] [--all] [--format json|csv|table] [filters]
+--   sakari contacts bulk-update [ACCOUNT] --csv FILE [--replace] [--dry-run] ...
+--   sakari contacts restore [ACCOUNT] --journal FILE [--dry-run] ...
+--   sakari messages send [ACCOUNT] --to +1... --text ...
+-- ACCOUNT may be left out when SAKARI_ACCOUNT_ID is set.
 --
 -- `main(argv)` parses the arguments (lua-argparse), runs one command and
 -- returns the exit status: 0 success, 1 a call or a row failed, 2 a usage
 -- error, 130 interrupted. bin/sakari is `os.exit(require("sakari.cli").main(arg))`.
 -- Results go to stdout as JSON (or CSV / a table for `list`); errors, progress
 -- and summaries go to stderr. Credentials come from the environment only
--- (SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID + SAKARI_CLIENT_SECRET; SAKARI_API_URL).
+-- (SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID + SAKARI_CLIENT_SECRET); the other
+-- settings are flags of `sakari` as well (cli/setting_flags.lua).
 -- The commands live in lua/sakari/cli/.
 --
 -- The same source runs on Lua 5.4 and LuaJIT: no integer division, no goto,
@@ -23,7 +26,10 @@ local context = require "sakari.cli.context"
 local failure = require "sakari.cli.failure"
 local interrupt = require "sakari.cli.interrupt"
 local json_out = require "sakari.cli.json_out"
+local restore = require "sakari.cli.restore"
 local rows = require "sakari.cli.rows"
+local setting_flags = require "sakari.cli.setting_flags"
+local settings = require "sakari.settings"
 
 local M = {}
 
@@ -51,7 +57,7 @@ local function custom_help(parser)
   return parser
 end
 
-local function field_options(cmd, patchable)
+local function field_options(cmd)
   cmd:option("--firstName", "First name.")
   cmd:option("--lastName", "Last name.")
   cmd:option("--email", "Email address.")
@@ -59,10 +65,15 @@ local function field_options(cmd, patchable)
   cmd:option("--country", "Two-letter country of the mobile number (mobile.country).")
   cmd:option("--attribute", "A custom attribute, NAME=VALUE (repeatable).")
     :argname("<NAME=VALUE>"):count("*")
-  if patchable then
-    cmd:flag("--patch", "Change only the fields given (GET, merge, PUT) and keep the rest. "
-      .. "An empty value (--email '') then removes that field.")
-  end
+end
+
+-- --replace, and --patch: the default, still accepted so that scripts that
+-- gave it keep working.
+local function write_mode_options(cmd, replace_help)
+  cmd:mutex(
+    cmd:flag("--replace", replace_help),
+    cmd:flag("--patch", "The default (accepted for scripts written when it was not).")
+  )
 end
 
 local BULK_EPILOG = [[
@@ -73,20 +84,39 @@ fields in its header:
   mobile                    mobile.number
   country                   mobile.country (two letters)
   attributes.NAME or NAME   any other column is the custom attribute NAME
-  error                     ignored, so a failures file can be fed back as is
+  error                     a failures file's last column: ignored
 Known names match case-insensitively.
 
-Each row becomes one update: without --patch a PUT that replaces the whole
-contact (fields not in the row are cleared, lists and tags included); with
---patch a GET and a PUT that change only the row's fields. An empty cell is
-left out of the update: with --patch the field keeps its value, without it
-the field is cleared. A row that cannot be right (no id, a malformed email,
-mobile or country, the wrong number of cells, nothing to set) is not sent.
+Each row reads its contact (GET), shows or writes the change, and is written
+(PUT) only if it changes something: two requests a changed row, one an
+unchanged one. By default a row changes only its non-empty cells and keeps
+every other field; with --replace the row becomes the whole contact: every
+field it leaves out or leaves empty (mobile, lists, tags, other attributes,
+opt-in state...) is cleared. A row that cannot be right (no id, a malformed
+email, mobile or country, the wrong number of cells, nothing to set) is not
+sent. Up to --concurrency rows are in flight at once (a setting: see `sakari
+--help`); rows with the same id run one after the other, in file order.
 
-Rows that fail are written, as they fail, to the failures file in the input's
-columns plus "error"; feeding that file back with --csv retries exactly them.
-The file is removed when no row failed. Rows with the same id may run in any
-order.
+--dry-run reads every contact and writes nothing: a line per row on stderr
+says what would change ('k17 firstName "Bob" -> "Robert"; email unchanged'),
+and the summary how many rows change which fields.
+
+Rows that fail are written, as they fail, to the failures file: the input's
+header plus "error" as the last column, each row's cells exactly as read (a
+short row stays short) and its error last. Fed back with --csv it runs
+exactly those rows again, checked again: a row refused before it was sent is
+refused again until it is fixed. The default name is the CSV's plus .failed
+(bulk50.csv -> bulk50.failed.csv); a failures file fed back gets a numbered
+sibling (bulk50.failed.csv -> bulk50.failed.2.csv -> bulk50.failed.3.csv).
+It is removed when no row failed.
+
+Every row written goes to the journal as one JSON line (id, the contact
+before, the fields sent, the contact after), flushed as it goes, mode 0600
+since it holds customer data: by default next to the failures file
+(bulk50.journal.jsonl, or bulk50.journal.2.jsonl... when that exists; never
+overwritten). A row whose PUT went out and failed (it may have been applied
+all the same) is journaled with outcome "unknown", and is in the failures
+file too. `sakari contacts restore --journal FILE` undoes the run.
 
 Ctrl-C stops taking rows and lets the rows in flight finish; every row not
 sent goes to the failures file ("not sent: interrupted"), and the exit status
@@ -95,15 +125,36 @@ is 130. A second Ctrl-C stops waiting: rows still in flight are written as
 
 Progress goes to stderr: a bar on a terminal, else a line every 5 seconds
 (SAKARI_PROGRESS=bar|lines|off, SAKARI_PROGRESS_INTERVAL=seconds). stdout
-gets one JSON summary. Exit status: 0 every row updated (or valid, with
---dry-run), 1 some row failed, 2 usage error, 130 interrupted.]]
+gets one JSON summary. Exit status: 0 every row updated or unchanged,
+1 some row failed (or, with --dry-run, is invalid), 2 usage error,
+130 interrupted.]]
+
+local RESTORE_EPILOG = [[
+For every contact in the journal (of bulk-update, or of an earlier restore),
+puts back the contact as it was before that run: the "before" of the first
+line of its id. Each contact is read first, and written (a PUT of the whole
+contact) only when it differs: two requests a changed contact, one an
+unchanged one. --dry-run shows what would change and writes nothing.
+
+A restore is a bulk run of its own: the journal lines that fail go, with an
+"error" field, to the failures file (default: the journal's name plus
+.failed, bulk50.journal.jsonl -> bulk50.journal.failed.jsonl), which can be
+fed back with --journal; what it writes goes to its own journal (default
+bulk50.journal.restore.jsonl, never overwritten). To undo several runs,
+restore their journals newest first.
+
+Ctrl-C, progress and exit status are as for bulk-update.]]
 
 local MAIN_EPILOG = [[
-Credentials come from the environment: SAKARI_ACCESS_TOKEN, or
-SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET; SAKARI_API_URL points at another
-server than https://api.sakari.io. Results go to stdout as JSON (pipe them
-into jq); errors go to stderr. Exit status: 0 success, 1 a call failed,
-2 usage error, 130 interrupted.]]
+Credentials come from the environment only: SAKARI_ACCESS_TOKEN, or
+SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET (never flags: a command line shows
+in `ps` and in the shell's history). The settings above go before or after
+the command: sakari --timeout 5 contacts get ACCOUNT ID. Every command's
+ACCOUNT may be left out when --account-id or SAKARI_ACCOUNT_ID is set; one
+given wins. With ACCOUNT and ID both optional in `contacts get [ACCOUNT] ID`,
+a single value is the ID.
+Results go to stdout as JSON (pipe them into jq); errors go to stderr.
+Exit status: 0 success, 1 a call failed, 2 usage error, 130 interrupted.]]
 
 local function positive_integer(name, minimum)
   return function(text)
@@ -126,6 +177,8 @@ local function build_parser()
     help_for = "version"
     error(HELP, 0)
   end)
+  setting_flags.add(parser)
+  parser:usage("Usage: sakari [-h] [--version] [<settings>] <command> ...")
 
   local commands = { [parser] = {} }
   local function command(parent, name, description, epilog)
@@ -136,11 +189,17 @@ local function build_parser()
     commands[cmd] = {}
     return cmd
   end
-  -- An action names the account first; with_id: the contact id as well.
+  -- An action names the account first (optional: SAKARI_ACCOUNT_ID); with_id:
+  -- the contact id as well. Both are optional to argparse, which gives a
+  -- single value to the first: main moves it to the id (takes_id).
+  local with_ids = {}
   local function action(parent, name, description, epilog, with_id)
     local cmd = command(parent, name, description, epilog)
-    cmd:argument("account", "The account id.")
-    if with_id then cmd:argument("id", "The contact id.") end
+    cmd:argument("account", "The account id (default: SAKARI_ACCOUNT_ID)."):args("?")
+    if with_id then
+      cmd:argument("id", "The contact id."):args("?")
+      with_ids[#with_ids + 1] = cmd
+    end
     return cmd
   end
 
@@ -152,15 +211,17 @@ local function build_parser()
       .. "no new one is made and --mergeStrategy says what happens to its fields "
       .. "(append, the default: set the fields given; core: only firstName, lastName and email; "
       .. "remove: replace every field).")
-  field_options(create, false)
+  field_options(create)
   create:option("--mergeStrategy", "What happens when the number exists already.")
     :choices { "append", "core", "remove" }
 
   local update = action(contacts, "update", "Change a contact and print it as JSON.",
-    "Without --patch this is Sakari's PUT: the options given become the whole contact, and every field "
-      .. "not given (mobile, lists, tags, other attributes, opt-in state...) is cleared. With --patch only "
-      .. "the options given change.", true)
-  field_options(update, true)
+    "By default only the fields given change: the contact is read (GET), the fields merged in and the "
+      .. "result written (PUT), two requests; an empty value (--email '') removes that field. With --replace "
+      .. "the options given become the whole contact in one PUT, and every field not given (mobile, lists, "
+      .. "tags, other attributes, opt-in state...) is cleared.", true)
+  field_options(update)
+  write_mode_options(update, "Send the options given as the whole contact: every other field is cleared.")
 
   action(contacts, "delete", "Delete a contact; prints {\"deleted\": true, \"id\": ...}.", nil, true)
 
@@ -183,13 +244,24 @@ local function build_parser()
 
   local bulk = action(contacts, "bulk-update", "Update many contacts from a CSV file.", BULK_EPILOG)
   bulk:option("--csv", "The CSV file (- for stdin)."):argname("<FILE>"):count(1)
-  bulk:option("--concurrency", "Rows in flight at once."):argname("<N>"):default("8")
-    :convert(positive_integer("--concurrency", 1))
-  bulk:flag("--patch", "Change only the row's fields (GET, merge, PUT) instead of replacing the contact.")
-  bulk:flag("--dry-run", "Check every row and send nothing.")
-  bulk:option("--failures", "Where failed rows go (default: the CSV's name + .failed.csv).")
+  write_mode_options(bulk, "Each row is the whole contact: the fields it leaves out or empty are cleared.")
+  bulk:flag("--dry-run", "Read every contact, show what would change, write nothing.")
+  bulk:option("--failures", "Where failed rows go (default: bulk50.csv -> bulk50.failed.csv, "
+    .. "bulk50.failed.csv -> bulk50.failed.2.csv).")
+    :argname("<FILE>")
+  bulk:option("--journal", "Where the rows written are journaled (a new file; default: next to the failures file).")
     :argname("<FILE>")
   bulk:option("--progress", "Progress on stderr (auto: a bar on a terminal, else lines).")
+    :choices { "auto", "bar", "lines", "off" }
+
+  local undo = action(contacts, "restore", "Put contacts back as a journal says they were.", RESTORE_EPILOG)
+  undo:option("--journal", "The journal of the run to undo."):argname("<FILE>"):count(1)
+  undo:flag("--dry-run", "Read every contact, show what would change, write nothing.")
+  undo:option("--failures", "Where failed lines go (default: the journal's name + .failed).")
+    :argname("<FILE>")
+  undo:option("--output-journal", "This restore's own journal (a new file; default: next to the failures file).")
+    :argname("<FILE>")
+  undo:option("--progress", "Progress on stderr (auto: a bar on a terminal, else lines).")
     :choices { "auto", "bar", "lines", "off" }
 
   local messages = command(parser, "messages", "Send messages."):command_target("action")
@@ -201,6 +273,8 @@ local function build_parser()
   send:option("--country", "Two-letter country of the --to numbers.")
   send:option("--text", "The message text."):count(1)
 
+  -- "[<account>] [<id>]": the id is not optional
+  for _, cmd in ipairs(with_ids) do cmd:usage((cmd:get_usage():gsub("%[<id>%]", "<id>"))) end
   return parser, commands
 end
 
@@ -215,13 +289,32 @@ local function command_of(parser, commands, argv)
   return current
 end
 
+-- ACCOUNT from --account-id or SAKARI_ACCOUNT_ID when left out; with one of
+-- them, a lone positional of a command that takes an id is the id. Returns
+-- nil, message when one is missing.
+local function resolve_account(args)
+  local default = args.account_id or settings.from_env("account_id", context.getenv)
+  if args.takes_id and args.id == nil then
+    if args.account == nil or default == nil then
+      return nil, "missing argument 'id': give ACCOUNT ID, or set SAKARI_ACCOUNT_ID and give ID alone"
+    end
+    args.id, args.account = args.account, nil
+  end
+  if args.account == nil then args.account = default end
+  if args.account == nil then return nil, "missing argument 'account' (or set SAKARI_ACCOUNT_ID)" end
+  return args
+end
+
 local RUN = {
   contacts = {
     get = actions.contacts_get, create = actions.contacts_create, update = actions.contacts_update,
     delete = actions.contacts_delete, list = actions.contacts_list, ["bulk-update"] = bulk_update.run,
+    restore = restore.run,
   },
   messages = { send = actions.messages_send },
 }
+
+local TAKES_ID = { get = true, update = true, delete = true }
 
 local function version_text()
   local runtime = (jit and jit.version) or _VERSION
@@ -257,6 +350,14 @@ function M.main(argv)
   local run = RUN[args.group] and RUN[args.group][args.action]
   if not run then
     M.stderr:write(parser:get_usage(), "\n\nError: unknown command\n")
+    return M.EXIT_USAGE
+  end
+  args.takes_id = TAKES_ID[args.action]
+  context.config = setting_flags.config(args)
+  local resolved, missing = resolve_account(args)
+  if not resolved then
+    local cmd = command_of(parser, commands, list)
+    M.stderr:write(cmd:get_usage(), "\n\nError: ", missing, "\n")
     return M.EXIT_USAGE
   end
 

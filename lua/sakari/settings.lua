@@ -14,19 +14,23 @@ local MAX_SECONDS = 86400
 
 local finite = util.finite
 
--- A kind: check(value) -> ok, `expected` for the message, and how an
--- environment variable's text becomes a value (as is, when absent).
-local TEXT = { check = util.non_empty_string, expected = "a non-empty string" }
+-- A kind: check(value) -> ok, `expected` for the message, how an
+-- environment variable's text becomes a value (as is, when absent), and
+-- `type`: the Lua type of a value that can be given as text (a command-line
+-- flag), nil for the kinds only Lua code can give; `argname` names it in help.
+local TEXT = { check = util.non_empty_string, expected = "a non-empty string", type = "string" }
 -- sent in a header: CR, LF or NUL would let a value smuggle in headers of its own
 local HEADER = {
   check = function(v) return util.non_empty_string(v) and not v:find("[\r\n%z]") end,
   expected = "a non-empty string without CR, LF or NUL",
+  type = "string",
 }
 local URL = {
   check = function(v) return type(v) == "string" and v:lower():find("^https?://[^/]") ~= nil end,
   expected = "an http:// or https:// URL",
+  type = "string", argname = "URL",
 }
-local BOOLEAN = { check = function(v) return type(v) == "boolean" end, expected = "a boolean" }
+local BOOLEAN = { check = function(v) return type(v) == "boolean" end, expected = "a boolean", type = "boolean" }
 local FUNCTION = { check = function(v) return type(v) == "function" end, expected = "a function" }
 local TRANSPORT = {
   -- required on use: this module loads without the core (see util.describe)
@@ -39,12 +43,14 @@ local DEBUG = {
   check = function(v) return type(v) == "boolean" or type(v) == "function" end,
   expected = "true, false or a function(line)",
   from_env = function(text) return SWITCHES[text:lower()] end,
+  type = "boolean", -- a function only from Lua code
 }
 
 local function seconds(min_exclusive)
   return {
     check = function(v) return finite(v) and v <= MAX_SECONDS and (v > 0 or (not min_exclusive and v == 0)) end,
     expected = ("a number of seconds %s 0, at most %d"):format(min_exclusive and ">" or ">=", MAX_SECONDS),
+    type = "number", argname = "SECONDS",
   }
 end
 
@@ -52,6 +58,7 @@ local function whole(min, max)
   return {
     check = function(v) return finite(v) and v == math.floor(v) and v >= min and v <= max end,
     expected = ("a whole number from %d to %d"):format(min, max),
+    type = "number", argname = "N",
   }
 end
 
@@ -144,12 +151,14 @@ function M.from_env(name, getenv)
 end
 
 --- Every setting, for the CLI's flags and the generated docs.
--- @treturn table an array of `{ name, env, default, expected, doc, per_call }` in doc order
+-- @treturn table an array of `{ name, env, default, expected, doc, per_call, secret, type, argname }`
+-- in doc order; `type` is "string", "number" or "boolean" for a setting a command line can carry
 function M.list()
   local out = {}
   for i, row in ipairs(M.rows) do
     out[i] = { name = row.name, env = row.env, default = row.default, expected = row.kind.expected,
-               doc = row.doc, per_call = row.per_call or false }
+               doc = row.doc, per_call = row.per_call or false, secret = row.secret or false,
+               type = row.kind.type, argname = row.kind.argname }
   end
   return out
 end

@@ -91,12 +91,34 @@ function S.fault(...)
   control("POST", "/_sandbox/faults", { faults = { ... } })
 end
 
+-- Drops every fault still queued.
+function S.clear_faults()
+  control("DELETE", "/_sandbox/faults")
+end
+
 function S.token_lifetime(seconds)
   control("POST", "/_sandbox/config", { token_lifetime = seconds })
 end
 
 function S.expire_tokens()
   control("POST", "/_sandbox/expire-tokens")
+end
+
+-- The seeded random fault mode: { seed = n, rate = 0..1, kinds?, method?, path?,
+-- retry_after? } (see the sandbox's README). Returns what it reports.
+function S.chaos(config)
+  return control("POST", "/_sandbox/chaos", config)
+end
+
+-- Turns it off; returns { config, matched, injected = {kind = n} } of the run.
+function S.chaos_off()
+  return control("DELETE", "/_sandbox/chaos")
+end
+
+-- Every stored contact of the account as canonical JSON text (keys sorted), by id:
+-- what the server holds, byte for byte, with no decoding in between.
+function S.stored_contacts(account)
+  return control("GET", "/_sandbox/contacts" .. (account and ("?account=" .. account) or "")).contacts
 end
 
 -- N more valid contacts (fresh numbers) in the account; returns their ids.
@@ -116,6 +138,17 @@ function S.file(link)
   local r = raw_control("GET", path, nil, true)
   if r.status ~= 200 then error(("sandbox file %s: HTTP %s"):format(path, tostring(r.status)), 2) end
   return r.body, r.headers["content-type"]
+end
+
+-- PUTs a contact as JSON text, exactly as given (no encoder in between: big
+-- integers, empty arrays); returns the status.
+function S.put_contact_json(id, text, account)
+  S.url()
+  return control_session():request {
+    method = "PUT", url = url .. "/v1/accounts/" .. (account or S.ACCOUNT) .. "/contacts/" .. id,
+    raw_body = text, content_type = "application/json", headers = { Authorization = "Bearer " .. S.TOKEN },
+    timeout = 10, connect_timeout = 5, raw_response = true,
+  }.status
 end
 
 -- The JSON body of a logged request, decoded (nil when it had none).

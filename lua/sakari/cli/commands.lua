@@ -51,9 +51,11 @@ function M.contacts_create(args)
 end
 
 function M.contacts_update(args)
-  local body, reason = rows.contact_body(flat_fields(args), args.patch, true)
+  -- patch (read, merge, write) unless --replace: never clear a field not named
+  local patch = not args.replace
+  local body, reason = rows.contact_body(flat_fields(args), patch, true)
   if not body then usage_error("sakari: " .. reason) end
-  print_json(call("contacts", args.patch and "patch" or "update", args.account, args.id, body))
+  print_json(call("contacts", patch and "patch" or "update", args.account, args.id, body))
   return failure.EXIT_OK
 end
 

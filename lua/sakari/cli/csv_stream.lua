@@ -24,6 +24,8 @@ local function read_line(handle)
 end
 
 -- reader() -> { cells = {...}, line = first line number, problem = text|nil } or nil at the end.
+-- A record the file ends inside of (an unterminated quote) also has `raw`: its
+-- bytes as read, since no cells can say what it holds.
 -- Blank lines are skipped (a first line of only a byte order mark counts as blank).
 function M.records(handle)
   local line_no, first = 0, true
@@ -43,14 +45,15 @@ function M.records(handle)
       until quotes % 2 == 0
       if #parts == 0 then return nil end
       local text = table.concat(parts)
-      local problem
+      local problem, raw
       if quotes % 2 == 1 then
         problem = "unterminated quoted field (the file ends inside quotes)"
+        raw = text
         text = text .. '"'
       end
       if problem or not text:find("^\r?\n?$") then
         local rows = csv.decode(text) or { {} }
-        return { cells = rows[1] or { "" }, line = start, problem = problem }
+        return { cells = rows[1] or { "" }, line = start, problem = problem, raw = raw }
       end
     end
   end

@@ -1,5 +1,6 @@
 -- Exit statuses, and the failures that end a command: raised as tables and
 -- turned into a status by main.
+local errors = require "sakari.errors"
 local interrupt = require "sakari.cli.interrupt"
 local util = require "sakari.util"
 
@@ -27,9 +28,10 @@ function M.strip_position(message)
   return util.strip_position(tostring(message))
 end
 
--- A library call that raises on a wrong argument (before sending anything):
--- the argument came from the command line, so it is a usage error; anything
--- else it raises is a plain failure.
+-- A library call that raises on a wrong argument (before sending anything,
+-- a table errors.is_argument tells by its type): the argument came from the
+-- command line, so it is a usage error; anything else it raises is a plain
+-- failure.
 function M.guarded(f, ...)
   local results = { n = 0 }
   local function keep(ok, ...)
@@ -41,7 +43,7 @@ function M.guarded(f, ...)
     local e = results[1]
     if M.is_failure(e) or interrupt.is_error(e) then error(e, 0) end
     local message = "sakari: " .. M.strip_position(e):gsub("^sakari: ", "")
-    if tostring(e):find("bad argument", 1, true) then M.usage_error(message) end
+    if errors.is_argument(e) then M.usage_error(message) end
     M.fail(message)
   end
   return unpack(results, 1, results.n)

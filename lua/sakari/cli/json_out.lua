@@ -6,14 +6,9 @@ local context = require "sakari.cli.context"
 
 local M = {}
 
+-- Decoded JSON marks its arrays (as sakari.array does), so an empty one
+-- prints as [] and an empty object as {}.
 local ARRAY_MT = getmetatable(core.array())
--- Decoded JSON does not say whether an empty table was [] or {}; these fields
--- of Sakari's answers are arrays, everything else empty is printed as {}.
-local ARRAY_FIELDS = {
-  lists = true, tags = true, messages = true, contacts = true, conversations = true, errors = true,
-  eventTypes = true, media = true, data = true, items = true, filters = true, value = true,
-  invalid = true, unread = true, phoneNumbers = true,
-}
 
 local function sequence_length(t)
   local n = 0
@@ -42,27 +37,26 @@ local function enclose(open, parts, close, indent)
   return open .. "\n" .. inner .. table.concat(parts, ",\n" .. inner) .. "\n" .. indent .. close
 end
 
--- indent: the current line's indent, or nil for compact output; key: the
--- field that holds the value, which says whether an empty table is an array.
-function M.encode(value, indent, key)
+-- indent: the current line's indent, or nil for compact output.
+function M.encode(value, indent)
   if value == core.null then return "null" end
   if type(value) ~= "table" then return scalar(value) end
   if next(value) == nil then
-    if getmetatable(value) == ARRAY_MT or ARRAY_FIELDS[key] then return "[]" end
+    if getmetatable(value) == ARRAY_MT then return "[]" end
     return "{}"
   end
   local inner = indent and (indent .. "  ")
   local parts = {}
   local n = sequence_length(value)
   if n then
-    for i = 1, n do parts[i] = M.encode(value[i], inner, key) end
+    for i = 1, n do parts[i] = M.encode(value[i], inner) end
     return enclose("[", parts, "]", indent)
   end
   local colon = indent and ": " or ":"
   for i, k in ipairs(util.sorted_keys(value)) do
     local v = value[k]
     if v == nil then v = value[tonumber(k)] end
-    parts[i] = scalar(k) .. colon .. M.encode(v, inner, k)
+    parts[i] = scalar(k) .. colon .. M.encode(v, inner)
   end
   return enclose("{", parts, "}", indent)
 end

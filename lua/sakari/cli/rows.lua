@@ -31,8 +31,8 @@ end
 
 -- fields: { firstName, lastName, email, mobile, country, attributes = {name = value} }
 -- (flat, strings; "" means "not given") -> the contact table for the API, or nil, reason.
--- patch: the table is merged into the contact (contacts.patch); else it
--- replaces the contact (contacts.update), so a country needs its number.
+-- patch: the table is merged into the contact (read, merge, write); else it
+-- replaces the contact (--replace), so a country needs its number.
 -- clear: an empty value clears the field (sakari.null, for patch) instead of
 -- being left out.
 function M.contact_body(flat, patch, clear)
@@ -58,7 +58,7 @@ function M.contact_body(flat, patch, clear)
     if given(flat.mobile) then
       body.mobile.number = checked(flat.mobile, M.check_mobile)
     elseif not patch then
-      reasons[#reasons + 1] = "country: needs mobile as well (without --patch the whole mobile is replaced)"
+      reasons[#reasons + 1] = "country: needs mobile as well (with --replace the whole mobile is replaced)"
     end
     if given(flat.country) then body.mobile.country = checked(flat.country, M.check_country) end
   elseif clear and patch and flat.mobile == "" then
@@ -71,7 +71,7 @@ function M.contact_body(flat, patch, clear)
   end
   if #reasons > 0 then return nil, table.concat(reasons, "; ") end
   if next(body) == nil then
-    return nil, patch and "nothing to change: every field is empty"
+    return nil, patch and "nothing to set: every field is empty"
       or "nothing to set: every field is empty (an update would clear the contact)"
   end
   local ok, err = pcall(core.encode, body)
@@ -79,40 +79,61 @@ function M.contact_body(flat, patch, clear)
   return body
 end
 
--- The header of a bulk-update CSV -> a plan: what each column is.
+-- The header of a bulk-update CSV -> a plan: what each column is. A column
+-- named "error" is a failures file's error column: it must be the last one,
+-- and in each row the last cell is the error, whatever the row's cell count,
+-- so that a row written with its cells exactly as read reads back the same.
 function M.plan_columns(header)
-  local plan = { columns = {}, out_header = {}, width = #header }
+  local plan = { columns = {}, out_header = {} }
   local seen = {}
   for i, name in ipairs(header) do
     if name == "" then fail(("sakari: the CSV header: column %d has no name"):format(i)) end
     local lower = name:lower()
     local col
     if lower == "error" then
-      col = { kind = "error" } -- a failures file fed back: its error column is ignored
+      if i ~= #header then
+        fail(("sakari: the CSV header: column %d is \"error\", which only a failures file has, as its last column")
+          :format(i))
+      end
+      plan.has_error = true
     elseif M.KNOWN[lower] then
       col = { kind = M.KNOWN[lower] }
     else
       local attr = name:match("^attributes%.(.+)$") or name
       col = { kind = "attribute", attr = attr }
     end
-    local key = col.kind == "attribute" and ("attribute " .. col.attr) or col.kind
-    if seen[key] then
-      fail(("sakari: the CSV header: columns %d and %d are both %s"):format(seen[key], i, key))
+    if col then
+      local key = col.kind == "attribute" and ("attribute " .. col.attr) or col.kind
+      if seen[key] then
+        fail(("sakari: the CSV header: columns %d and %d are both %s"):format(seen[key], i, key))
+      end
+      seen[key] = i
+      plan.columns[i] = col
+      if col.kind == "id" then plan.id = i end
+      plan.out_header[#plan.out_header + 1] = name
     end
-    seen[key] = i
-    plan.columns[i] = col
-    if col.kind == "id" then plan.id = i end
-    if col.kind ~= "error" then plan.out_header[#plan.out_header + 1] = name end
   end
   if not plan.id then fail("sakari: the CSV header has no id column (the contact id of each row)") end
+  plan.width = #plan.out_header
   plan.has_mobile = seen.mobile ~= nil
   return plan
 end
 
--- One record -> id, body or nil, reason.
+-- A record's own cells: all of them, but the error cell of a failures file
+-- (always the last) left out.
+function M.data_cells(plan, record)
+  local cells = record.cells
+  if not plan.has_error then return cells end
+  local data = {}
+  for i = 1, #cells - 1 do data[i] = cells[i] end
+  return data
+end
+
+-- One record -> id, fields or nil, reason. The fields are what the row sets
+-- (patch) or the whole contact (replace).
 function M.row_body(plan, record, patch)
   if record.problem then return nil, record.problem end
-  local cells = record.cells
+  local cells = M.data_cells(plan, record)
   if #cells ~= plan.width then
     local extra = {}
     for i = plan.width + 1, #cells do extra[#extra + 1] = ("%q"):format(cells[i]) end
@@ -125,22 +146,13 @@ function M.row_body(plan, record, patch)
   for i, col in ipairs(plan.columns) do
     if col.kind == "attribute" then
       flat.attributes[col.attr] = cells[i]
-    elseif col.kind ~= "id" and col.kind ~= "error" then
+    elseif col.kind ~= "id" then
       flat[col.kind] = cells[i]
     end
   end
   local body, reason = M.contact_body(flat, patch, false)
   if not body then return nil, reason end
   return id, body
-end
-
--- The cells of a record in the failures file's columns (the error column dropped).
-function M.output_cells(plan, cells)
-  local out = {}
-  for i = 1, plan.width do
-    if plan.columns[i].kind ~= "error" then out[#out + 1] = cells[i] or "" end
-  end
-  return out
 end
 
 return M

@@ -1,0 +1,385 @@
+-- The run every bulk command shares (bulk-update, restore): each row reads its
+-- contact, works out the body to PUT, skips the write when nothing would
+-- change, and otherwise writes and journals it, through one client queue.
+-- Rows that fail go to the failures file as they fail; rows with the same id
+-- run one after the other, in file order.
+local core = require "sakari.core"
+local context = require "sakari.cli.context"
+local diff = require "sakari.cli.diff"
+local failure = require "sakari.cli.failure"
+local interrupt = require "sakari.cli.interrupt"
+local journal_file = require "sakari.cli.journal"
+local json_out = require "sakari.cli.json_out"
+local names = require "sakari.cli.names"
+local progress_display = require "sakari.cli.progress"
+
+local M = {}
+
+local fail = failure.fail
+
+M.NOT_SENT_INTERRUPTED = "not sent: interrupted (Ctrl-C) before this row was sent"
+local IN_FLIGHT_INTERRUPTED = "interrupted while in flight: it may or may not have been applied"
+local SHOWN_FAILURES = 5
+
+-- Whether a failed PUT may have been applied all the same: whenever it went
+-- out. Its last answer may say no (a 4xx, a 429), but an earlier attempt of it
+-- may have been applied and its answer lost, and libcurl silently sends a
+-- request again on a fresh connection when a reused one closes without an
+-- answer. Only an error raised before any request (no method: a bad argument)
+-- sent nothing.
+local function maybe_applied(err)
+  return type(err) ~= "table" or err.method ~= nil
+end
+
+-- opts:
+--   account, concurrency, dry_run
+--   next_item()  -> the next row or nil: { id = ..., line = n, invalid = reason
+--                   | want = function(before) -> the body to PUT, named = {paths} }
+--   failures     -> nil or { write = function(item, reason), close = function(wrote) -> path|nil }
+--   journal      -> nil or a sakari.cli.journal
+--   progress     -> a sakari.cli.progress display
+--   client       -> the client
+-- Returns the counts and whether the run was interrupted or crashed.
+function M.run(opts)
+  local account, concurrency, dry_run = opts.account, opts.concurrency, opts.dry_run
+  local progress, failures, journal, client = opts.progress, opts.failures, opts.journal, opts.client
+
+  local counts = { rows = 0, updated = 0, unchanged = 0, changing = 0, failed = 0, invalid = 0, not_done = 0,
+                   fields = {} }
+  local shown = 0
+
+  local function record_failure(item, reason, counter)
+    counts[counter] = counts[counter] + 1
+    if failures then failures.write(item, reason) end
+    if counter == "invalid" then
+      progress.message(("sakari: line %d: %s"):format(item.line, reason))
+    elseif counter == "failed" then
+      shown = shown + 1
+      if shown <= SHOWN_FAILURES then
+        progress.message(("sakari: line %d: %s"):format(item.line, (reason:gsub("^sakari: ", ""))))
+      elseif shown == SHOWN_FAILURES + 1 and opts.failures_path then
+        progress.message("sakari: more rows failed: see " .. opts.failures_path)
+      end
+    end
+  end
+
+  local function journal_entry(item, outcome, err)
+    if not journal then return end
+    journal.write({ id = item.id, outcome = outcome, before = item.before, sent = item.sent,
+                    after = item.after or core.null, error = err and tostring(err) or nil })
+  end
+
+  local function count_fields(changes)
+    for _, c in ipairs(changes) do counts.fields[c.path] = (counts.fields[c.path] or 0) + 1 end
+  end
+
+  -- The work of one row, run inside the queue: GET, compare, PUT.
+  local function job(item)
+    return function()
+      local before, err = client.contacts.get(account, item.id)
+      if before == nil then return nil, err end
+      if type(before) ~= "table" then return nil, "the contact read back has no data" end
+      item.before = before
+      local sent = item.want(before)
+      item.changes = diff.changes(before, sent)
+      if #item.changes == 0 or dry_run then return true end
+      item.sent = sent
+      local after
+      after, err = client.contacts.update(account, item.id, sent)
+      if after == nil then return nil, err end
+      item.after = after
+      return true
+    end
+  end
+
+  local q = client.queue { concurrency = concurrency }
+  local in_flight, in_flight_count = {}, 0
+  local busy, held = {}, {} -- id -> true while a row of it is in flight; id -> rows waiting for it
+  local exhausted, stopping, aborted = false, false, false
+
+  -- Sends a row; false when the queue refused it (then written as failed).
+  local function push(item)
+    local pushed, qid = pcall(q.push, job(item))
+    if not pushed then
+      if interrupt.is_error(qid) then error(qid, 0) end
+      record_failure(item, "not sent: " .. failure.strip_position(qid), "failed")
+      return false
+    end
+    in_flight[qid] = item
+    in_flight_count = in_flight_count + 1
+    busy[item.id] = true
+    return true
+  end
+
+  -- A row of this id finished: the next one waiting for it goes, else the id is free.
+  local function release(id)
+    while true do
+      local waiting = held[id]
+      local item = waiting and table.remove(waiting, 1)
+      if waiting and #waiting == 0 then held[id] = nil end
+      if not item then
+        busy[id] = nil
+        return
+      end
+      if stopping then
+        record_failure(item, M.NOT_SENT_INTERRUPTED, "not_done")
+      elseif push(item) then
+        return
+      end
+    end
+  end
+
+  local function finished(qid, value, err)
+    local item = in_flight[qid]
+    if not item then return end
+    -- the row is written (failures file or journal) before it leaves
+    -- in_flight: an abort in between may write it twice, never lose it
+    if value == nil and interrupt.is_error(err and err.message) then
+      -- LuaJIT runs the interpreter's SIGINT hook in whichever coroutine is
+      -- running: here it stopped this call, which may have been sent
+      if item.sent then journal_entry(item, "unknown", IN_FLIGHT_INTERRUPTED) end
+      record_failure(item, IN_FLIGHT_INTERRUPTED, "not_done")
+      stopping, aborted = true, true
+    elseif value == nil then
+      if item.sent and maybe_applied(err) then journal_entry(item, "unknown", err) end
+      record_failure(item, tostring(err), "failed")
+    elseif #item.changes == 0 then
+      counts.unchanged = counts.unchanged + 1
+      if dry_run then progress.message(diff.describe(item.id, item.changes, item.named)) end
+    elseif dry_run then
+      counts.changing = counts.changing + 1
+      count_fields(item.changes)
+      progress.message(diff.describe(item.id, item.changes, item.named))
+    else
+      journal_entry(item, "applied")
+      counts.updated = counts.updated + 1
+      count_fields(item.changes)
+    end
+    in_flight[qid] = nil
+    in_flight_count = in_flight_count - 1
+    release(item.id)
+  end
+
+  local function done_count()
+    return counts.updated + counts.unchanged + counts.changing + counts.failed + counts.invalid
+  end
+  local function failed_count() return counts.failed + counts.invalid end
+
+  local function on_interrupt()
+    if stopping then
+      aborted = true
+      return
+    end
+    stopping = true
+    interrupt.rearm()
+    if in_flight_count > 0 then
+      progress.message(("sakari: interrupted: letting %d rows in flight finish (Ctrl-C again to stop waiting)")
+        :format(in_flight_count))
+    else
+      progress.message("sakari: interrupted")
+    end
+  end
+
+  local ok, loop_err = pcall(function()
+    while true do
+      while not stopping and not exhausted and in_flight_count < concurrency do
+        if interrupt.check() then
+          on_interrupt()
+          break
+        end
+        local item = opts.next_item()
+        if not item then
+          exhausted = true
+          break
+        end
+        counts.rows = counts.rows + 1
+        if item.invalid then
+          record_failure(item, dry_run and item.invalid or ("not sent: " .. item.invalid),
+            dry_run and "invalid" or "failed")
+        elseif busy[item.id] then
+          held[item.id] = held[item.id] or {}
+          table.insert(held[item.id], item)
+        else
+          push(item)
+        end
+        progress.update(done_count(), failed_count())
+      end
+      if in_flight_count == 0 and (exhausted or stopping) then break end
+      if in_flight_count > 0 then
+        for _, r in ipairs(q.poll(0.1)) do finished(r.id, r.value, r.err) end
+      end
+      if interrupt.check() then on_interrupt() end
+      if aborted then break end
+      progress.update(done_count(), failed_count())
+    end
+  end)
+
+  local not_sent, in_flight_reason, crashed = M.NOT_SENT_INTERRUPTED, IN_FLIGHT_INTERRUPTED, false
+  if not ok then
+    if failure.is_failure(loop_err) then
+      q.close()
+      error(loop_err, 0)
+    end
+    -- the interpreter's own SIGINT handling, or a bug: either way no row may go missing
+    if not interrupt.is_error(loop_err) then
+      crashed = true
+      progress.message("sakari: the run stopped on an error: " .. failure.strip_position(loop_err))
+      not_sent = "not sent: the run stopped on an error"
+      in_flight_reason = "the run stopped on an error while this row was in flight: "
+        .. "it may or may not have been applied"
+    end
+    stopping, aborted = true, true
+  end
+
+  if aborted then
+    -- rows in flight: their answers will not be read
+    if in_flight_count > 0 then
+      progress.message(("sakari: stopped waiting for %d rows in flight: written to the failures file")
+        :format(in_flight_count))
+    end
+    local qids = {}
+    for qid in pairs(in_flight) do qids[#qids + 1] = qid end
+    table.sort(qids)
+    for _, qid in ipairs(qids) do
+      local item = in_flight[qid]
+      -- only a row whose PUT went out may have been applied
+      if item.sent then journal_entry(item, "unknown", in_flight_reason) end
+      record_failure(item, item.sent and in_flight_reason or not_sent, "not_done")
+      in_flight[qid] = nil
+    end
+    in_flight_count = 0
+  end
+  q.close()
+
+  -- rows still waiting for their id (there are some only when the run
+  -- stopped), then every row not taken yet: to the failures file, untouched
+  local ids = {}
+  for id in pairs(held) do ids[#ids + 1] = id end
+  table.sort(ids)
+  for _, id in ipairs(ids) do
+    for _, item in ipairs(held[id]) do record_failure(item, not_sent, "not_done") end
+  end
+  if stopping then
+    while not exhausted do
+      local item = opts.next_item()
+      if not item then break end
+      counts.rows = counts.rows + 1
+      record_failure(item, not_sent, "not_done")
+    end
+  end
+  progress.finish(done_count(), failed_count())
+  return counts, stopping and not crashed, crashed
+end
+
+-- A failures file: created at once (so an old one never lingers), each write
+-- flushed, removed at the end if no row failed.
+function M.file(path)
+  local handle, err = io.open(path, "wb")
+  if not handle then fail("sakari: cannot write the failures file: " .. tostring(err)) end
+  local f = {}
+  function f.append(text)
+    local ok, werr = handle:write(text)
+    if ok then ok, werr = handle:flush() end
+    if not ok then fail("sakari: cannot write the failures file " .. path .. ": " .. tostring(werr)) end
+  end
+  function f.close(wrote)
+    handle:close()
+    if not wrote then
+      os.remove(path)
+      return nil
+    end
+    return path
+  end
+  return f
+end
+
+-- The summary: a line on stderr, the JSON on stdout. Returns the exit status.
+-- files: { failures = path|nil, journal = path|nil }; verb: "updated", "restored".
+local function report(counts, dry_run, interrupted, crashed, files, verb)
+  local fields = counts.fields
+  local summary
+  if dry_run then
+    summary = { dryRun = true, rows = counts.rows, wouldChange = counts.changing, unchanged = counts.unchanged,
+                invalid = counts.invalid, failed = counts.failed, notChecked = counts.not_done,
+                fields = fields, interrupted = interrupted, failures = files.failures or core.null }
+    local what = ("%d rows, %d would change, %d unchanged, %d invalid"):format(
+      counts.rows, counts.changing, counts.unchanged, counts.invalid)
+    if counts.failed > 0 then what = what .. (", %d could not be read"):format(counts.failed) end
+    if counts.not_done > 0 then what = what .. (", %d not checked"):format(counts.not_done) end
+    local changing = {}
+    for name, n in pairs(counts.fields) do changing[#changing + 1] = ("%s %d"):format(name, n) end
+    table.sort(changing)
+    if #changing > 0 then what = what .. "; rows changing " .. table.concat(changing, ", ") end
+    context.stderr:write("sakari: dry run: " .. what .. "; nothing was written\n")
+  else
+    summary = { rows = counts.rows, [verb] = counts.updated, unchanged = counts.unchanged, failed = counts.failed,
+                notDone = counts.not_done, fields = fields, interrupted = interrupted,
+                failures = files.failures or core.null, journal = files.journal or core.null }
+    local what = ("%d rows: %d %s, %d unchanged, %d failed"):format(counts.rows, counts.updated, verb,
+      counts.unchanged, counts.failed)
+    if counts.not_done > 0 then what = what .. (", %d not done"):format(counts.not_done) end
+    if files.failures then what = what .. " (written to " .. files.failures .. ")" end
+    if files.journal then what = what .. "; journal " .. files.journal end
+    context.stderr:write("sakari: " .. (interrupted and "interrupted: " or "") .. what .. "\n")
+  end
+  json_out.print(summary)
+  if interrupted then return failure.EXIT_INTERRUPTED end
+  if crashed then return failure.EXIT_FAILED end
+  local bad = counts.failed + counts.not_done + (dry_run and counts.invalid or 0)
+  return bad > 0 and failure.EXIT_FAILED or failure.EXIT_OK
+end
+
+-- A whole bulk command. opts:
+--   args         the parsed arguments (account, dry_run, progress,
+--                failures; journal_option names the one of the journal to write)
+--   failures_path    where failed rows go, or nil (a dry run not asked for one)
+--   journal_kind     "journal" or "restore": the default journal's name
+--   failures(file)   -> { write = function(item, reason), close = function(wrote) -> path|nil }
+--                       over M.file(failures_path)
+--   next_item, count (rows in the input, for the ETA, or nil), warning (shown first),
+--   close_input, verb ("updated" or "restored")
+-- Returns the exit status.
+function M.execute(opts)
+  local args = opts.args
+  local dry_run = args.dry_run
+  local mode = progress_display.mode(args.progress)
+  local interval = tonumber(context.env("SAKARI_PROGRESS_INTERVAL") or "") or 5
+  local client = context.client() -- no credentials: say so before any file is made
+  local failures = opts.failures_path and opts.failures(M.file(opts.failures_path))
+  local journal
+  if not dry_run then
+    local opened, j = pcall(journal_file.open, args[opts.journal_option],
+      names.journals(opts.failures_path, opts.journal_kind))
+    if not opened then
+      failures.close(false) -- nothing ran: no file is left behind
+      error(j, 0)
+    end
+    journal = j
+  end
+
+  interrupt.start()
+  local total = mode ~= "off" and opts.count and opts.count() or nil
+  local progress = progress_display.new(mode, total, interval)
+  if opts.warning then progress.message(opts.warning) end
+  local ok, counts, interrupted, crashed = pcall(M.run, {
+    account = args.account, concurrency = context.setting("concurrency"), dry_run = dry_run, progress = progress,
+    next_item = opts.next_item, failures = failures, failures_path = opts.failures_path, journal = journal,
+    client = client,
+  })
+  opts.close_input()
+  -- watched until here: a Ctrl-C while the files are closed must not cut them short
+  interrupt.stop()
+  local files = {}
+  if journal then files.journal = journal.close() end
+  if not ok then
+    if failures then failures.close(true) end
+    error(counts, 0)
+  end
+  if failures then
+    files.failures = failures.close(counts.failed + counts.not_done + (dry_run and counts.invalid or 0) > 0)
+  end
+  if opts.note then opts.note() end
+  return report(counts, dry_run, interrupted, crashed, files, opts.verb)
+end
+
+return M

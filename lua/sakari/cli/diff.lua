@@ -1,0 +1,91 @@
+-- What a write would change, field by field: the contact as the server holds
+-- it against the body a PUT would send.
+--   k17 firstName "Bob" -> "Robert"; email unchanged
+local core = require "sakari.core"
+local patch = require "sakari.patch"
+local json_out = require "sakari.cli.json_out"
+
+local M = {}
+
+local ARRAY_MT = getmetatable(core.array())
+
+local function is_array(t)
+  return getmetatable(t) == ARRAY_MT or t[1] ~= nil
+end
+
+-- An empty array or object is no value: the server stores an absent `lists`
+-- as [] and an absent `attributes` as {}.
+local function empty(v)
+  return v == nil or v == core.null or (type(v) == "table" and next(v) == nil)
+end
+
+-- Leaves by dotted path: objects are walked into (mobile.number,
+-- attributes.plan), an array is one leaf.
+local function flatten(value, prefix, out)
+  for k, v in pairs(value) do
+    local path = prefix .. tostring(k)
+    if type(v) == "table" and v ~= core.null and not empty(v) and not is_array(v) then
+      flatten(v, path .. ".", out)
+    elseif not empty(v) then
+      out[path] = v
+    end
+  end
+  return out
+end
+
+local function text(v)
+  if v == nil then return "(none)" end
+  return json_out.encode(v)
+end
+
+-- The writable view of a contact as read: what a PUT of it unchanged would send.
+function M.writable(contact)
+  return patch.body("contact", contact, {})
+end
+
+-- before: the contact as read; sent: the body a PUT would send. Returns the
+-- changes { {path, old, new} } sorted by path (old or new nil when absent).
+function M.changes(before, sent)
+  local old, new = flatten(M.writable(before), "", {}), flatten(sent, "", {})
+  local paths, seen = {}, {}
+  for _, leaves in ipairs { old, new } do
+    for path in pairs(leaves) do
+      if not seen[path] then
+        seen[path] = true
+        paths[#paths + 1] = path
+      end
+    end
+  end
+  table.sort(paths)
+  local changes = {}
+  for _, path in ipairs(paths) do
+    local a, b = old[path], new[path]
+    local ta, tb = a ~= nil and text(a), b ~= nil and text(b)
+    if ta ~= tb then changes[#changes + 1] = { path = path, old = a, new = b } end
+  end
+  return changes
+end
+
+-- The leaves a row names (its non-empty fields), for "email unchanged".
+function M.named(fields)
+  local paths = {}
+  for path in pairs(flatten(fields, "", {})) do paths[#paths + 1] = path end
+  table.sort(paths)
+  return paths
+end
+
+-- One line: the changes, then the named fields that stay as they are.
+function M.describe(id, changes, named)
+  local parts, changed = {}, {}
+  for _, c in ipairs(changes) do
+    changed[c.path] = true
+    parts[#parts + 1] = ("%s %s -> %s"):format(c.path, text(c.old), text(c.new))
+  end
+  for _, path in ipairs(named or {}) do
+    if not changed[path] then parts[#parts + 1] = path .. " unchanged" end
+  end
+  if #parts == 0 then parts[1] = "unchanged" end
+  return id .. " " .. table.concat(parts, "; ")
+end
+
+return M

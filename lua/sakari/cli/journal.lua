@@ -1,0 +1,87 @@
+-- The journal of a bulk run: one JSON line per row written to the server:
+--   {"id": ..., "outcome": "applied" | "unknown", "before": {contact as read},
+--    "sent": {the body of the PUT}, "after": {contact as answered} | null,
+--    "error": text (outcome "unknown")}
+-- "unknown": the PUT went out and failed, or was still in flight at a second
+-- Ctrl-C, so it may or may not have been applied (see bulk.lua).
+-- It holds customer data: created 0600, never over an existing file. Each line
+-- is flushed as it is written, so what a crash leaves is what was applied.
+local failure = require "sakari.cli.failure"
+local json_out = require "sakari.cli.json_out"
+
+local M = {}
+
+local function shell_quote(s)
+  return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
+-- Creates an empty file with mode 0600, failing if it exists (noclobber).
+local function create(path)
+  local r = os.execute("(umask 077 && set -C && : > " .. shell_quote(path) .. ") 2>/dev/null")
+  return r == true or r == 0
+end
+
+-- path: the --journal option (must not exist), or nil: the first free name of
+-- `candidates` (names.journals). Returns the journal.
+function M.open(path, candidates)
+  if path then
+    if not create(path) then
+      failure.usage_error("sakari: --journal " .. path .. ": exists or cannot be created "
+        .. "(a journal is never overwritten: it is the record of what a run changed)")
+    end
+  else
+    for _ = 1, 1000 do
+      local name = candidates()
+      if create(name) then
+        path = name
+        break
+      end
+    end
+    if not path then failure.fail("sakari: cannot create a journal file next to the input; give --journal FILE") end
+  end
+  local handle, err = io.open(path, "ab")
+  if not handle then failure.fail("sakari: cannot write the journal " .. path .. ": " .. tostring(err)) end
+  local j = { path = path, lines = 0 }
+
+  function j.write(entry)
+    local ok, werr = handle:write(json_out.encode(entry), "\n")
+    if ok then ok, werr = handle:flush() end
+    if not ok then failure.fail("sakari: cannot write the journal " .. path .. ": " .. tostring(werr)) end
+    j.lines = j.lines + 1
+  end
+
+  -- An empty journal is removed: nothing was written to the server.
+  function j.close()
+    handle:close()
+    if j.lines == 0 then
+      os.remove(path)
+      return nil
+    end
+    return path
+  end
+
+  return j
+end
+
+-- The journal's lines, one decoded entry at a time: entry, raw line, line number.
+-- A line that is no entry comes back as nil, reason.
+function M.entries(handle)
+  local core = require "sakari.core"
+  local n = 0
+  return function()
+    while true do
+      local line = handle:read("*l")
+      if not line then return nil end
+      n = n + 1
+      if line:find("%S") then
+        local ok, entry = pcall(core.decode, line)
+        if not ok or type(entry) ~= "table" then
+          return { line = n, raw = line, problem = "not a JSON object" }
+        end
+        return { line = n, raw = line, entry = entry }
+      end
+    end
+  end
+end
+
+return M
