@@ -4,7 +4,8 @@ local util = require "sakari.util"
 
 local M = {}
 
-local function cell_text(value)
+-- A cell's text; shared with the table output of `sakari contacts list`.
+function M.cell_text(value)
   if type(value) == "number" and value == math.floor(value) and value > -2 ^ 53 and value < 2 ^ 53 then
     return ("%d"):format(value) -- 15551234567, never 1.5551234567e+10
   end
@@ -14,7 +15,7 @@ end
 -- Quoted only when it must be: a separator, a quote, a line break, or spaces at
 -- either end (which some readers trim).
 local function field(value)
-  local text = cell_text(value)
+  local text = M.cell_text(value)
   if text:find('[,"\r\n]') or text:find("^%s") or text:find("%s$") then
     return '"' .. text:gsub('"', '""') .. '"'
   end

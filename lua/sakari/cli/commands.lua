@@ -2,6 +2,7 @@
 -- delete | list, and messages send. Each takes the parsed arguments and
 -- returns the exit status.
 local core = require "sakari.core"
+local csv = require "sakari.csv"
 local csv_stream = require "sakari.cli.csv_stream"
 local context = require "sakari.cli.context"
 local failure = require "sakari.cli.failure"
@@ -66,14 +67,8 @@ local DEFAULT_COLUMNS = { "id", "firstName", "lastName", "email", "mobile", "cou
 
 local function cell_text(v)
   if v == nil or v == core.null then return "" end
-  local t = type(v)
-  if t == "string" then return v end
-  if t == "number" then
-    if v == math.floor(v) and v > -2 ^ 53 and v < 2 ^ 53 then return ("%d"):format(v) end
-    return tostring(v)
-  end
-  if t == "table" then return json_out.encode(v) end
-  return tostring(v)
+  if type(v) == "table" then return json_out.encode(v) end
+  return csv.cell_text(v)
 end
 
 -- A column name -> the value in a contact: the known names as in the CSV of

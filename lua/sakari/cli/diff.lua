@@ -7,12 +7,6 @@ local json_out = require "sakari.cli.json_out"
 
 local M = {}
 
-local ARRAY_MT = getmetatable(core.array())
-
-local function is_array(t)
-  return getmetatable(t) == ARRAY_MT or t[1] ~= nil
-end
-
 -- An empty array or object is no value: the server stores an absent `lists`
 -- as [] and an absent `attributes` as {}.
 local function empty(v)
@@ -24,7 +18,7 @@ end
 local function flatten(value, prefix, out)
   for k, v in pairs(value) do
     local path = prefix .. tostring(k)
-    if type(v) == "table" and v ~= core.null and not empty(v) and not is_array(v) then
+    if type(v) == "table" and v ~= core.null and not empty(v) and not json_out.is_array(v) then
       flatten(v, path .. ".", out)
     elseif not empty(v) then
       out[path] = v

@@ -10,6 +10,10 @@ local M = {}
 -- prints as [] and an empty object as {}.
 local ARRAY_MT = getmetatable(core.array())
 
+function M.is_array(t)
+  return getmetatable(t) == ARRAY_MT or t[1] ~= nil
+end
+
 local function sequence_length(t)
   local n = 0
   for k in pairs(t) do
@@ -41,10 +45,7 @@ end
 function M.encode(value, indent)
   if value == core.null then return "null" end
   if type(value) ~= "table" then return scalar(value) end
-  if next(value) == nil then
-    if getmetatable(value) == ARRAY_MT then return "[]" end
-    return "{}"
-  end
+  if next(value) == nil then return M.is_array(value) and "[]" or "{}" end
   local inner = indent and (indent .. "  ")
   local parts = {}
   local n = sequence_length(value)
