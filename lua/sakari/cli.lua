@@ -76,6 +76,16 @@ local function write_mode_options(cmd, replace_help)
   )
 end
 
+-- What bulk-update and restore both take after their input; journal_flag
+-- names the journal the run writes.
+local function run_options(cmd, failures_help, journal_flag, journal_help)
+  cmd:flag("--dry-run", "Read every contact, show what would change, write nothing.")
+  cmd:option("--failures", failures_help):argname("<FILE>")
+  cmd:option(journal_flag, journal_help):argname("<FILE>")
+  cmd:option("--progress", "Progress on stderr (auto: a bar on a terminal, else lines).")
+    :choices { "auto", "bar", "lines", "off" }
+end
+
 local BULK_EPILOG = [[
 The CSV (RFC 4180, UTF-8, comma-separated, first line the header) names the
 fields in its header:
@@ -245,24 +255,14 @@ local function build_parser()
   local bulk = action(contacts, "bulk-update", "Update many contacts from a CSV file.", BULK_EPILOG)
   bulk:option("--csv", "The CSV file (- for stdin)."):argname("<FILE>"):count(1)
   write_mode_options(bulk, "Each row is the whole contact: the fields it leaves out or empty are cleared.")
-  bulk:flag("--dry-run", "Read every contact, show what would change, write nothing.")
-  bulk:option("--failures", "Where failed rows go (default: bulk50.csv -> bulk50.failed.csv, "
-    .. "bulk50.failed.csv -> bulk50.failed.2.csv).")
-    :argname("<FILE>")
-  bulk:option("--journal", "Where the rows written are journaled (a new file; default: next to the failures file).")
-    :argname("<FILE>")
-  bulk:option("--progress", "Progress on stderr (auto: a bar on a terminal, else lines).")
-    :choices { "auto", "bar", "lines", "off" }
+  run_options(bulk, "Where failed rows go (default: bulk50.csv -> bulk50.failed.csv, "
+    .. "bulk50.failed.csv -> bulk50.failed.2.csv).",
+    "--journal", "Where the rows written are journaled (a new file; default: next to the failures file).")
 
   local undo = action(contacts, "restore", "Put contacts back as a journal says they were.", RESTORE_EPILOG)
   undo:option("--journal", "The journal of the run to undo."):argname("<FILE>"):count(1)
-  undo:flag("--dry-run", "Read every contact, show what would change, write nothing.")
-  undo:option("--failures", "Where failed lines go (default: the journal's name + .failed).")
-    :argname("<FILE>")
-  undo:option("--output-journal", "This restore's own journal (a new file; default: next to the failures file).")
-    :argname("<FILE>")
-  undo:option("--progress", "Progress on stderr (auto: a bar on a terminal, else lines).")
-    :choices { "auto", "bar", "lines", "off" }
+  run_options(undo, "Where failed lines go (default: the journal's name + .failed).",
+    "--output-journal", "This restore's own journal (a new file; default: next to the failures file).")
 
   local messages = command(parser, "messages", "Send messages."):command_target("action")
   local send = action(messages, "send", "Send an SMS and print Sakari's answer as JSON.",
@@ -278,15 +278,17 @@ local function build_parser()
   return parser, commands
 end
 
--- The deepest command named in argv, for a usage message.
-local function command_of(parser, commands, argv)
+-- The usage of the deepest command named in argv, then the error. Returns
+-- the exit status.
+local function usage_error(parser, commands, argv, message)
   local current = parser
   for _, a in ipairs(argv) do
     if a == "--" then break end
     local sub = commands[current] and commands[current][a]
     if sub then current = sub end
   end
-  return current
+  M.stderr:write(current:get_usage(), "\n\nError: ", message, "\n")
+  return M.EXIT_USAGE
 end
 
 -- ACCOUNT from --account-id or SAKARI_ACCOUNT_ID when left out; with one of
@@ -341,11 +343,7 @@ function M.main(argv)
     end
     error(parsed, 0)
   end
-  if not parsed then
-    local cmd = command_of(parser, commands, list)
-    M.stderr:write(cmd:get_usage(), "\n\nError: ", tostring(args), "\n")
-    return M.EXIT_USAGE
-  end
+  if not parsed then return usage_error(parser, commands, list, tostring(args)) end
 
   local run = RUN[args.group] and RUN[args.group][args.action]
   if not run then
@@ -355,19 +353,12 @@ function M.main(argv)
   args.takes_id = TAKES_ID[args.action]
   context.config = setting_flags.config(args)
   local resolved, missing = resolve_account(args)
-  if not resolved then
-    local cmd = command_of(parser, commands, list)
-    M.stderr:write(cmd:get_usage(), "\n\nError: ", missing, "\n")
-    return M.EXIT_USAGE
-  end
+  if not resolved then return usage_error(parser, commands, list, missing) end
 
   local done, status = pcall(run, args)
-  if done then
-    M.stdout:flush()
-    return status
-  end
-  interrupt.stop()
+  if not done then interrupt.stop() end
   M.stdout:flush()
+  if done then return status end
   local err = status
   if failure.is_failure(err) then
     M.stderr:write(err.message, "\n")

@@ -12,14 +12,20 @@ local journal_file = require "sakari.cli.journal"
 local json_out = require "sakari.cli.json_out"
 local names = require "sakari.cli.names"
 local progress_display = require "sakari.cli.progress"
+local util = require "sakari.util"
 
 local M = {}
 
 local fail = failure.fail
 
-M.NOT_SENT_INTERRUPTED = "not sent: interrupted (Ctrl-C) before this row was sent"
+local NOT_SENT_INTERRUPTED = "not sent: interrupted (Ctrl-C) before this row was sent"
 local IN_FLIGHT_INTERRUPTED = "interrupted while in flight: it may or may not have been applied"
 local SHOWN_FAILURES = 5
+
+-- Rows that make the run fail: a dry run checks, so an invalid row counts there.
+local function bad_rows(counts, dry_run)
+  return counts.failed + counts.not_done + (dry_run and counts.invalid or 0)
+end
 
 -- Whether a failed PUT may have been applied all the same: whenever it went
 -- out. Its last answer may say no (a 4xx, a 429), but an earlier attempt of it
@@ -122,7 +128,7 @@ function M.run(opts)
         return
       end
       if stopping then
-        record_failure(item, M.NOT_SENT_INTERRUPTED, "not_done")
+        record_failure(item, NOT_SENT_INTERRUPTED, "not_done")
       elseif push(item) then
         return
       end
@@ -214,7 +220,7 @@ function M.run(opts)
     end
   end)
 
-  local not_sent, in_flight_reason, crashed = M.NOT_SENT_INTERRUPTED, IN_FLIGHT_INTERRUPTED, false
+  local not_sent, in_flight_reason, crashed = NOT_SENT_INTERRUPTED, IN_FLIGHT_INTERRUPTED, false
   if not ok then
     if failure.is_failure(loop_err) then
       q.close()
@@ -253,10 +259,7 @@ function M.run(opts)
 
   -- rows still waiting for their id (there are some only when the run
   -- stopped), then every row not taken yet: to the failures file, untouched
-  local ids = {}
-  for id in pairs(held) do ids[#ids + 1] = id end
-  table.sort(ids)
-  for _, id in ipairs(ids) do
+  for _, id in ipairs(util.sorted_keys(held)) do
     for _, item in ipairs(held[id]) do record_failure(item, not_sent, "not_done") end
   end
   if stopping then
@@ -325,8 +328,7 @@ local function report(counts, dry_run, interrupted, crashed, files, verb)
   json_out.print(summary)
   if interrupted then return failure.EXIT_INTERRUPTED end
   if crashed then return failure.EXIT_FAILED end
-  local bad = counts.failed + counts.not_done + (dry_run and counts.invalid or 0)
-  return bad > 0 and failure.EXIT_FAILED or failure.EXIT_OK
+  return bad_rows(counts, dry_run) > 0 and failure.EXIT_FAILED or failure.EXIT_OK
 end
 
 -- A whole bulk command. opts:
@@ -376,7 +378,7 @@ function M.execute(opts)
     error(counts, 0)
   end
   if failures then
-    files.failures = failures.close(counts.failed + counts.not_done + (dry_run and counts.invalid or 0) > 0)
+    files.failures = failures.close(bad_rows(counts, dry_run) > 0)
   end
   if opts.note then opts.note() end
   return report(counts, dry_run, interrupted, crashed, files, opts.verb)
