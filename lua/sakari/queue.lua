@@ -192,8 +192,7 @@ end
 -- Empties list in place (others hold it) and returns its items in order.
 local function take(list)
   local items = {}
-  for i = 1, #list do items[i] = list[i] end
-  for i = #list, 1, -1 do list[i] = nil end
+  for i = 1, #list do items[i], list[i] = list[i], nil end
   return items
 end
 

@@ -279,21 +279,7 @@ end
 function M.file(path)
   local handle, err = io.open(path, "wb")
   if not handle then fail("sakari: cannot write the failures file: " .. tostring(err)) end
-  local f = {}
-  function f.append(text)
-    local ok, werr = handle:write(text)
-    if ok then ok, werr = handle:flush() end
-    if not ok then fail("sakari: cannot write the failures file " .. path .. ": " .. tostring(werr)) end
-  end
-  function f.close(wrote)
-    handle:close()
-    if not wrote then
-      os.remove(path)
-      return nil
-    end
-    return path
-  end
-  return f
+  return journal_file.appender(handle, path, "the failures file")
 end
 
 -- The summary: a line on stderr, the JSON on stdout. Returns the exit status.

@@ -6,8 +6,6 @@ local util = require "sakari.util"
 
 local M = {}
 
-local unpack = table.unpack or unpack
-
 M.EXIT_OK, M.EXIT_FAILED, M.EXIT_USAGE, M.EXIT_INTERRUPTED = 0, 1, 2, 130
 
 local Failure = {}
@@ -32,21 +30,16 @@ end
 -- a table errors.is_argument tells by its type): the argument came from the
 -- command line, so it is a usage error; anything else it raises is a plain
 -- failure.
+local function passed(ok, e, ...)
+  if ok then return e, ... end
+  if M.is_failure(e) or interrupt.is_error(e) then error(e, 0) end
+  local message = "sakari: " .. M.strip_position(e):gsub("^sakari: ", "")
+  if errors.is_argument(e) then M.usage_error(message) end
+  M.fail(message)
+end
+
 function M.guarded(f, ...)
-  local results = { n = 0 }
-  local function keep(ok, ...)
-    results.n = select("#", ...)
-    for i = 1, results.n do results[i] = select(i, ...) end
-    return ok
-  end
-  if not keep(pcall(f, ...)) then
-    local e = results[1]
-    if M.is_failure(e) or interrupt.is_error(e) then error(e, 0) end
-    local message = "sakari: " .. M.strip_position(e):gsub("^sakari: ", "")
-    if errors.is_argument(e) then M.usage_error(message) end
-    M.fail(message)
-  end
-  return unpack(results, 1, results.n)
+  return passed(pcall(f, ...))
 end
 
 -- value, err of a call -> value, or the err printed and a failure.

@@ -21,6 +21,23 @@ local function create(path)
   return r == true or r == 0
 end
 
+-- A file written in pieces, each flushed at once; close(keep) removes it
+-- unless keep, and returns its path when kept. what names it in errors.
+function M.appender(handle, path, what)
+  local f = {}
+  function f.append(text)
+    local ok, err = handle:write(text)
+    if ok then ok, err = handle:flush() end
+    if not ok then failure.fail(("sakari: cannot write %s %s: %s"):format(what, path, tostring(err))) end
+  end
+  function f.close(keep)
+    handle:close()
+    if keep then return path end
+    os.remove(path)
+  end
+  return f
+end
+
 -- path: the --journal option (must not exist), or nil: the first free name of
 -- `candidates` (names.journals). Returns the journal.
 function M.open(path, candidates)
@@ -41,26 +58,15 @@ function M.open(path, candidates)
   end
   local handle, err = io.open(path, "ab")
   if not handle then failure.fail("sakari: cannot write the journal " .. path .. ": " .. tostring(err)) end
-  local j = { path = path, lines = 0 }
-
-  function j.write(entry)
-    local ok, werr = handle:write(json_out.encode(entry), "\n")
-    if ok then ok, werr = handle:flush() end
-    if not ok then failure.fail("sakari: cannot write the journal " .. path .. ": " .. tostring(werr)) end
-    j.lines = j.lines + 1
-  end
-
-  -- An empty journal is removed: nothing was written to the server.
-  function j.close()
-    handle:close()
-    if j.lines == 0 then
-      os.remove(path)
-      return nil
-    end
-    return path
-  end
-
-  return j
+  local file, lines = M.appender(handle, path, "the journal"), 0
+  return {
+    write = function(entry)
+      file.append(json_out.encode(entry) .. "\n")
+      lines = lines + 1
+    end,
+    -- an empty journal is removed: nothing was written to the server
+    close = function() return file.close(lines > 0) end,
+  }
 end
 
 -- The journal's lines, one decoded entry at a time: entry, raw line, line number.

@@ -23,23 +23,16 @@ end
 function M.new(mode, total, interval)
   local started = core.now()
   -- lines: the first one after `interval`; the bar: at once
-  local p = { mode = mode, total = total, started = started, last = mode == "lines" and started or -math.huge }
+  local p = { last = mode == "lines" and started or -math.huge }
   local out = context.stderr
 
   function p.text(done, failed, bar)
-    local elapsed = core.now() - p.started
+    local elapsed = core.now() - started
     local rate = elapsed > 0 and done / elapsed or 0
-    local parts = {}
-    if total then parts[1] = ("%d/%d rows"):format(done, total) else parts[1] = ("%d rows"):format(done) end
-    parts[#parts + 1] = ("%d/s"):format(math.floor(rate + 0.5))
+    local parts = { total and ("%d/%d rows"):format(done, total) or ("%d rows"):format(done),
+                    ("%d/s"):format(math.floor(rate + 0.5)) }
     if total then
-      if done >= total then
-        parts[#parts + 1] = "ETA 0s"
-      elseif rate > 0 then
-        parts[#parts + 1] = "ETA " .. duration((total - done) / rate)
-      else
-        parts[#parts + 1] = "ETA ?"
-      end
+      parts[3] = "ETA " .. (done >= total and "0s" or rate > 0 and duration((total - done) / rate) or "?")
     end
     parts[#parts + 1] = ("%d failed"):format(failed)
     if not bar then return table.concat(parts, ", ") end
