@@ -26,17 +26,13 @@ local csv, upload = require "sakari.csv", require "sakari.upload" -- the upload 
 -- How the answer {success, data, pagination} becomes the result.
 local ANSWER = {
   -- data (true when there is no data)
-  item = function(envelope)
-    if envelope.data == nil then return true end
-    return envelope.data
-  end,
+  item = function(envelope) return envelope.data == nil or envelope.data end,
   -- data[1] when data is a list, else data: creates answered "a list of one"
   -- by the current docs and a single object by older ones
   first = function(envelope)
     local data = envelope.data
-    if data == nil then return true end
     if type(data) == "table" and data[1] ~= nil then return data[1] end
-    return data
+    return data == nil or data
   end,
   -- items, pagination
   page = function(envelope)

@@ -167,10 +167,7 @@ function M.new(config, opts)
     local seqs = {}
     for seq in pairs(outstanding) do seqs[#seqs + 1] = seq end
     table.sort(seqs)
-    for _, seq in ipairs(seqs) do
-      local finish = outstanding[seq]
-      if finish then finish(nil, err) end
-    end
+    for _, seq in ipairs(seqs) do outstanding[seq](nil, err) end
   end
 
   local function stop_timer()
