@@ -20,8 +20,7 @@ local function count_rows(path)
   local total = -1
   while count_next() do total = total + 1 end
   counter:close()
-  if total < 0 then total = 0 end
-  return total
+  return math.max(total, 0)
 end
 
 -- The failures file's rows. A record the input ends inside of (an
