@@ -14,16 +14,7 @@ local function refused(f, ...)
 end
 
 describe("client.account(id)", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("gives the functions that take the account, with the account bound", function()
     local acct = client.account(ACC)
@@ -63,16 +54,7 @@ describe("client.account(id)", function()
 end)
 
 describe("the account_id setting", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client { account_id = ACC }
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client { account_id = ACC }
 
   it("fills in the account a call leaves out", function()
     assert.equal(SEED, assert(client.contacts.get(SEED)).id)

@@ -10,8 +10,7 @@ local settings = require "sakari.settings"
 local ACC, CONTACTS, SEED = cli.ACC, cli.CONTACTS, sandbox.SEED_CONTACT
 local sakari = cli.sakari
 
-before_each(sandbox.reset)
-after_each(cli.cleanup)
+cli.each_run()
 
 -- A setting a command line can carry: one whose check takes a string, a number
 -- or a boolean (debug takes a function too; hooks and the transport take

@@ -19,16 +19,7 @@ local function raised(f, ...)
 end
 
 describe("messages.send", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("is sent once when the server answers 500", function()
     sandbox.fault({ method = "POST", path = MESSAGES, status = 500 })
@@ -114,16 +105,7 @@ describe("messages.send", function()
 end)
 
 describe("campaigns.quick", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("is sent once when the server answers 500", function()
     sandbox.fault({ method = "POST", status = 500 })

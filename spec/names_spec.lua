@@ -16,16 +16,7 @@ local function raised(f)
 end
 
 describe("a wrong name", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("names the function meant", function()
     assert.equal("sakari: no function contacts.updat; did you mean contacts.update?",

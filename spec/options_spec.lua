@@ -6,16 +6,7 @@ local errors = require "sakari.errors"
 local ACC = sandbox.ACCOUNT
 
 describe("query options", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   local function refused(f, ...)
     local ok, message = pcall(f, ...)

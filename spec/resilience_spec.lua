@@ -35,16 +35,7 @@ local function keep(err)
 end
 
 describe("a fault", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = fast_client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client_from(fast_client)
 
   describe("on a GET", function()
     for _, status in ipairs { 429, 500, 502, 503, 504 } do
@@ -275,16 +266,7 @@ describe("a fault", function()
 end)
 
 describe("the token endpoint", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.oauth_client { retry_backoff = 0.01 }
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_oauth_client { retry_backoff = 0.01 }
 
   it("down (connection reset every time): err on POST /oauth2/token, no resource request", function()
     sandbox.fault({ path = "/oauth2/token", drop = true, times = 3 })

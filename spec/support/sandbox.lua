@@ -190,6 +190,33 @@ function S.oauth_client(overrides)
   return require("sakari").new(config)
 end
 
+-- Called in a describe (or at a file's top level): before each test the
+-- sandbox is reset and a client made by `make()`; after it the client is
+-- closed. Returns a stand-in that reaches the running test's client, so a spec
+-- writes `client.contacts.get(...)` as with a client of its own. Its __index is
+-- the client table itself (not a function), so an error the client raises for
+-- a wrong name still points at the spec's line.
+function S.each_client_from(make)
+  local busted = require "busted"
+  local meta = {}
+  busted.before_each(function()
+    S.reset()
+    meta.__index = make()
+  end)
+  busted.after_each(function()
+    meta.__index.close()
+  end)
+  return setmetatable({}, meta)
+end
+
+function S.each_client(overrides)
+  return S.each_client_from(function() return S.client(overrides) end)
+end
+
+function S.each_oauth_client(overrides)
+  return S.each_client_from(function() return S.oauth_client(overrides) end)
+end
+
 -- The logged requests as "METHOD path" lines, to compare sequences at a glance.
 function S.request_lines()
   local lines = {}
