@@ -7,11 +7,7 @@ local config = require "sakari.config"
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 local SEED_PATH = "/v1/accounts/sandbox-account/contacts/seed-contact"
 
-local usage_error = require "spec.support.refused"
-
-local function refused(f, ...)
-  return usage_error(f, ...).message
-end
+local refused = require("spec.support.refused").message
 
 describe("client.account(id)", function()
   local client = sandbox.each_client()

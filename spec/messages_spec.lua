@@ -12,11 +12,7 @@ local function to(number)
   return { contacts = { { mobile = { number = number, country = "US" } } }, template = "Hello" }
 end
 
-local function raised(f, ...)
-  local ok, message = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  return message
-end
+local raised = require "spec.support.raised"
 
 describe("messages.send", function()
   local client = sandbox.each_client()

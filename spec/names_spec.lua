@@ -6,7 +6,7 @@ local sakari = require "sakari"
 
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 
-local refused = require "spec.support.refused"
+local refused = require("spec.support.refused").error
 
 -- The usage error f raises, checked to blame this file and to send nothing.
 local function raised(f)
