@@ -224,6 +224,18 @@ function S.request_lines()
   return lines
 end
 
+-- How many logged requests were `method path` (the path without its query); a
+-- path ending in "/" counts every request under it.
+function S.count(method, path)
+  local under = path:sub(-1) == "/"
+  local n = 0
+  for _, r in ipairs(S.requests()) do
+    local p = S.path(r)
+    if r.method == method and (p == path or under and p:sub(1, #path) == path) then n = n + 1 end
+  end
+  return n
+end
+
 -- A port on which nothing listens: bound by a throwaway server that then exits.
 function S.closed_port_url()
   local handle = io.popen("/usr/bin/python3 -c 'import socket; s=socket.socket(); "
