@@ -48,9 +48,7 @@ describe("a wrong name", function()
 end)
 
 describe("a bad setting", function()
-  before_each(function()
-    sandbox.reset()
-  end)
+  before_each(sandbox.reset)
 
   it("names the setting and its environment variable, with the limit", function()
     assert.equal("bad argument #1 to 'sakari.new' (config.timeout: expected a number of seconds > 0, "
