@@ -306,6 +306,8 @@ describe("core.prepare", function()
     local cases = {
       { { method = "FETCH", url = "http://h/" }, "method must be one of" },
       { { method = "GET", url = "ftp://h/" }, "must start with http" },
+      { { method = "GET", url = 80 }, "request 'url' must be a string" },
+      { { method = "PUT", url = "http://h/", raw_body = { a = 1 } }, "request 'raw_body' must be a string" },
       { { method = "GET", url = "http://h/a b" }, "space, control character" },
       { { method = "GET", url = "http://h/", query = { [1] = "x" } }, "query keys must be strings" },
       { { method = "GET", url = "http://h/", query = { a = {} , b = print } }, "query parameter 'b'" },
@@ -390,6 +392,39 @@ describe("core.session", function()
     assert.are.equal("POST", r2.method)
     assert.is_truthy(r2.headers["content-type"]:find("^multipart/form%-data; boundary="))
     s:close()
+  end)
+
+  it("sends each method as itself on one reused handle, a body only where one belongs", function()
+    local s = core.session()
+    local probe = base .. "/v1/method-probe"
+    local head = s:request(req { method = "HEAD", url = probe })
+    assert.are.equal(404, head.status)
+    assert.is_nil(head.body)
+    s:request(req { method = "POST", url = probe })
+    s:request(req { method = "PUT", url = probe, raw_body = "{}", content_type = "application/json" })
+    s:request(req { method = "DELETE", url = probe })
+    s:request(req { method = "PATCH", url = probe })
+    -- a GET after a HEAD on the same handle reads the answer's body again
+    local get = s:request(req { method = "GET", url = probe })
+    assert.are.equal(404, get.status)
+    assert.is_table(get.body)
+    s:close()
+
+    local logged = sandbox.requests()
+    local seen = {}
+    for i = #logged - 5, #logged do
+      local r = logged[i]
+      seen[#seen + 1] = r.method .. " " .. r.path .. " [" .. r.body .. "] " .. tostring(r.headers["content-length"])
+        .. " " .. tostring(r.headers["content-type"])
+    end
+    assert.are.same({
+      "HEAD /v1/method-probe [] nil nil",
+      "POST /v1/method-probe [] 0 nil",
+      "PUT /v1/method-probe [{}] 2 application/json",
+      "DELETE /v1/method-probe [] nil nil",
+      "PATCH /v1/method-probe [] 0 nil",
+      "GET /v1/method-probe [] nil nil",
+    }, seen)
   end)
 
   it("reports a refused connection as fields, never a success", function()

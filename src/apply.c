@@ -38,9 +38,7 @@ void sk_transfer_init(lua_State *L, struct sk_transfer *t, const struct sk_optio
 }
 
 void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req) {
-  const char *method;
   sk_transfer_build(L, t, req);
-  method = t->method;
   curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, NULL);
   curl_mime_free(t->mime);
   t->mime = NULL;
@@ -55,35 +53,30 @@ void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req) {
   curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
   curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, t->timeout_ms);
   curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, t->connect_timeout_ms);
-  curl_easy_setopt(t->easy, CURLOPT_NOBODY, 0L);
   /* libcurl silently resends a request whose reused connection died before
    * any answer; a request that must never be repeated gets a new connection,
    * which libcurl never resends on */
   curl_easy_setopt(t->easy, CURLOPT_FRESH_CONNECT, t->fresh_connect ? 1L : 0L);
   if (t->multipart) {
     curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, t->mime);
-  } else if (t->has_body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
-             strcmp(method, "PATCH") == 0) {
+  } else if (t->has_body || t->method->body) {
     curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)t->payload.len);
     curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->payload.data ? t->payload.data : "");
   } else {
     curl_easy_setopt(t->easy, CURLOPT_HTTPGET, 1L);
   }
-  if (strcmp(method, "HEAD") == 0) curl_easy_setopt(t->easy, CURLOPT_NOBODY, 1L);
-  curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST,
-                   strcmp(method, "GET") == 0 || strcmp(method, "POST") == 0 || strcmp(method, "HEAD") == 0
-                       ? NULL
-                       : method);
+  curl_easy_setopt(t->easy, CURLOPT_NOBODY, (long)t->method->head); /* after HTTPGET, which resets it */
+  curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, t->method->custom ? t->method->name : NULL);
   t->body.len = 0;
   t->head.len = 0;
   t->errbuf[0] = '\0';
 }
 
 void sk_transfer_free(struct sk_transfer *t) {
-  if (t->easy) curl_easy_cleanup(t->easy);
+  curl_easy_cleanup(t->easy); /* NULL is fine, as for every free below */
+  t->easy = NULL;
   curl_mime_free(t->mime);
   t->mime = NULL;
-  t->easy = NULL;
   curl_slist_free_all(t->headers);
   t->headers = NULL;
   sk_buf_free(&t->url);

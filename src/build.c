@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "request.h"
+#include "timing.h"
 #include "url.h"
 
 static int has_bad_byte(const char *s, size_t len) {
@@ -14,33 +15,35 @@ static int has_bad_byte(const char *s, size_t len) {
   return 0;
 }
 
-static const char *opt_string(lua_State *L, int idx, const char *name) {
+/* t[name] as a string, or NULL when it is nil and optional; with no_breaks, a
+ * CR, LF or NUL in it raises too. Errors read "sakari: <where>'<name>' ...". */
+static const char *string_field(lua_State *L, int t, const char *name, const char *where, int required, int no_breaks,
+                                size_t *len) {
   const char *s;
-  size_t len;
-  if (idx == 0) return NULL;
-  lua_getfield(L, idx, name);
-  if (lua_isnil(L, -1)) {
+  lua_getfield(L, t, name);
+  if (lua_isnil(L, -1) && !required) {
     lua_pop(L, 1);
     return NULL;
   }
-  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: option '%s' must be a string", name);
-  s = lua_tolstring(L, -1, &len);
-  if (has_bad_byte(s, len)) luaL_error(L, "sakari: option '%s' contains CR, LF or NUL", name);
-  lua_pop(L, 1); /* still referenced by the options table */
+  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: %s'%s' must be a string", where, name);
+  s = lua_tolstring(L, -1, len);
+  if (no_breaks && has_bad_byte(s, *len)) luaL_error(L, "sakari: %s'%s' contains CR, LF or NUL", where, name);
+  lua_pop(L, 1); /* still referenced by t */
   return s;
 }
 
 void sk_options_read(lua_State *L, int idx, struct sk_options *o) {
-  o->ca_file = opt_string(L, idx, "ca_file");
-  o->proxy = opt_string(L, idx, "proxy");
-  o->user_agent = opt_string(L, idx, "user_agent");
-  o->insecure = 0;
-  if (idx != 0) {
-    lua_getfield(L, idx, "insecure");
-    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) luaL_error(L, "sakari: option 'insecure' must be a boolean");
-    o->insecure = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-  }
+  size_t len;
+  memset(o, 0, sizeof *o);
+  if (lua_isnoneornil(L, idx)) return;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  o->ca_file = string_field(L, idx, "ca_file", "option ", 0, 1, &len);
+  o->proxy = string_field(L, idx, "proxy", "option ", 0, 1, &len);
+  o->user_agent = string_field(L, idx, "user_agent", "option ", 0, 1, &len);
+  lua_getfield(L, idx, "insecure");
+  if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) luaL_error(L, "sakari: option 'insecure' must be a boolean");
+  o->insecure = lua_toboolean(L, -1);
+  lua_pop(L, 1);
 }
 
 /* A required number of seconds, as milliseconds: the Lua layer owns the defaults. */
@@ -52,28 +55,28 @@ static long required_millis(lua_State *L, int req, const char *name) {
   }
   n = lua_tonumber(L, -1);
   lua_pop(L, 1);
-  if (!(n > 0 && n <= 86400)) luaL_error(L, "sakari: request %s must be between 0 and 86400 seconds", name);
+  if (!(n > 0 && n <= SK_MAX_SECONDS)) {
+    luaL_error(L, "sakari: request %s must be between 0 and %d seconds", name, SK_MAX_SECONDS);
+  }
   return n * 1000 < 1 ? 1 : (long)(n * 1000);
 }
 
-static const char *check_method(lua_State *L, int req) {
-  static const char *const known[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", NULL};
+static const struct sk_method *check_method(lua_State *L, int req) {
+  static const struct sk_method known[] = {{"GET", 0, 0, 0},    {"POST", 1, 0, 0},  {"PUT", 1, 1, 0},
+                                           {"DELETE", 0, 1, 0}, {"PATCH", 1, 1, 0}, {"HEAD", 0, 0, 1}};
   const char *m;
   lua_getfield(L, req, "method");
   m = lua_tostring(L, -1);
   lua_pop(L, 1);
-  for (int i = 0; m && known[i]; i++) {
-    if (strcmp(m, known[i]) == 0) return known[i];
+  for (size_t i = 0; m && i < sizeof known / sizeof *known; i++) {
+    if (strcmp(m, known[i].name) == 0) return &known[i];
   }
   return luaL_error(L, "sakari: request method must be one of GET, POST, PUT, DELETE, PATCH, HEAD"), NULL;
 }
 
 static void build_url(lua_State *L, struct sk_transfer *t, int req) {
   size_t len;
-  const char *url;
-  lua_getfield(L, req, "url");
-  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: request url must be a string");
-  url = lua_tolstring(L, -1, &len);
+  const char *url = string_field(L, req, "url", "request ", 1, 0, &len);
   if (!(len > 7 && strncmp(url, "http://", 7) == 0) && !(len > 8 && strncmp(url, "https://", 8) == 0)) {
     luaL_error(L, "sakari: request url must start with http:// or https://");
   }
@@ -84,7 +87,6 @@ static void build_url(lua_State *L, struct sk_transfer *t, int req) {
   }
   t->url.len = 0;
   if (!sk_buf_add(&t->url, url, len)) luaL_error(L, "sakari: out of memory");
-  lua_pop(L, 1);
   lua_getfield(L, req, "query");
   if (lua_type(L, -1) == LUA_TTABLE) {
     sk_url_add_query(L, &t->url, lua_gettop(L));
@@ -147,16 +149,10 @@ static const char *read_payload(lua_State *L, struct sk_transfer *t, int req) {
   lua_getfield(L, req, "body");
   if (!lua_isnil(L, -1)) luaL_error(L, "sakari: request body is not taken; pass JSON text as raw_body");
   lua_pop(L, 1);
-  lua_getfield(L, req, "raw_body");
-  t->has_body = !lua_isnil(L, -1);
-  if (!t->has_body) {
-    lua_pop(L, 1);
-    return NULL;
-  }
-  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: request raw_body must be a string");
-  s = lua_tolstring(L, -1, &len);
+  s = string_field(L, req, "raw_body", "request ", 0, 0, &len);
+  t->has_body = s != NULL;
+  if (!s) return NULL;
   if (!sk_buf_add(&t->payload, s, len)) luaL_error(L, "sakari: out of memory");
-  lua_pop(L, 1);
   lua_getfield(L, req, "content_type");
   /* only a string: lua_tostring would convert a number into a new string that popping it could free */
   if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: raw_body needs a content_type string");
@@ -164,22 +160,6 @@ static const char *read_payload(lua_State *L, struct sk_transfer *t, int req) {
   lua_pop(L, 1);
   if (has_bad_byte(type, len)) luaL_error(L, "sakari: content_type contains CR or LF");
   return type;
-}
-
-static const char *part_string(lua_State *L, int part, int i, const char *name, int required, size_t *len) {
-  const char *v;
-  lua_getfield(L, part, name);
-  if (lua_isnil(L, -1) && !required) {
-    lua_pop(L, 1);
-    return NULL;
-  }
-  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "sakari: multipart part %d: '%s' must be a string", i, name);
-  v = lua_tolstring(L, -1, len);
-  if (strcmp(name, "data") != 0 && has_bad_byte(v, *len)) {
-    luaL_error(L, "sakari: multipart part %d: '%s' contains CR, LF or NUL", i, name);
-  }
-  lua_pop(L, 1); /* kept alive by the part table */
-  return v;
 }
 
 int sk_multipart_read(lua_State *L, struct sk_transfer *t, int req, int add) {
@@ -192,14 +172,17 @@ int sk_multipart_read(lua_State *L, struct sk_transfer *t, int req, int add) {
   if (!lua_istable(L, -1) || sk_rawlen(L, -1) == 0) luaL_error(L, "sakari: multipart must be a non-empty list of parts");
   n = (int)sk_rawlen(L, -1);
   for (int i = 1; i <= n; i++) {
-    const char *name, *data, *filename, *type;
+    const char *where, *name, *data, *filename, *type;
     size_t len, data_len;
+    int tbl;
     lua_rawgeti(L, -1, i);
     if (!lua_istable(L, -1)) luaL_error(L, "sakari: multipart part %d must be a table", i);
-    name = part_string(L, lua_gettop(L), i, "name", 1, &len);
-    data = part_string(L, lua_gettop(L), i, "data", 1, &data_len);
-    filename = part_string(L, lua_gettop(L), i, "filename", 0, &len);
-    type = part_string(L, lua_gettop(L), i, "content_type", 0, &len);
+    tbl = lua_gettop(L);
+    where = lua_pushfstring(L, "multipart part %d: ", i);
+    name = string_field(L, tbl, "name", where, 1, 1, &len);
+    data = string_field(L, tbl, "data", where, 1, 0, &data_len);
+    filename = string_field(L, tbl, "filename", where, 0, 1, &len);
+    type = string_field(L, tbl, "content_type", where, 0, 1, &len);
     if (add) {
       curl_mimepart *part = curl_mime_addpart(t->mime);
       if (!part || curl_mime_name(part, name) != CURLE_OK || curl_mime_data(part, data, data_len) != CURLE_OK ||
@@ -208,7 +191,7 @@ int sk_multipart_read(lua_State *L, struct sk_transfer *t, int req, int add) {
         luaL_error(L, "sakari: out of memory building a multipart body");
       }
     }
-    lua_pop(L, 1);
+    lua_pop(L, 2); /* where, the part */
   }
   lua_pop(L, 1);
   return 1;
@@ -243,7 +226,6 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req) {
     append_header(L, t, lua_tostring(L, -1));
     lua_pop(L, 1);
   }
-  t->caller_content_type = has_type;
   append_header(L, t, "Expect:"); /* no 100-continue round trip before a large body */
   if (!t->has_body && !t->multipart && !has_type) {
     /* libcurl would label an empty POST/PUT body as a form: an empty value drops the header */
@@ -253,7 +235,7 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req) {
 
 void sk_transfer_push_prepared(lua_State *L, const struct sk_transfer *t) {
   lua_createtable(L, 0, 6);
-  lua_pushstring(L, t->method);
+  lua_pushstring(L, t->method->name);
   lua_setfield(L, -2, "method");
   lua_pushlstring(L, t->url.data, t->url.len);
   lua_setfield(L, -2, "url");

@@ -5,17 +5,13 @@
 #include <curl/curl.h>
 #include <string.h>
 
-#include "compat.h"
-#include "crypto.h"
+#include "core.h"
 #include "json.h"
-#include "multi.h"
 #include "request.h"
-#include "session.h"
-#include "signals.h"
-#include "timing.h"
 #include "url.h"
 
 #define SAKARI_VERSION "0.1.0"
+#define PREPARED_MT "sakari.core.prepared"
 
 static int core_escape(lua_State *L) {
   size_t len;
@@ -37,7 +33,7 @@ static int core_array(lua_State *L) {
   }
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
-  sk_json_push_array_mt(L);
+  sk_json_push_field(L, "array_mt");
   lua_setmetatable(L, 1);
   return 1;
 }
@@ -73,19 +69,12 @@ static int core_prepare(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   t = lua_newuserdata(L, sizeof *t); /* freed by __gc even when a bad request raises */
   memset(t, 0, sizeof *t);
-  lua_newtable(L);
-  lua_pushcfunction(L, prepared_gc);
-  lua_setfield(L, -2, "__gc");
+  luaL_getmetatable(L, PREPARED_MT);
   lua_setmetatable(L, -2);
   sk_transfer_build(L, t, 1);
   if (t->multipart) return luaL_error(L, "sakari: multipart bodies are built by libcurl; use a session");
   sk_transfer_push_prepared(L, t);
   return 1;
-}
-
-static void push_curl_version(lua_State *L) {
-  const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
-  lua_pushfstring(L, "libcurl/%s", v->version);
 }
 
 /* The build hides every other symbol (-fvisibility=hidden). */
@@ -100,6 +89,8 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
                                        {"answer", sk_core_answer},
                                        {NULL, NULL}};
   sk_json_open(L);
+  sk_newtype(L, PREPARED_MT, NULL, prepared_gc);
+  lua_pop(L, 1);
   lua_newtable(L);
   sk_setfuncs(L, functions);
   sk_session_open(L);
@@ -109,11 +100,11 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
   sk_signals_open(L);
   lua_pushliteral(L, SAKARI_VERSION);
   lua_setfield(L, -2, "VERSION");
-  push_curl_version(L);
+  lua_pushfstring(L, "libcurl/%s", curl_version_info(CURLVERSION_NOW)->version);
   lua_setfield(L, -2, "curl_version");
   lua_pushstring(L, curl_version_info(CURLVERSION_NOW)->ssl_version); /* the TLS library; nil without one */
   lua_setfield(L, -2, "curl_ssl_version");
-  sk_json_push_null(L);
+  sk_json_push_field(L, "null");
   lua_setfield(L, -2, "null");
   return 1;
 }

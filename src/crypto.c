@@ -2,7 +2,7 @@
  * HMAC and base64 for webhook signatures and JWTs. HMAC comes from OpenSSL's
  * libcrypto, which libcurl already loads; base64 is small enough to own.
  */
-#include "crypto.h"
+#include "core.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -67,21 +67,16 @@ static int core_unbase64(lua_State *L) {
   size_t len;
   const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
   unsigned acc = 0;
-  int bits = 0;
+  int bits = 0, bad;
   luaL_Buffer b;
   while (len > 0 && s[len - 1] == '=') len--;
+  bad = len % 4 == 1; /* six bits cannot end a byte: not base64 */
   luaL_buffinit(L, &b);
-  if (len % 4 == 1) { /* six bits cannot end a byte: not base64 */
-    luaL_pushresult(&b);
-    lua_pushnil(L);
-    return 1;
-  }
-  for (size_t i = 0; i < len; i++) {
+  for (size_t i = 0; i < len && !bad; i++) {
     int v = sextet(s[i]);
     if (v < 0) {
-      luaL_pushresult(&b);
-      lua_pushnil(L);
-      return 1;
+      bad = 1;
+      break;
     }
     acc = (acc << 6) | (unsigned)v;
     bits += 6;
@@ -91,6 +86,7 @@ static int core_unbase64(lua_State *L) {
     }
   }
   luaL_pushresult(&b);
+  if (bad) lua_pushnil(L);
   return 1;
 }
 

@@ -11,7 +11,6 @@
  */
 #include "json.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,24 +24,19 @@ void sk_json_push_state(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, REG_KEY);
 }
 
-static int try_precision(lua_State *L, int instance, int digits) {
-  lua_getfield(L, instance, "encode_number_precision");
-  lua_pushinteger(L, digits);
-  if (lua_pcall(L, 1, 0, 0) == 0) return 1;
-  lua_pop(L, 1);
-  return 0;
-}
-
-/* Settings missing from a flavour are skipped: both flavours have these today. */
-static void call_setting(lua_State *L, int instance, const char *name, int arg, int is_bool) {
+/* instance[name](arg); returns 0 when this flavour lacks the setting or
+ * refuses the value. */
+static int setting(lua_State *L, int instance, const char *name, int arg, int is_bool) {
   lua_getfield(L, instance, name);
   if (!lua_isfunction(L, -1)) {
     lua_pop(L, 1);
-    return;
+    return 0;
   }
   if (is_bool) lua_pushboolean(L, arg);
   else lua_pushinteger(L, arg);
-  lua_call(L, 1, 0);
+  if (lua_pcall(L, 1, 0, 0) == 0) return 1;
+  lua_pop(L, 1);
+  return 0;
 }
 
 /* require "cjson", or an error that says which package to install. */
@@ -89,17 +83,14 @@ void sk_json_open(lua_State *L) {
   instance = lua_gettop(L);
 
   /* 16 digits where the fork allows it, else 2.1.0's maximum of 14. */
-  precision = 16;
-  if (!try_precision(L, instance, precision)) {
-    precision = 14;
-    try_precision(L, instance, precision);
-  }
+  precision = setting(L, instance, "encode_number_precision", 16, 0) ? 16 : 14;
+  if (precision == 14) setting(L, instance, "encode_number_precision", 14, 0);
   lua_pushinteger(L, precision);
   lua_setfield(L, state, "precision");
-  call_setting(L, instance, "encode_max_depth", SK_JSON_MAX_DEPTH, 0);
-  call_setting(L, instance, "decode_max_depth", SK_JSON_MAX_DEPTH, 0);
+  setting(L, instance, "encode_max_depth", SK_JSON_MAX_DEPTH, 0);
+  setting(L, instance, "decode_max_depth", SK_JSON_MAX_DEPTH, 0);
   /* JSON has no NaN, Infinity or hex numbers: refuse them when decoding. */
-  call_setting(L, instance, "decode_invalid_numbers", 0, 1);
+  setting(L, instance, "decode_invalid_numbers", 0, 1);
 
   lua_getfield(L, instance, "encode");
   lua_setfield(L, state, "encode");
@@ -124,36 +115,8 @@ void sk_json_open(lua_State *L) {
   lua_setfield(L, LUA_REGISTRYINDEX, REG_KEY);
 }
 
-void sk_json_push_array_mt(lua_State *L) {
+void sk_json_push_field(lua_State *L, const char *name) {
   sk_json_push_state(L);
-  lua_getfield(L, -1, "array_mt");
+  lua_getfield(L, -1, name);
   lua_remove(L, -2);
-}
-
-void sk_json_push_null(lua_State *L) {
-  sk_json_push_state(L);
-  lua_getfield(L, -1, "null");
-  lua_remove(L, -2);
-}
-
-int sk_utf8_valid(const char *str, size_t len) {
-  const unsigned char *s = (const unsigned char *)str, *end = s + len;
-  while (s < end) {
-    size_t n;
-    if (*s < 0x80) {
-      /* JSON is mostly ASCII: skip it eight bytes at a time */
-      uint64_t word;
-      while ((size_t)(end - s) >= 8) {
-        memcpy(&word, s, 8);
-        if (word & 0x8080808080808080ULL) break;
-        s += 8;
-      }
-      while (s < end && *s < 0x80) s++;
-      continue;
-    }
-    n = sk_utf8_seq(s, end);
-    if (n == 0) return 0;
-    s += n;
-  }
-  return 1;
 }

@@ -37,14 +37,10 @@ enum sk_decoded { SK_JSON_OK, SK_JSON_INVALID, SK_JSON_NOT_UTF8 };
 /* Pushes the decoded value (SK_JSON_OK), or a message saying why not. */
 enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len);
 
-/* Pushes the metatable that marks a table as a JSON array. */
-void sk_json_push_array_mt(lua_State *L);
-
-/* Pushes the value that stands for JSON null (lua-cjson's cjson.null). */
-void sk_json_push_null(lua_State *L);
-
-/* Validates UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
-int sk_utf8_valid(const char *s, size_t len);
+/* Pushes a field of the per-state table (see sk_json_push_state): "array_mt",
+ * the metatable that marks a table as a JSON array, or "null", lua-cjson's
+ * cjson.null. */
+void sk_json_push_field(lua_State *L, const char *name);
 
 /* Shared by json.c, json_encode.c and json_decode.c. */
 
@@ -57,22 +53,32 @@ void sk_json_push_state(lua_State *L);
 #define SK_NONCE_LEN 16
 extern char sk_json_nonce[SK_NONCE_LEN + 1];
 
-/* Length of the valid UTF-8 sequence at s (a non-ASCII lead byte), or 0.
+/* A marker string starts with a NUL, "sk" and the nonce (SK_MARK_LEN bytes),
+ * then one byte saying what it stands for. In JSON text, as cjson writes it
+ * and as the decoder writes it for cjson, it opens with SK_MARK_JSON. */
+#define SK_MARK_LEN (3 + SK_NONCE_LEN)
+#define SK_MARK_JSON "\"\\u0000sk"
+
+/* 2^53: every integer up to it is exact as a double. */
+#define SK_2_53 9007199254740992.0
+
+/* Just past the valid UTF-8 sequence at s (a non-ASCII lead byte), or NULL
+ * when there is none: no overlongs, no surrogates, nothing above U+10FFFF.
  * Inline: it is the inner step of every byte pass. */
-static inline size_t sk_utf8_seq(const unsigned char *s, const unsigned char *end) {
+static inline const unsigned char *sk_utf8_next(const unsigned char *s, const unsigned char *end) {
   unsigned c = *s, cp, min;
   size_t n;
   if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F, min = 0x80;
   else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F, min = 0x800;
   else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07, min = 0x10000;
-  else return 0;
-  if ((size_t)(end - s) <= n) return 0;
+  else return NULL;
+  if ((size_t)(end - s) <= n) return NULL;
   for (size_t i = 1; i <= n; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
+    if ((s[i] & 0xC0) != 0x80) return NULL;
     cp = (cp << 6) | (s[i] & 0x3F);
   }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n + 1;
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return NULL;
+  return s + n + 1;
 }
 
 #endif

@@ -27,8 +27,9 @@
 #include <emmintrin.h>
 #endif
 
-#define MARK_PREFIX_LEN (3 + SK_NONCE_LEN) /* NUL, "sk", nonce */
-#define LONG_DIGITS 16                     /* 15 digits are always below 2^53 */
+#define LONG_DIGITS 16 /* 15 digits are always below 2^53 */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
 
 struct scan {
   lua_State *L;
@@ -41,8 +42,16 @@ static int is_space(unsigned c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static void replace(struct scan *s, const unsigned char *from, const unsigned char *to, const char *open,
-                    const unsigned char *payload, size_t payload_len, const char *close) {
+/* The high bit of each byte of an ASCII word that may be c (no misses; a
+ * byte right above a hit may be flagged too). */
+static uint64_t bytes_equal(uint64_t v, unsigned char c) {
+  uint64_t x = v ^ (ONES * c);
+  return (x - ONES) & ~x & HIGHS;
+}
+
+/* Puts the text from `from` to `to` in b as `open`, then the nonce: the caller
+ * writes the rest of the marker. */
+static void start_marker(struct scan *s, const unsigned char *from, const unsigned char *to, const char *open) {
   if (!s->started) {
     luaL_buffinit(s->L, s->b);
     s->started = 1;
@@ -50,16 +59,7 @@ static void replace(struct scan *s, const unsigned char *from, const unsigned ch
   luaL_addlstring(s->b, (const char *)s->copied, (size_t)(from - s->copied));
   luaL_addstring(s->b, open);
   luaL_addstring(s->b, sk_json_nonce);
-  luaL_addlstring(s->b, (const char *)payload, payload_len);
-  luaL_addstring(s->b, close);
   s->copied = to;
-}
-
-/* A word holding a '"', a '\\' or a non-ASCII byte. */
-static int word_special(uint64_t v) {
-  const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-  uint64_t q = v ^ (ones * '"'), e = v ^ (ones * '\\');
-  return (((q - ones) & ~q) | ((e - ones) & ~e) | v) & highs ? 1 : 0;
 }
 
 /* From just past an opening quote to just past the closing one (or the end);
@@ -70,7 +70,7 @@ static const unsigned char *skip_string(const unsigned char *p, const unsigned c
     uint64_t word;
     while ((size_t)(end - p) >= 8) {
       memcpy(&word, p, 8);
-      if (word_special(word)) break;
+      if ((bytes_equal(word, '"') | bytes_equal(word, '\\') | word) & HIGHS) break; /* a quote, a backslash or not ASCII */
       p += 8;
     }
     if (p >= end) break;
@@ -79,9 +79,8 @@ static const unsigned char *skip_string(const unsigned char *p, const unsigned c
     if (c == '\\') {
       p += (p + 1 < end && p[1] < 0x80) ? 2 : 1; /* a non-ASCII byte after it is checked next */
     } else if (c >= 0x80) {
-      size_t n = sk_utf8_seq(p, end);
-      if (n == 0) return NULL;
-      p += n;
+      p = sk_utf8_next(p, end);
+      if (!p) return NULL;
     } else {
       p++;
     }
@@ -101,7 +100,8 @@ static int scan(struct scan *s, const unsigned char *p, const unsigned char *end
       const unsigned char *q = p + 1;
       while (q < end && is_space(*q)) q++;
       if (q < end && *q == ']') {
-        replace(s, p, q + 1, "[\"\\u0000sk", (const unsigned char *)"[", 1, "\"]");
+        start_marker(s, p, q + 1, "[" SK_MARK_JSON);
+        luaL_addstring(s->b, "[\"]");
         p = q;
       }
       p++;
@@ -114,30 +114,20 @@ static int scan(struct scan *s, const unsigned char *p, const unsigned char *end
           q++;
         }
       } else if (q - digits >= LONG_DIGITS && *digits != '0') {
-        replace(s, p, q, "\"\\u0000sk", (const unsigned char *)"#", 1, "");
+        start_marker(s, p, q, SK_MARK_JSON);
+        luaL_addchar(s->b, '#');
         luaL_addlstring(s->b, (const char *)p, (size_t)(q - p));
         luaL_addchar(s->b, '"');
       }
       p = q;
     } else if (c >= 0x80) {
-      size_t n = sk_utf8_seq(p, end);
-      if (n == 0) return 0;
-      p += n;
+      p = sk_utf8_next(p, end);
+      if (!p) return 0;
     } else {
       p++;
     }
   }
   return 1;
-}
-
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* The high bit of each byte of an ASCII word that may be c (no misses; a
- * byte right above a hit may be flagged too). */
-static uint64_t bytes_equal(uint64_t v, unsigned char c) {
-  uint64_t x = v ^ (ONES * c);
-  return (x - ONES) & ~x & HIGHS;
 }
 
 /* Whether every byte of a word is a digit: high nibbles all 3 (most words
@@ -171,9 +161,8 @@ static int quick_pass(const unsigned char *start, const unsigned char *end, stru
   while (s < end) {
     uint64_t word;
     if (*s >= 0x80) {
-      size_t n = sk_utf8_seq(s, end);
-      if (n == 0) return 0;
-      s += n;
+      s = sk_utf8_next(s, end);
+      if (!s) return 0;
       continue;
     }
 #ifdef __SSE2__
@@ -223,7 +212,7 @@ static int is_marker(lua_State *L, int idx, char kind) {
   const char *s;
   if (lua_type(L, idx) != LUA_TSTRING) return 0;
   s = lua_tolstring(L, idx, &len);
-  return len > MARK_PREFIX_LEN && s[0] == '\0' && s[MARK_PREFIX_LEN] == kind && s[1] == 's' && s[2] == 'k' &&
+  return len > SK_MARK_LEN && s[0] == '\0' && s[SK_MARK_LEN] == kind && s[1] == 's' && s[2] == 'k' &&
          memcmp(s + 3, sk_json_nonce, SK_NONCE_LEN) == 0;
 }
 
@@ -232,7 +221,7 @@ static int is_marker(lua_State *L, int idx, char kind) {
  * below it in table t (0 at the top level: no table to keep it for). */
 static void number_back(struct settle *w, int t) {
   lua_State *L = w->L;
-  const char *text = lua_tostring(L, -1) + MARK_PREFIX_LEN + 1;
+  const char *text = lua_tostring(L, -1) + SK_MARK_LEN + 1;
 #if SK_HAS_INTEGERS
   long long i;
   errno = 0;
@@ -286,7 +275,7 @@ static void settle_value(struct settle *w, int t) {
     if (!lua_isinteger(L, -1)) {
       lua_Number n = lua_tonumber(L, -1);
       lua_Integer i;
-      if (n == floor(n) && fabs(n) < 9007199254740992.0 && lua_numbertointeger(n, &i)) {
+      if (n == floor(n) && fabs(n) < SK_2_53 && lua_numbertointeger(n, &i)) {
         lua_pop(L, 1);
         lua_pushinteger(L, i);
         store_back(L, t);
@@ -328,10 +317,9 @@ static void settle_table(struct settle *w, int t) {
 }
 
 enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len) {
-  struct scan s;
-  struct quick quick = {0, 0};
-  struct settle w;
   luaL_Buffer b;
+  struct scan s = {L, &b, (const unsigned char *)text, 0};
+  struct quick quick = {0, 0};
   int state;
 
   sk_json_push_state(L);
@@ -339,10 +327,6 @@ enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len) {
   lua_getfield(L, state, "array_mt");
   lua_getfield(L, state, "exact");
   lua_getfield(L, state, "decode");
-  s.L = L;
-  s.b = &b;
-  s.copied = (const unsigned char *)text;
-  s.started = 0;
   if (!quick_pass((const unsigned char *)text, (const unsigned char *)text + len, &quick) ||
       (quick.special && !scan(&s, (const unsigned char *)text, (const unsigned char *)text + len))) {
     if (s.started) luaL_pushresult(&b);
@@ -361,11 +345,8 @@ enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len) {
     lua_settop(L, state);
     return SK_JSON_INVALID;
   }
-  w.L = L;
-  w.array_mt = state + 1;
-  w.exact = state + 2;
-  w.marked = s.started;
   if (SK_HAS_INTEGERS || quick.arrays || s.started) {
+    struct settle w = {L, state + 1, state + 2, s.started};
     settle_value(&w, 0);
   }
   lua_replace(L, state);

@@ -7,15 +7,14 @@
  * each marker in cjson's output.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
 
-/* cjson writes a NUL byte as \u0000, so a marker starts with this text. */
-#define MARK_OPEN "\"\\u0000sk"
-#define MARK_CLOSE "\\u0000\""
+#define MARK_CLOSE "\\u0000\"" /* how cjson writes the NUL that ends a marker */
 
 /* Where a value sits, as a chain up to the root on the C stack: cheap while
  * walking, and enough to name the place in an error or to spot a cycle. */
@@ -104,15 +103,30 @@ static void push_marker(struct walk *w, const char *payload) {
 
 static void push_exact_number(struct walk *w, int idx) {
   char buf[64];
-#if SK_HAS_INTEGERS
-  if (lua_isinteger(w->L, idx)) {
-    snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(w->L, idx));
-    push_marker(w, buf);
-    return;
-  }
-#endif
-  snprintf(buf, sizeof buf, "%.17g", (double)lua_tonumber(w->L, idx));
+  if (sk_isinteger(w->L, idx)) snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(w->L, idx));
+  else snprintf(buf, sizeof buf, "%.17g", (double)lua_tonumber(w->L, idx));
   push_marker(w, buf);
+}
+
+/* Validates UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
+static int utf8_valid(const char *str, size_t len) {
+  const unsigned char *s = (const unsigned char *)str, *end = s + len;
+  while (s < end) {
+    if (*s < 0x80) {
+      /* JSON is mostly ASCII: skip it eight bytes at a time */
+      uint64_t word;
+      while ((size_t)(end - s) >= 8) {
+        memcpy(&word, s, 8);
+        if (word & 0x8080808080808080ULL) break;
+        s += 8;
+      }
+      while (s < end && *s < 0x80) s++;
+      continue;
+    }
+    s = sk_utf8_next(s, end);
+    if (!s) return 0;
+  }
+  return 1;
 }
 
 static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth);
@@ -126,7 +140,7 @@ static int kept_text(struct walk *w, int idx) {
   lua_Number n;
   if (lua_type(L, -1) != LUA_TNUMBER || sk_isinteger(L, -1)) return 0;
   n = lua_tonumber(L, -1);
-  if (!(fabs(n) >= 9007199254740992.0)) return 0; /* smaller floats keep every digit they had */
+  if (!(fabs(n) >= SK_2_53)) return 0; /* smaller floats keep every digit they had */
   lua_pushvalue(L, idx);
   lua_rawget(L, w->exact);
   if (!lua_istable(L, -1)) {
@@ -178,11 +192,11 @@ static void walk_table(struct walk *w, int idx, struct pathpart *at, int depth) 
     if (kt == LUA_TSTRING) {
       size_t klen;
       child.key = lua_tolstring(L, -2, &klen);
-      if (!sk_utf8_valid(child.key, klen)) walk_error(w, &child, depth + 1, "key is not valid UTF-8");
+      if (!utf8_valid(child.key, klen)) walk_error(w, &child, depth + 1, "key is not valid UTF-8");
       has_string = 1;
     } else if (kt == LUA_TNUMBER) {
       lua_Number n = lua_tonumber(L, -2);
-      if (n < 1 || n != floor(n) || n > 9007199254740992.0) {
+      if (n < 1 || n != floor(n) || n > SK_2_53) {
         walk_error(w, at, depth, "table key is a number that is not an array index");
       }
       child.key = NULL;
@@ -222,7 +236,7 @@ static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth) 
   case LUA_TSTRING: {
     size_t len;
     const char *s = lua_tolstring(L, idx, &len);
-    if (!sk_utf8_valid(s, len)) walk_error(w, at, depth, "string is not valid UTF-8");
+    if (!utf8_valid(s, len)) walk_error(w, at, depth, "string is not valid UTF-8");
     break;
   }
   case LUA_TNUMBER: {
@@ -257,10 +271,10 @@ static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth) 
 static void splice_markers(lua_State *L) {
   size_t len, open_len;
   const char *text = lua_tolstring(L, -1, &len), *end = text + len, *p = text;
-  char open[sizeof MARK_OPEN + SK_NONCE_LEN + 1];
+  char open[sizeof SK_MARK_JSON + SK_NONCE_LEN + 1];
   luaL_Buffer b;
 
-  open_len = (size_t)snprintf(open, sizeof open, "%s%s:", MARK_OPEN, sk_json_nonce);
+  open_len = (size_t)snprintf(open, sizeof open, "%s%s:", SK_MARK_JSON, sk_json_nonce);
   luaL_buffinit(L, &b);
   for (;;) {
     const char *hit = NULL, *payload, *close;
@@ -291,21 +305,14 @@ static void splice_markers(lua_State *L) {
 }
 
 void sk_json_encode(lua_State *L, int idx, const char *root) {
-  struct walk w;
+  int base = lua_gettop(L);
+  struct walk w = {L, base + 2, base + 3, 0, 0, 0, root};
   struct pathpart top = {NULL, NULL, 0, NULL};
-  int base;
 
-  idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
-  base = lua_gettop(L);
+  idx = idx < 0 ? base + idx + 1 : idx;
   sk_json_push_state(L);
   lua_getfield(L, base + 1, "array_mt");
   lua_getfield(L, base + 1, "exact");
-  w.L = L;
-  w.array_mt = base + 2;
-  w.exact = base + 3;
-  w.build = 0;
-  w.specials = 0;
-  w.root = root;
   lua_getfield(L, base + 1, "precision");
   w.precision = (int)lua_tointeger(L, -1);
   lua_pop(L, 1);

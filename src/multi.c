@@ -5,7 +5,7 @@
  * the multi handle's connection cache keeps connections open between them.
  * How many run at once, and what to do with a result, is the Lua layer's.
  */
-#include "multi.h"
+#include "core.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,32 +37,6 @@ static struct multi *check_multi(lua_State *L) {
   return m;
 }
 
-static struct slot *idle_slot(lua_State *L, struct multi *m);
-
-static int multi_new(lua_State *L) {
-  struct multi *m;
-  int opts = lua_isnoneornil(L, 1) ? 0 : 1;
-  if (opts) luaL_checktype(L, 1, LUA_TTABLE);
-  m = lua_newuserdata(L, sizeof *m);
-  memset(m, 0, sizeof *m);
-  m->options_ref = LUA_NOREF;
-  m->closed = 1; /* nothing to free until the handle exists */
-  luaL_getmetatable(L, MULTI_MT);
-  lua_setmetatable(L, -2);
-  if (opts) {
-    lua_pushvalue(L, 1);
-  } else {
-    lua_newtable(L);
-  }
-  m->options_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  sk_curl_ready(L);
-  m->handle = curl_multi_init();
-  if (!m->handle) return luaL_error(L, "sakari: libcurl could not create a multi handle");
-  m->closed = 0;
-  idle_slot(L, m); /* checks the options now rather than at the first add */
-  return 1;
-}
-
 /* An idle slot, or a new one with its easy handle made from the options. */
 static struct slot *idle_slot(lua_State *L, struct multi *m) {
   struct slot **grown, *s;
@@ -82,6 +56,24 @@ static struct slot *idle_slot(lua_State *L, struct multi *m) {
   lua_pop(L, 1);
   curl_easy_setopt(s->t.easy, CURLOPT_PRIVATE, (void *)s);
   return s;
+}
+
+static int multi_new(lua_State *L) {
+  struct multi *m;
+  struct sk_options o;
+  sk_options_read(L, 1, &o); /* checked now rather than at the first add */
+  lua_settop(L, 1);
+  m = lua_newuserdata(L, sizeof *m);
+  memset(m, 0, sizeof *m);
+  m->options_ref = LUA_NOREF;
+  luaL_getmetatable(L, MULTI_MT);
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, 1);
+  m->options_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* LUA_REFNIL without options */
+  sk_curl_ready(L);
+  m->handle = curl_multi_init(); /* closing a multi whose handle is NULL is safe */
+  if (!m->handle) return luaL_error(L, "sakari: libcurl could not create a multi handle");
+  return 1;
 }
 
 static int multi_add(lua_State *L) {
@@ -122,7 +114,7 @@ static int collect(lua_State *L, struct multi *m, int results) {
 static int multi_poll(lua_State *L) {
   struct multi *m = check_multi(L);
   lua_Number wait = luaL_optnumber(L, 2, 0);
-  double deadline = sk_now() + (wait > 0 ? (wait < 86400 ? wait : 86400) : 0);
+  double deadline = sk_now() + (wait > 0 ? (wait < SK_MAX_SECONDS ? wait : SK_MAX_SECONDS) : 0);
   int results, still;
   lua_settop(L, 2);
   lua_newtable(L);
@@ -173,11 +165,7 @@ void sk_multi_open(lua_State *L) {
                                      {"pending", multi_pending},
                                      {"close", multi_close},
                                      {NULL, NULL}};
-  luaL_newmetatable(L, MULTI_MT);
-  lua_newtable(L);
-  sk_setfuncs(L, methods);
-  lua_setfield(L, -2, "__index");
-  sk_setfinalizer(L, multi_close);
+  sk_newtype(L, MULTI_MT, methods, multi_close);
   lua_pop(L, 1);
   lua_pushcfunction(L, multi_new);
   lua_setfield(L, -2, "multi");

@@ -19,20 +19,28 @@ struct sk_options {
   int insecure;
 };
 
+/* A method a request may use, and how libcurl is told to send it. */
+struct sk_method {
+  const char *name;
+  int body;   /* sends a body, an empty one when it has none: POST, PUT, PATCH */
+  int custom; /* no libcurl option of its own: sent as CURLOPT_CUSTOMREQUEST */
+  int head;   /* HEAD: the answer has no body */
+};
+
 struct sk_transfer {
   CURL *easy;
   struct curl_slist *headers;
   struct sk_buf url, payload, body, head;
   curl_mime *mime;    /* a multipart body, rebuilt per request */
-  const char *method; /* one of the static method names */
-  int has_body, multipart, raw_response, want_headers, fresh_connect, caller_content_type;
+  const struct sk_method *method;
+  int has_body, multipart, raw_response, want_headers, fresh_connect;
   long timeout_ms, connect_timeout_ms;
   char errbuf[CURL_ERROR_SIZE];
 };
 
 /* build.c */
 
-/* Reads and checks the options table at idx (0 for none). Raises on bad options. */
+/* Reads and checks the options table at idx (none or nil for none). Raises on bad options. */
 void sk_options_read(lua_State *L, int idx, struct sk_options *o);
 
 /* Reads the request table at idx into t's URL, payload, header list and

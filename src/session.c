@@ -2,7 +2,7 @@
  * A blocking session: one easy handle reused for every request, so the
  * connection (and its TLS session) stays open between calls.
  */
-#include "session.h"
+#include "core.h"
 
 #include <string.h>
 
@@ -25,9 +25,7 @@ static struct session *check_session(lua_State *L) {
 static int session_new(lua_State *L) {
   struct session *s;
   struct sk_options o;
-  int opts = lua_isnoneornil(L, 1) ? 0 : 1;
-  if (opts) luaL_checktype(L, 1, LUA_TTABLE);
-  sk_options_read(L, opts, &o);
+  sk_options_read(L, 1, &o);
   s = lua_newuserdata(L, sizeof *s);
   memset(s, 0, sizeof *s);
   luaL_getmetatable(L, SESSION_MT);
@@ -71,11 +69,7 @@ void sk_session_open(lua_State *L) {
                                      {"connections", session_connections},
                                      {"close", session_close},
                                      {NULL, NULL}};
-  luaL_newmetatable(L, SESSION_MT); /* an existing one is reused: luaopen may run twice */
-  lua_newtable(L);
-  sk_setfuncs(L, methods);
-  lua_setfield(L, -2, "__index");
-  sk_setfinalizer(L, session_close);
+  sk_newtype(L, SESSION_MT, methods, session_close);
   lua_pushcfunction(L, session_tostring);
   lua_setfield(L, -2, "__tostring");
   lua_pop(L, 1);

@@ -3,7 +3,7 @@
  * side polls between calls, so a bulk run can stop taking new work, let the
  * requests in flight finish and account for every row.
  */
-#include "signals.h"
+#include "core.h"
 
 #include <signal.h>
 #include <string.h>

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core.h"
+
 double sk_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -40,7 +42,7 @@ static int core_sleep(lua_State *L) {
   lua_Number s = luaL_checknumber(L, 1);
   struct timespec ts;
   if (!(s > 0)) return 0;
-  if (s > 86400) s = 86400;
+  if (s > SK_MAX_SECONDS) s = SK_MAX_SECONDS;
   ts.tv_sec = (time_t)s;
   ts.tv_nsec = (long)((s - (lua_Number)ts.tv_sec) * 1e9);
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {

@@ -3,15 +3,13 @@
 
 #include <stddef.h>
 
-#include "compat.h"
+/* The longest wait or timeout, in seconds, the core takes (a day). */
+#define SK_MAX_SECONDS 86400
 
 /* Seconds on the monotonic clock. */
 double sk_now(void);
 
 /* Fills out with bytes from /dev/urandom, or (without it) from the clock. */
 void sk_random_bytes(void *out, size_t n);
-
-/* Puts now (monotonic seconds), sleep(seconds) and random() ([0, 1)) into the table on top. */
-void sk_timing_open(lua_State *L);
 
 #endif
