@@ -7,23 +7,10 @@ local config = require "sakari.config"
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 local SEED_PATH = "/v1/accounts/sandbox-account/contacts/seed-contact"
 
-local usage_error = require "spec.support.refused"
-
-local function refused(f, ...)
-  return usage_error(f, ...).message
-end
+local refused = require("spec.support.refused").message
 
 describe("client.account(id)", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("gives the functions that take the account, with the account bound", function()
     local acct = client.account(ACC)
@@ -63,16 +50,7 @@ describe("client.account(id)", function()
 end)
 
 describe("the account_id setting", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client { account_id = ACC }
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client { account_id = ACC }
 
   it("fills in the account a call leaves out", function()
     assert.equal(SEED, assert(client.contacts.get(SEED)).id)

@@ -16,15 +16,9 @@ local function raised(f, ...)
 end
 
 describe("argument checks", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
+  local client = sandbox.each_client()
 
   after_each(function()
-    client.close()
     assert.same({}, sandbox.requests())
   end)
 

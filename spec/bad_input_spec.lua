@@ -5,16 +5,7 @@ local sandbox = require "spec.support.sandbox"
 local ACC = sandbox.ACCOUNT
 
 describe("bad input", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   local function raises_and_sends_nothing(pattern, f, ...)
     local ok, err = pcall(f, ...)

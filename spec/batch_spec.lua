@@ -8,17 +8,12 @@ local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 local CONTACTS = "/v1/accounts/sandbox-account/contacts/"
 
 describe("client.batch", function()
-  local client, ids
+  local client = sandbox.each_client { retry_backoff = 0.01 }
+  local ids
 
   before_each(function()
-    sandbox.reset()
     ids = sandbox.seed(12)
     sandbox.clear_requests()
-    client = sandbox.client { retry_backoff = 0.01 }
-  end)
-
-  after_each(function()
-    client.close()
   end)
 
   it("returns results in input order, each with its own value or err", function()
@@ -235,17 +230,11 @@ describe("client.queue", function()
 end)
 
 describe("batch and queue results", function()
-  local client
+  local client = sandbox.each_client()
 
   before_each(function()
-    sandbox.reset()
     sandbox.seed(3)
     sandbox.clear_requests()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
   end)
 
   it("give a list's items as value and its pagination in rest, never as err", function()

@@ -19,18 +19,8 @@ local SLOW = os.getenv("SAKARI_SLOW_RUN") or os.getenv("SAKARI_GC_STRESS") == "1
 local ROWS = SLOW and 300 or 2000
 local CHAOS = { seed = 20261130, rate = 0.15, retry_after = "0", path = "/v1/accounts/" }
 
-local client
-
-before_each(function()
-  sandbox.reset()
-  client = sandbox.client()
-end)
-
-after_each(function()
-  client.close()
-  sandbox.chaos_off()
-  cli.cleanup()
-end)
+cli.each_run()
+after_each(sandbox.chaos_off)
 
 -- What the server holds, decoded: id -> contact.
 local function contacts_now()

@@ -10,8 +10,7 @@ local settings = require "sakari.settings"
 local ACC, CONTACTS, SEED = cli.ACC, cli.CONTACTS, sandbox.SEED_CONTACT
 local sakari = cli.sakari
 
-before_each(sandbox.reset)
-after_each(cli.cleanup)
+cli.each_run()
 
 -- A setting a command line can carry: one whose check takes a string, a number
 -- or a boolean (debug takes a function too; hooks and the transport take
@@ -56,14 +55,6 @@ local function settings_help()
   end
   for flag, text in pairs(blocks) do blocks[flag] = text:gsub("%s+", " ") end
   return blocks, order, out
-end
-
-local function count(method, path)
-  local n = 0
-  for _, r in ipairs(sandbox.requests()) do
-    if r.method == method and sandbox.path(r) == path then n = n + 1 end
-  end
-  return n
 end
 
 describe("sakari's settings flags", function()
@@ -175,7 +166,7 @@ describe("sakari's settings flags", function()
     local status, _, err = sakari({ "--timeout", "0.3", "--max-retries", "0", "contacts", "get", ACC, SEED })
     assert.are.equal(1, status, err)
     assert.truthy(err:find("timeout", 1, true), err)
-    assert.are.equal(1, count("GET", CONTACTS .. SEED))
+    assert.are.equal(1, sandbox.count("GET", CONTACTS .. SEED))
   end)
 
   it("--max-retries 0, before or after the command: one request on a 500; the default retries twice", function()
@@ -186,13 +177,13 @@ describe("sakari's settings flags", function()
       local status, _, err = sakari(argv)
       assert.are.equal(1, status, err)
       assert.truthy(err:find("500", 1, true), err)
-      assert.are.equal(1, count("GET", CONTACTS .. SEED))
+      assert.are.equal(1, sandbox.count("GET", CONTACTS .. SEED))
     end
     sandbox.reset()
     sandbox.fault({ path = CONTACTS .. SEED, status = 500, times = 5 })
     local status = sakari({ "--retry-backoff", "0", "contacts", "get", ACC, SEED })
     assert.are.equal(1, status)
-    assert.are.equal(1 + settings.by_name.max_retries.default, count("GET", CONTACTS .. SEED))
+    assert.are.equal(1 + settings.by_name.max_retries.default, sandbox.count("GET", CONTACTS .. SEED))
   end)
 
   it("--debug writes one line per attempt to stderr, never the token", function()

@@ -11,17 +11,7 @@ local fs = require "spec.support.fs"
 local ACC, CONTACTS = cli.ACC, cli.CONTACTS
 local sakari, csv_file, failed_name, requests_by = cli.sakari, cli.csv_file, cli.failed_name, cli.requests_by
 
-local client
-
-before_each(function()
-  sandbox.reset()
-  client = sandbox.client()
-end)
-
-after_each(function()
-  client.close()
-  cli.cleanup()
-end)
+local client = cli.each_client()
 
 -- The rows of a CSV file, as arrays of cells (header first).
 local function csv_rows(path)

@@ -18,17 +18,7 @@ local function sorted(list)
   return list
 end
 
-local client
-
-before_each(function()
-  sandbox.reset()
-  client = sandbox.client()
-end)
-
-after_each(function()
-  client.close()
-  cli.cleanup()
-end)
+local client = cli.each_client()
 
 describe("sakari (the command line)", function()
   it("has --help on every command, on stdout, with status 0 and no request", function()

@@ -5,16 +5,7 @@ local sakari = require "sakari"
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 
 describe("contacts", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("create, get, update, delete round trip", function()
     local created, err = client.contacts.create(ACC, {

@@ -13,9 +13,7 @@ local function line_pattern(method, path, status, attempt)
 end
 
 describe("debug", function()
-  before_each(function()
-    sandbox.reset()
-  end)
+  before_each(sandbox.reset)
 
   it("= function(line) gets one line per attempt, retries included", function()
     local lines = {}

@@ -775,16 +775,7 @@ local function check_wire(expected, log)
 end
 
 describe("every endpoint function", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   local names = {}
   for name in pairs(cases) do names[#names + 1] = name end
@@ -815,16 +806,7 @@ describe("every endpoint function", function()
 end)
 
 describe("an unknown id", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   -- function, arguments after the account, the code the sandbox answers
   local unknown = {

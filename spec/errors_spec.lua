@@ -12,17 +12,8 @@ local function no_secret(err)
 end
 
 describe("a failed call", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    -- the error object of one attempt; what is retried is resilience_spec's
-    client = sandbox.client { max_retries = 0 }
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  -- the error object of one attempt; what is retried is resilience_spec's
+  local client = sandbox.each_client { max_retries = 0 }
 
   it("404 CONT-002 for an unknown contact", function()
     local contact, err = client.contacts.update(ACC, "c1", { firstName = "Bob" })
@@ -190,16 +181,7 @@ describe("a failed call", function()
 end)
 
 describe("a bodiless success", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("is true for a 204", function()
     sandbox.fault({ path = "/v1/", status = 204, body = "" })

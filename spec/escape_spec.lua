@@ -6,16 +6,7 @@ local ACC = sandbox.ACCOUNT
 local PREFIX = "/v1/accounts/sandbox-account/contacts/"
 
 describe("a contact id", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   local cases = {
     { "seed-contact/x", "seed-contact%2Fx" },

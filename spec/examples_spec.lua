@@ -27,9 +27,7 @@ local function run(script, env)
 end
 
 describe("examples/update_contact.lua", function()
-  before_each(function()
-    sandbox.reset()
-  end)
+  before_each(sandbox.reset)
 
   it("creates, updates and prints a contact", function()
     local code, out, err = run("examples/update_contact.lua", {

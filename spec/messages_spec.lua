@@ -12,23 +12,10 @@ local function to(number)
   return { contacts = { { mobile = { number = number, country = "US" } } }, template = "Hello" }
 end
 
-local function raised(f, ...)
-  local ok, message = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  return message
-end
+local raised = require "spec.support.raised"
 
 describe("messages.send", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("is sent once when the server answers 500", function()
     sandbox.fault({ method = "POST", path = MESSAGES, status = 500 })
@@ -114,16 +101,7 @@ describe("messages.send", function()
 end)
 
 describe("campaigns.quick", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("is sent once when the server answers 500", function()
     sandbox.fault({ method = "POST", status = 500 })

@@ -6,7 +6,7 @@ local sakari = require "sakari"
 
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 
-local refused = require "spec.support.refused"
+local refused = require("spec.support.refused").error
 
 -- The usage error f raises, checked to blame this file and to send nothing.
 local function raised(f)
@@ -16,16 +16,7 @@ local function raised(f)
 end
 
 describe("a wrong name", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("names the function meant", function()
     assert.equal("sakari: no function contacts.updat; did you mean contacts.update?",
@@ -57,9 +48,7 @@ describe("a wrong name", function()
 end)
 
 describe("a bad setting", function()
-  before_each(function()
-    sandbox.reset()
-  end)
+  before_each(sandbox.reset)
 
   it("names the setting and its environment variable, with the limit", function()
     assert.equal("bad argument #1 to 'sakari.new' (config.timeout: expected a number of seconds > 0, "

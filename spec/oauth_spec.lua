@@ -13,17 +13,15 @@ local function bearer(request)
 end
 
 describe("OAuth client credentials", function()
-  local client, real_now
+  local client = sandbox.each_oauth_client()
+  local real_now
 
   before_each(function()
-    sandbox.reset()
     real_now = auth.now
-    client = sandbox.oauth_client()
   end)
 
   after_each(function()
     auth.now = real_now
-    client.close()
   end)
 
   it("fetches a token with a JSON POST, then uses it as the bearer", function()

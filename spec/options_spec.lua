@@ -1,29 +1,12 @@
 -- Query options: documented names checked, the rest passed through `query`,
 -- documented ranges and values enforced; every refusal happens before sending.
 local sandbox = require "spec.support.sandbox"
-local errors = require "sakari.errors"
+local refused = require("spec.support.refused").message
 
 local ACC = sandbox.ACCOUNT
 
 describe("query options", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
-
-  local function refused(f, ...)
-    local ok, message = pcall(f, ...)
-    assert.is_false(ok, "expected an error")
-    assert.is_true(errors.is_argument(message))
-    assert.same({}, sandbox.requests())
-    return message.message
-  end
+  local client = sandbox.each_client()
 
   it("name a misspelt option and list the accepted ones", function()
     assert.equal("bad argument #2 to 'contacts.list' (unknown option 'firstname' "

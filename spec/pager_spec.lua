@@ -26,16 +26,7 @@ local function offsets(log)
 end
 
 describe("each", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("walks 250 contacts in 3 requests of 100", function()
     sandbox.seed(249) -- and the seed contact makes 250

@@ -7,16 +7,7 @@ local patch = require "sakari.patch"
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 
 describe("contacts.patch", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   local function member(number)
     return assert(client.contacts.create(ACC, {

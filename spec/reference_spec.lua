@@ -220,9 +220,7 @@ local function runnable(usage, ids)
 end
 
 describe("every example of the reference, run against the sandbox", function()
-  before_each(function()
-    sandbox.reset()
-  end)
+  before_each(sandbox.reset)
 
   for _, f in ipairs(functions) do
     local fname, row = f.fname, f.row

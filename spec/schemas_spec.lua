@@ -9,11 +9,7 @@ local sakari = require "sakari"
 
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 
-local function raised(f, ...)
-  local ok, message = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  return tostring(message)
-end
+local raised = require "spec.support.raised"
 
 -- Everything but the stamp of the last change: what a write must not lose.
 local function without_updated(contact)

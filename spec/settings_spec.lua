@@ -31,9 +31,7 @@ describe("settings.list()", function()
 end)
 
 describe("a per-call setting", function()
-  before_each(function()
-    sandbox.reset()
-  end)
+  before_each(sandbox.reset)
 
   -- the same value is refused by sakari.new and per call, or accepted by both
   it("has the same limits in sakari.new and in a call's options", function()

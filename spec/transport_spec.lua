@@ -8,16 +8,10 @@ local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 local SEED_PATH = "/v1/accounts/sandbox-account/contacts/seed-contact"
 
 describe("a Lua transport", function()
-  local transport, client
-
-  before_each(function()
-    sandbox.reset()
+  local transport
+  local client = sandbox.each_client_from(function()
     transport = luasocket.new()
-    client = sandbox.client { transport = transport, retry_backoff = 0.01 }
-  end)
-
-  after_each(function()
-    client.close()
+    return sandbox.client { transport = transport, retry_backoff = 0.01 }
   end)
 
   it("sends the seed's update exactly as the libcurl transport does", function()

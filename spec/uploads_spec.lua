@@ -7,16 +7,7 @@ local ACC = sandbox.ACCOUNT
 local CONTACTS = "/v1/accounts/" .. ACC .. "/contacts"
 
 describe("contacts.import", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("sends rows as CSV, quoting what needs it", function()
     local result = assert(client.contacts.import(ACC, {
@@ -69,17 +60,8 @@ describe("contacts.import", function()
 end)
 
 describe("tools.share_file", function()
-  local client
+  local client = sandbox.each_client()
   local BYTES = "\137PNG\r\n\26\n\0\0\0\rIHDR" .. ("\0\255"):rep(300)
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
 
   it("uploads raw bytes as application/octet-stream", function()
     local shared = assert(client.tools.share_file(BYTES))
@@ -127,17 +109,8 @@ describe("tools.share_file", function()
 end)
 
 describe("reports.messages", function()
-  local client
+  local client = sandbox.each_client()
   local TODAY = os.date("!%Y-%m-%d")
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
 
   it("asks for CSV and reads the columns by name", function()
     sandbox.inbound { mobile = "+15553330010", message = "in" }

@@ -158,16 +158,7 @@ describe("webhooks.sign and verify", function()
 end)
 
 describe("webhook subscriptions", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("subscribe, list, unsubscribe by URL", function()
     local url = "https://example.com/in?token=a b&x=/y#frag"

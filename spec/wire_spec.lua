@@ -10,16 +10,7 @@ local SEED_FIELDS = {
 }
 
 describe("contacts.update", function()
-  local client
-
-  before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
-  end)
-
-  after_each(function()
-    client.close()
-  end)
+  local client = sandbox.each_client()
 
   it("sends the seed's request: PUT, path, bearer token, JSON body", function()
     local contact, err = client.contacts.update(sandbox.ACCOUNT, sandbox.SEED_CONTACT, SEED_FIELDS)
@@ -80,16 +71,11 @@ describe("contacts.update", function()
 end)
 
 describe("a decoded contact", function()
-  local client, contact
+  local client = sandbox.each_client()
+  local contact
 
   before_each(function()
-    sandbox.reset()
-    client = sandbox.client()
     contact = assert(client.contacts.get(sandbox.ACCOUNT, sandbox.SEED_CONTACT))
-  end)
-
-  after_each(function()
-    client.close()
   end)
 
   it("is nested Lua tables all the way down", function()

@@ -162,6 +162,20 @@ function C.stored(ids)
   return out
 end
 
+-- At a spec file's top: a fresh sandbox before each test, and after it the
+-- files of its runs removed.
+function C.each_run()
+  local busted = require "busted"
+  busted.before_each(sandbox.reset)
+  busted.after_each(C.cleanup)
+end
+
+-- The same, with a client for each test (see sandbox.each_client).
+function C.each_client()
+  require("busted").after_each(C.cleanup)
+  return sandbox.each_client()
+end
+
 -- Registers a path for C.cleanup.
 function C.keep(path)
   if path then scratch[#scratch + 1] = path end

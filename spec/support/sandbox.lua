@@ -190,11 +190,50 @@ function S.oauth_client(overrides)
   return require("sakari").new(config)
 end
 
+-- Called in a describe (or at a file's top level): before each test the
+-- sandbox is reset and a client made by `make()`; after it the client is
+-- closed. Returns a stand-in that reaches the running test's client, so a spec
+-- writes `client.contacts.get(...)` as with a client of its own. Its __index is
+-- the client table itself (not a function), so an error the client raises for
+-- a wrong name still points at the spec's line.
+function S.each_client_from(make)
+  local busted = require "busted"
+  local meta = {}
+  busted.before_each(function()
+    S.reset()
+    meta.__index = make()
+  end)
+  busted.after_each(function()
+    meta.__index.close()
+  end)
+  return setmetatable({}, meta)
+end
+
+function S.each_client(overrides)
+  return S.each_client_from(function() return S.client(overrides) end)
+end
+
+function S.each_oauth_client(overrides)
+  return S.each_client_from(function() return S.oauth_client(overrides) end)
+end
+
 -- The logged requests as "METHOD path" lines, to compare sequences at a glance.
 function S.request_lines()
   local lines = {}
   for i, r in ipairs(S.requests()) do lines[i] = r.method .. " " .. r.path end
   return lines
+end
+
+-- How many logged requests were `method path` (the path without its query); a
+-- path ending in "/" counts every request under it.
+function S.count(method, path)
+  local under = path:sub(-1) == "/"
+  local n = 0
+  for _, r in ipairs(S.requests()) do
+    local p = S.path(r)
+    if r.method == method and (p == path or under and p:sub(1, #path) == path) then n = n + 1 end
+  end
+  return n
 end
 
 -- A port on which nothing listens: bound by a throwaway server that then exits.
