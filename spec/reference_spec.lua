@@ -95,7 +95,7 @@ describe("the LDoc reference", function()
   it("names only settings a call accepts as per-call settings", function()
     local fields = tag_texts(reference.call_settings, "tfield")
     assert.is_true(#fields >= 5)
-    local spec = { accepted = {}, enums = {}, enum_lists = {} }
+    local spec = { accepted = {}, enums = {} }
     for _, field in ipairs(fields) do
       local name = assert(field:match("^%[opt%] %S+ (%S+)"), field)
       local query, detail, settings = options.query(spec, { [name] = 1 })

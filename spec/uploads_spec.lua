@@ -6,6 +6,29 @@ local csv = require "sakari.csv"
 local ACC = sandbox.ACCOUNT
 local CONTACTS = "/v1/accounts/" .. ACC .. "/contacts"
 
+describe("rows naming a function of another module (looked up when the call is made)", function()
+  local function each_row(key, module)
+    local seen = 0
+    for namespace, rows in pairs(require("sakari.resources").endpoints) do
+      for name, row in pairs(rows) do
+        if row[key] then
+          seen = seen + 1
+          assert.is_function(module[row[key]], ("%s.%s: %s %s"):format(namespace, name, key, tostring(row[key])))
+        end
+      end
+    end
+    return seen
+  end
+
+  it("upload: a function of upload.lua", function()
+    assert.is_true(each_row("upload", require "sakari.upload") >= 2)
+  end)
+
+  it("check: a function of checks.lua", function()
+    assert.is_true(each_row("check", require "sakari.checks") >= 2)
+  end)
+end)
+
 describe("contacts.import", function()
   local client = sandbox.each_client()
 

@@ -13,7 +13,9 @@ local config = require "sakari.config"
 local endpoint = require "sakari.endpoint"
 local errors = require "sakari.errors"
 local flow = require "sakari.flow"
-local queue = require "sakari.queue"
+-- loaded by the first queue or batch: until then no call can be running in one,
+-- and a script of plain calls never loads it
+local queue
 local settings = require "sakari.settings"
 local transports = require "sakari.transport"
 local usage = require "sakari.usage"
@@ -149,7 +151,7 @@ end
 function Client:call(request)
   local state = self.current or self:configure(nil, "sakari", 4)
   if not state.ctx.auth then usage.raise(3, config.NO_CREDENTIALS) end
-  local q = queue.current()
+  local q = queue and queue.current()
   return flow.run(state.ctx, request, q and q.owner == self and q.io or state.blocking)
 end
 
@@ -157,6 +159,7 @@ end
 -- over a transport without one, calls run one at a time, inside push and poll.
 function Client:queue(concurrency)
   local state = self.current or self:configure(nil, "sakari", 4)
+  queue = queue or require "sakari.queue"
   local custom = state.custom
   local multi = custom and custom.multi and custom.multi(state.blocking.send)
   local q = queue.new(multi or custom and queue.serial() or core.multi(state.options),

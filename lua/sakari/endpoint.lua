@@ -13,7 +13,6 @@ local core = require "sakari.core"
 local options = require "sakari.options"
 local errors = require "sakari.errors"
 local resources = require "sakari.resources"
-local schemas = require "sakari.schemas"
 local usage = require "sakari.usage"
 local util = require "sakari.util"
 
@@ -21,7 +20,6 @@ local M = {}
 
 local describe = util.describe
 
-local csv, upload = require "sakari.csv", require "sakari.upload" -- the upload rows compile with them
 
 -- How the answer {success, data, pagination} becomes the result.
 local ANSWER = {
@@ -56,7 +54,7 @@ local ANSWER = {
         return decoded.data == nil and decoded or decoded.data
       end
     end
-    local records, header = csv.records(envelope.raw)
+    local records, header = require("sakari.csv").records(envelope.raw) -- required on use, as pager
     if not records then
       return nil, errors.decode(request.method, request.path, 200, nil, "report is not CSV: " .. tostring(header))
     end
@@ -67,13 +65,9 @@ local ANSWER = {
 local METHODS = { GET = true, POST = true, PUT = true, PATCH = true, DELETE = true }
 
 local function set_of(list)
-  local set, names = {}, {}
-  for _, v in ipairs(list or {}) do
-    set[v] = true
-    names[#names + 1] = tostring(v)
-  end
-  table.sort(names)
-  return set, table.concat(names, ", ")
+  local set = {}
+  for _, v in ipairs(list or {}) do set[v] = true end
+  return set
 end
 
 -- One row -> the spec its function works from.
@@ -85,23 +79,22 @@ function M.compile(namespace, name, row)
     return { fname = fname, kind = kind, fn = row.fn }
   end
   local method, template = row[1], row[2]
-  assert(METHODS[method], fname .. ": bad method")
-  assert(type(template) == "string" and template:sub(1, 1) == "/", fname .. ": bad path")
-  assert(kind == "call" or kind == "each" or kind == "patch", fname .. ": bad kind")
+  -- rows are checked once, at load; spec/endpoints_spec.lua checks the upload
+  -- kinds and spec/schemas_spec.lua the schema names, which load lazily
+  local function need(ok, problem) if not ok then error(fname .. ": " .. problem, 3) end end
+  need(METHODS[method], "bad method")
+  need(type(template) == "string" and template:sub(1, 1) == "/", "bad path")
+  need(kind == "call" or kind == "each" or kind == "patch", "bad kind")
   local answer = row.answer or (kind == "each" and "page") or "item"
-  assert(ANSWER[answer], fname .. ": bad answer kind")
-  assert(kind ~= "each" or answer == "page", fname .. ": each walks pages")
-  assert(row.upload == nil or upload[row.upload], fname .. ": bad upload kind (a function of upload.lua)")
-  assert(row.retry == nil or row.retry == "never", fname .. ": bad retry flag")
-  assert(row.schema == nil or schemas.schemas[row.schema], fname .. ": no schema " .. tostring(row.schema))
+  need(ANSWER[answer], "bad answer kind")
+  need(kind ~= "each" or answer == "page", "each walks pages")
+  need(row.retry == nil or row.retry == "never", "bad retry flag")
+  need(row.check == nil or type(row.check) == "string", "check names a function of checks.lua")
 
   local params = {}
   for p in template:gmatch("{([%w_]+)}") do params[#params + 1] = p end
-  local accepted, accepted_list = set_of(row.query)
-  local enums, enum_lists = {}, {}
-  for key, values in pairs(row.enums or {}) do
-    enums[key], enum_lists[key] = set_of(values)
-  end
+  local enums = {}
+  for key, values in pairs(row.enums or {}) do enums[key] = set_of(values) end
 
   return {
     fname = fname,
@@ -113,13 +106,11 @@ function M.compile(namespace, name, row)
     -- for uploads, whose body may be a string just like an id
     account = params[1] == "accountId" and not row.upload,
     body = row.body,
-    upload = row.upload and upload[row.upload],
+    upload = row.upload,
     check = row.check,
     schema = row.schema,
-    accepted = accepted,
-    accepted_list = accepted_list,
+    accepted = set_of(row.query),
     enums = enums,
-    enum_lists = enum_lists,
     required = row.required,
     answer = answer,
     unwrap = ANSWER[answer],
@@ -156,7 +147,7 @@ end
 local function body_fields(spec, client, body, strict)
   local name = spec.body
   if spec.upload then
-    local fields, detail = spec.upload(body)
+    local fields, detail = require("sakari.upload")[spec.upload](body) -- required on use, as pager
     if not fields then return nil, name .. ": " .. detail end
     return fields
   end
@@ -167,12 +158,13 @@ local function body_fields(spec, client, body, strict)
   if spec.schema then
     if strict == nil then strict = client:setting("strict") end
     if strict then
-      detail, unknown_name = schemas.check(spec.schema, body, name)
+      -- required on use, not with the module: `require "sakari"` stays quick
+      detail, unknown_name = require("sakari.schemas").check(spec.schema, body, name)
       if detail and not pcall(core.encode, body) then detail = nil end
       if detail and unknown_name then return nil, detail end
     end
   end
-  local specific = spec.check and spec.check(body)
+  local specific = spec.check and require("sakari.checks")[spec.check](body) -- required on use, as pager
   if specific then return nil, name .. ": " .. specific end
   if detail then return nil, detail end
   return { body = body }
@@ -191,7 +183,7 @@ function M.request(spec, client, ...)
     end
     local allowed = spec.enums[param]
     if allowed and not allowed[v] then
-      return nil, i, ("%s: expected one of %s, got %q"):format(param, spec.enum_lists[param], v)
+      return nil, i, ("%s: expected one of %s, got %q"):format(param, util.listed(allowed), v)
     end
     values[param] = core.escape(v)
   end

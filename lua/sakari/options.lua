@@ -60,7 +60,7 @@ end
 local function check_enum(spec, key, value)
   local allowed = spec.enums[key]
   if not allowed or allowed[value] then return nil end
-  return ("option '%s': expected one of %s, got %q"):format(key, spec.enum_lists[key], tostring(value))
+  return ("option '%s': expected one of %s, got %q"):format(key, util.listed(allowed), tostring(value))
 end
 
 -- The options of every call: the per-call settings and the passthrough.
@@ -70,9 +70,10 @@ table.sort(COMMON)
 local COMMON_LIST = table.concat(COMMON, ", ")
 
 local function unknown(spec, key)
-  local detail = spec.accepted_list == "" and ("unknown option '%s' (accepted on every call: %s)")
+  local accepted = util.listed(spec.accepted)
+  local detail = accepted == "" and ("unknown option '%s' (accepted on every call: %s)")
     :format(tostring(key), COMMON_LIST)
-    or ("unknown option '%s' (accepted: %s; on every call: %s)"):format(tostring(key), spec.accepted_list, COMMON_LIST)
+    or ("unknown option '%s' (accepted: %s; on every call: %s)"):format(tostring(key), accepted, COMMON_LIST)
   local names = {}
   for name in pairs(spec.accepted) do names[name] = true end
   for _, name in ipairs(COMMON) do names[name] = true end
@@ -81,8 +82,7 @@ local function unknown(spec, key)
   return detail
 end
 
--- spec: { accepted = {name = true}, accepted_list = "a, b", enums = {name = {value = true}},
---         enum_lists = {name = "x, y"}, required = {names} }
+-- spec: { accepted = {name = true}, enums = {name = {value = true}}, required = {names} }
 -- Returns the query table (nil when there is none), nil, and the call settings
 -- given (nil when none); or nil, detail.
 function M.query(spec, options)

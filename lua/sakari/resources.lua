@@ -7,7 +7,8 @@
 --   upload   = "csv" | "file": the body argument is sent as CSV text / file bytes (upload.lua)
 --   schema   = name of the body's schema in schemas.lua (every JSON body has one): an
 --              undocumented key raises before anything is sent, unless strict = false
---   check    = function(body) -> nil | detail: a body that cannot be right raises (checks.lua)
+--   check    = the name of a function of checks.lua, function(body) -> nil | detail: a body that
+--              cannot be right raises
 --   query    = { documented query option names }   (checked by name; `query = {...}` passes others)
 --   required = { option names that must be given }
 --   enums    = { name = { documented values } }    (for options and placeholders)
@@ -22,7 +23,6 @@
 --   experimental = true: in no Sakari document, only in a third party's catalogue of the API }
 -- Arguments, in order: one per placeholder (non-empty strings, each escaped into
 -- one path segment), then the body when `body` is set, then an optional options table.
-local checks = require "sakari.checks"
 local webhooks = require "sakari.webhooks"
 
 local M = {}
@@ -61,7 +61,7 @@ M.endpoints = {
 
   messages = {
     send = { "POST", ACCOUNT .. "/messages", body = "request", schema = "SendMessagesRequest",
-             check = checks.send_request, retry = "never" },
+             check = "send_request", retry = "never" },
     list = { "GET",  ACCOUNT .. "/messages", answer = "page", query = MESSAGE_FILTERS },
     each = { "GET",  ACCOUNT .. "/messages", kind = "each", query = MESSAGE_FILTERS },
     get  = { "GET",  ACCOUNT .. "/messages/{messageId}" },
@@ -91,7 +91,7 @@ M.endpoints = {
     update = { "PUT",    ACCOUNT .. "/campaigns/{campaignId}", body = "fields", schema = "CampaignRequest" },
     delete = { "DELETE", ACCOUNT .. "/campaigns/{campaignId}", answer = "success" },
     quick  = { "POST",   ACCOUNT .. "/quickcampaigns", body = "fields", schema = "QuickCampaignRequest",
-               check = checks.quick_campaign, retry = "never" },
+               check = "quick_campaign", retry = "never" },
   },
 
   webhooks = {

@@ -24,6 +24,11 @@ function M.sorted_keys(t)
   return keys
 end
 
+-- A set's keys as a message lists them: "a, b, c" (built only when a message needs it).
+function M.listed(set)
+  return table.concat(M.sorted_keys(set), ", ")
+end
+
 -- Edits (insert, delete, replace, swap two neighbours) turning a into b.
 local function distance(a, b)
   local rows = {}
