@@ -176,9 +176,10 @@ function C.each_client()
   return sandbox.each_client()
 end
 
--- Registers a path for C.cleanup.
+-- Registers a path for C.cleanup; anything else (a summary's null journal: a
+-- run that wrote nothing has none) is no file.
 function C.keep(path)
-  if path then scratch[#scratch + 1] = path end
+  if type(path) == "string" then scratch[#scratch + 1] = path end
 end
 
 -- Removes every path C.tmp made and what runs wrote next to them (failures
