@@ -38,6 +38,25 @@ static int core_array(lua_State *L) {
   return 1;
 }
 
+/* core.keep_digits(from, to): table `to`, a copy of decoded table `from`, keeps
+ * the number texts kept for `from` (json.h), so encoding the copy sends the
+ * digits the server sent as encoding `from` would. Returns `to`. */
+static int core_keep_digits(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  sk_json_push_field(L, "exact");
+  lua_pushvalue(L, 1);
+  lua_rawget(L, 3);
+  if (!lua_isnil(L, -1)) {
+    lua_pushvalue(L, 2);
+    lua_insert(L, -2);
+    lua_rawset(L, 3); /* the texts are only read, so the two tables may share them */
+  }
+  lua_settop(L, 2);
+  return 1;
+}
+
 /* core.encode(value [, name]): name is what errors call the value ("fields", say). */
 static int core_encode(lua_State *L) {
   const char *name = luaL_optstring(L, 2, "value");
@@ -83,6 +102,7 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L);
 __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
   static const luaL_Reg functions[] = {{"escape", core_escape},
                                        {"array", core_array},
+                                       {"keep_digits", core_keep_digits},
                                        {"encode", core_encode},
                                        {"decode", core_decode},
                                        {"prepare", core_prepare},

@@ -11,7 +11,8 @@
  * text is kept in a weak side table keyed by the table holding it: encoding
  * that table writes the kept text for as long as the field still holds that
  * float, so a get -> update sends back the digits the server sent. A changed
- * value, a copied table or a number at the top level has no kept text.
+ * value or a number at the top level has no kept text; a copy has it only when
+ * made with core.keep_digits (as contacts.patch copies what it read).
  */
 #ifndef SAKARI_JSON_H
 #define SAKARI_JSON_H

@@ -29,11 +29,13 @@ local function is_array(t)
   return getmetatable(t) == ARRAY_MT or t[1] ~= nil
 end
 
+-- A copy that encodes as the original does: the array mark, and the digits of
+-- numbers a float cannot hold (Lua 5.1 and LuaJIT past 2^53, any Lua past 64 bits).
 local function copy(value)
   if type(value) ~= "table" or value == core.null then return value end
   local out = {}
   for k, v in pairs(value) do out[k] = copy(v) end
-  return setmetatable(out, getmetatable(value))
+  return core.keep_digits(value, setmetatable(out, getmetatable(value)))
 end
 
 -- Merges `changes` into `target` (a fresh copy), key by key:
