@@ -25,9 +25,12 @@ local ARRAYS = {
   contact = schemas.arrays("Contact"),
 }
 
+-- Decoded JSON marks its arrays (as sakari.array does); a table a caller
+-- built is an array when it has items.
 local function is_array(t)
   return getmetatable(t) == ARRAY_MT or t[1] ~= nil
 end
+M.is_array = is_array
 
 -- A copy that encodes as the original does: the array mark, and the digits of
 -- numbers a float cannot hold (Lua 5.1 and LuaJIT past 2^53, any Lua past 64 bits).

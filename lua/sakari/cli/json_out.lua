@@ -6,13 +6,8 @@ local context = require "sakari.cli.context"
 
 local M = {}
 
--- Decoded JSON marks its arrays (as sakari.array does), so an empty one
--- prints as [] and an empty object as {}.
-local ARRAY_MT = getmetatable(core.array())
-
-function M.is_array(t)
-  return getmetatable(t) == ARRAY_MT or t[1] ~= nil
-end
+-- An empty decoded array prints as [] and an empty object as {}.
+M.is_array = require("sakari.patch").is_array
 
 local function sequence_length(t)
   local n = 0
