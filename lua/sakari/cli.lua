@@ -199,12 +199,14 @@ local function build_parser()
     commands[cmd] = {}
     return cmd
   end
-  -- An action names the account first (optional: SAKARI_ACCOUNT_ID); with_id:
-  -- the contact id as well. Both are optional to argparse, which gives a
-  -- single value to the first: main moves it to the id (takes_id).
+  -- An action runs `run` (parsed arguments -> what to print as JSON, or nil,
+  -- and the exit status if not 0) and names the account first (optional:
+  -- SAKARI_ACCOUNT_ID); with_id: the contact id as well. Both are optional to
+  -- argparse, which gives a single value to the first: main moves it to the id (takes_id).
   local with_ids = {}
-  local function action(parent, name, description, epilog, with_id)
+  local function action(parent, name, run, description, epilog, with_id)
     local cmd = command(parent, name, description, epilog)
+    cmd:action(function(args) args.run, args.takes_id = run, with_id end)
     cmd:argument("account", "The account id (default: SAKARI_ACCOUNT_ID)."):args("?")
     if with_id then
       cmd:argument("id", "The contact id."):args("?")
@@ -214,9 +216,9 @@ local function build_parser()
   end
 
   local contacts = command(parser, "contacts", "Read and change contacts."):command_target("action")
-  action(contacts, "get", "Print one contact as JSON.", nil, true)
+  action(contacts, "get", actions.get, "Print one contact as JSON.", nil, true)
 
-  local create = action(contacts, "create", "Create a contact and print it as JSON.",
+  local create = action(contacts, "create", actions.create, "Create a contact and print it as JSON.",
     "Sakari merges by mobile number: when the account has a contact with that number already, "
       .. "no new one is made and --mergeStrategy says what happens to its fields "
       .. "(append, the default: set the fields given; core: only firstName, lastName and email; "
@@ -225,7 +227,7 @@ local function build_parser()
   create:option("--mergeStrategy", "What happens when the number exists already.")
     :choices { "append", "core", "remove" }
 
-  local update = action(contacts, "update", "Change a contact and print it as JSON.",
+  local update = action(contacts, "update", actions.update, "Change a contact and print it as JSON.",
     "By default only the fields given change: the contact is read (GET), the fields merged in and the "
       .. "result written (PUT), two requests; an empty value (--email '') removes that field. With --replace "
       .. "the options given become the whole contact in one PUT, and every field not given (mobile, lists, "
@@ -233,9 +235,10 @@ local function build_parser()
   field_options(update)
   write_mode_options(update, "Send the options given as the whole contact: every other field is cleared.")
 
-  action(contacts, "delete", "Delete a contact; prints {\"deleted\": true, \"id\": ...}.", nil, true)
+  action(contacts, "delete", actions.delete, "Delete a contact; prints {\"deleted\": true, \"id\": ...}.",
+    nil, true)
 
-  local list = action(contacts, "list", "List contacts: one page, or with --all every page.",
+  local list = action(contacts, "list", actions.list, "List contacts: one page, or with --all every page.",
     "--columns picks the columns of csv and table output: id, firstName, lastName, email, mobile "
       .. "(mobile.number), country (mobile.country), attributes.NAME, or any dotted path such as "
       .. "mobile.lineType. The default columns are those bulk-update reads, so "
@@ -252,20 +255,22 @@ local function build_parser()
   list:option("--mobile", "Only mobile numbers containing this.")
   list:option("--tags", "Only contacts with these tags (comma-separated).")
 
-  local bulk = action(contacts, "bulk-update", "Update many contacts from a CSV file.", BULK_EPILOG)
+  local bulk = action(contacts, "bulk-update", bulk_update.run, "Update many contacts from a CSV file.",
+    BULK_EPILOG)
   bulk:option("--csv", "The CSV file (- for stdin)."):argname("<FILE>"):count(1)
   write_mode_options(bulk, "Each row is the whole contact: the fields it leaves out or empty are cleared.")
   run_options(bulk, "Where failed rows go (default: bulk50.csv -> bulk50.failed.csv, "
     .. "bulk50.failed.csv -> bulk50.failed.2.csv).",
     "--journal", "Where the rows written are journaled (a new file; default: next to the failures file).")
 
-  local undo = action(contacts, "restore", "Put contacts back as a journal says they were.", RESTORE_EPILOG)
+  local undo = action(contacts, "restore", restore.run, "Put contacts back as a journal says they were.",
+    RESTORE_EPILOG)
   undo:option("--journal", "The journal of the run to undo."):argname("<FILE>"):count(1)
   run_options(undo, "Where failed lines go (default: the journal's name + .failed).",
     "--output-journal", "This restore's own journal (a new file; default: next to the failures file).")
 
   local messages = command(parser, "messages", "Send messages."):command_target("action")
-  local send = action(messages, "send", "Send an SMS and print Sakari's answer as JSON.",
+  local send = action(messages, "send", actions.send, "Send an SMS and print Sakari's answer as JSON.",
     "A message costs money and cannot be recalled: it is never repeated automatically. "
       .. "{{firstName}} and the like in --text are filled in per contact by Sakari.")
   send:option("--to", "A recipient's mobile number (repeatable)."):argname("<NUMBER>"):count("*")
@@ -307,17 +312,6 @@ local function resolve_account(args)
   return args
 end
 
-local RUN = {
-  contacts = {
-    get = actions.contacts_get, create = actions.contacts_create, update = actions.contacts_update,
-    delete = actions.contacts_delete, list = actions.contacts_list, ["bulk-update"] = bulk_update.run,
-    restore = restore.run,
-  },
-  messages = { send = actions.messages_send },
-}
-
-local TAKES_ID = { get = true, update = true, delete = true }
-
 local function version_text()
   local runtime = (jit and jit.version) or _VERSION
   return ("sakari %s (lua-sakari, %s, %s)"):format(core.VERSION, runtime, tostring(core.curl_version))
@@ -345,21 +339,16 @@ function M.main(argv)
   end
   if not parsed then return usage_error(parser, commands, list, tostring(args)) end
 
-  local run = RUN[args.group] and RUN[args.group][args.action]
-  if not run then
-    M.stderr:write(parser:get_usage(), "\n\nError: unknown command\n")
-    return M.EXIT_USAGE
-  end
-  args.takes_id = TAKES_ID[args.action]
   context.config = setting_flags.config(args)
   local resolved, missing = resolve_account(args)
   if not resolved then return usage_error(parser, commands, list, missing) end
 
-  local done, status = pcall(run, args)
+  local done, result, status = pcall(args.run, args)
   if not done then interrupt.stop() end
+  if done and result ~= nil then json_out.print(result) end
   M.stdout:flush()
-  if done then return status end
-  local err = status
+  if done then return status or M.EXIT_OK end
+  local err = result
   if failure.is_failure(err) then
     M.stderr:write(err.message, "\n")
     return err.status

@@ -9,7 +9,6 @@ local diff = require "sakari.cli.diff"
 local failure = require "sakari.cli.failure"
 local interrupt = require "sakari.cli.interrupt"
 local journal_file = require "sakari.cli.journal"
-local json_out = require "sakari.cli.json_out"
 local names = require "sakari.cli.names"
 local progress_display = require "sakari.cli.progress"
 local util = require "sakari.util"
@@ -282,7 +281,7 @@ function M.file(path)
   return journal_file.appender(handle, path, "the failures file")
 end
 
--- The summary: a line on stderr, the JSON on stdout. Returns the exit status.
+-- The summary: a line on stderr; returns the JSON for stdout and the exit status.
 -- files: { failures = path|nil, journal = path|nil }; verb: "updated", "restored".
 local function report(counts, dry_run, interrupted, crashed, files, verb)
   local fields = counts.fields
@@ -311,10 +310,9 @@ local function report(counts, dry_run, interrupted, crashed, files, verb)
     if files.journal then what = what .. "; journal " .. files.journal end
     context.stderr:write("sakari: " .. (interrupted and "interrupted: " or "") .. what .. "\n")
   end
-  json_out.print(summary)
-  if interrupted then return failure.EXIT_INTERRUPTED end
-  if crashed then return failure.EXIT_FAILED end
-  return bad_rows(counts, dry_run) > 0 and failure.EXIT_FAILED or failure.EXIT_OK
+  if interrupted then return summary, failure.EXIT_INTERRUPTED end
+  if crashed then return summary, failure.EXIT_FAILED end
+  return summary, bad_rows(counts, dry_run) > 0 and failure.EXIT_FAILED or failure.EXIT_OK
 end
 
 -- A whole bulk command. opts:
@@ -326,7 +324,7 @@ end
 --                       over M.file(failures_path)
 --   next_item, count (rows in the input, for the ETA, or nil), warning (shown first),
 --   close_input, verb ("updated" or "restored")
--- Returns the exit status.
+-- Returns the summary (JSON for stdout) and the exit status.
 function M.execute(opts)
   local args = opts.args
   local dry_run = args.dry_run

@@ -1,6 +1,6 @@
 -- The commands that make single calls: contacts get | create | update |
 -- delete | list, and messages send. Each takes the parsed arguments and
--- returns the exit status.
+-- returns what main prints as JSON (list prints its own output).
 local core = require "sakari.core"
 local csv = require "sakari.csv"
 local csv_stream = require "sakari.cli.csv_stream"
@@ -12,7 +12,7 @@ local rows = require "sakari.cli.rows"
 local M = {}
 
 local fail, usage_error, guarded = failure.fail, failure.usage_error, failure.guarded
-local call, print_json = context.call, json_out.print
+local call = context.call
 
 ---------------------------------------------------------------------------
 -- contacts get | create | update | delete
@@ -30,34 +30,30 @@ local function flat_fields(args)
   return flat
 end
 
-function M.contacts_get(args)
-  print_json(call("contacts", "get", args.account, args.id))
-  return failure.EXIT_OK
+function M.get(args)
+  return call("contacts", "get", args.account, args.id)
 end
 
-function M.contacts_delete(args)
+function M.delete(args)
   call("contacts", "delete", args.account, args.id)
-  print_json({ id = args.id, deleted = true })
-  return failure.EXIT_OK
+  return { id = args.id, deleted = true }
 end
 
-function M.contacts_create(args)
+function M.create(args)
   if not args.mobile or args.mobile == "" then
     usage_error("sakari: --mobile is required: Sakari knows contacts by their mobile number")
   end
   local body, reason = rows.contact_body(flat_fields(args), false, false)
   if not body then usage_error("sakari: " .. reason) end
-  print_json(call("contacts", "create", args.account, body, { mergeStrategy = args.mergeStrategy }))
-  return failure.EXIT_OK
+  return call("contacts", "create", args.account, body, { mergeStrategy = args.mergeStrategy })
 end
 
-function M.contacts_update(args)
+function M.update(args)
   -- patch (read, merge, write) unless --replace: never clear a field not named
   local patch = not args.replace
   local body, reason = rows.contact_body(flat_fields(args), patch, true)
   if not body then usage_error("sakari: " .. reason) end
-  print_json(call("contacts", patch and "patch" or "update", args.account, args.id, body))
-  return failure.EXIT_OK
+  return call("contacts", patch and "patch" or "update", args.account, args.id, body)
 end
 
 ---------------------------------------------------------------------------
@@ -125,7 +121,7 @@ local function print_table(columns, table_rows)
   for _, row in ipairs(table_rows) do line(row) end
 end
 
-function M.contacts_list(args)
+function M.list(args)
   local columns = columns_option(args.columns)
   local opts = {
     firstName = args.firstName, lastName = args.lastName, email = args.email, mobile = args.mobile,
@@ -181,13 +177,12 @@ function M.contacts_list(args)
     context.stderr:write(("sakari: %d contacts%s shown; more with --offset %d, or --all\n")
       :format(emitted, of, offset))
   end
-  return failure.EXIT_OK
 end
 
 ---------------------------------------------------------------------------
 -- messages send
 
-function M.messages_send(args)
+function M.send(args)
   local recipients = {}
   for _, number in ipairs(args.to or {}) do
     local reason = rows.check_mobile(number)
@@ -198,8 +193,7 @@ function M.messages_send(args)
   if #recipients == 0 then usage_error("sakari: give at least one recipient: --to NUMBER or --contact ID") end
   local bad_country = args.country and rows.check_country(args.country)
   if bad_country then usage_error("sakari: --" .. bad_country) end
-  print_json(call("messages", "send", args.account, { contacts = recipients, template = args.text }))
-  return failure.EXIT_OK
+  return call("messages", "send", args.account, { contacts = recipients, template = args.text })
 end
 
 return M
