@@ -24,7 +24,6 @@ local bulk_update = require "sakari.cli.bulk_update"
 local actions = require "sakari.cli.commands"
 local context = require "sakari.cli.context"
 local failure = require "sakari.cli.failure"
-local interrupt = require "sakari.cli.interrupt"
 local json_out = require "sakari.cli.json_out"
 local restore = require "sakari.cli.restore"
 local rows = require "sakari.cli.rows"
@@ -344,7 +343,7 @@ function M.main(argv)
   if not resolved then return usage_error(parser, commands, list, missing) end
 
   local done, result, status = pcall(args.run, args)
-  if not done then interrupt.stop() end
+  if not done then core.watch_sigint(false) end -- a bulk run that raised may have left it on
   if done and result ~= nil then json_out.print(result) end
   M.stdout:flush()
   if done then return status or M.EXIT_OK end
@@ -353,7 +352,7 @@ function M.main(argv)
     M.stderr:write(err.message, "\n")
     return err.status
   end
-  if interrupt.is_error(err) then
+  if failure.is_interrupt(err) then
     M.stderr:write("sakari: interrupted\n")
     return M.EXIT_INTERRUPTED
   end

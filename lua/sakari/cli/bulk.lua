@@ -3,11 +3,13 @@
 -- change, and otherwise writes and journals it, through one client queue.
 -- Rows that fail go to the failures file as they fail; rows with the same id
 -- run one after the other, in file order.
+-- Ctrl-C: while a run goes, core.watch_sigint(true) turns SIGINT into a flag
+-- (core.interrupted()) that the loop polls between steps: the first Ctrl-C
+-- stops taking rows, the second stops waiting for the rows in flight.
 local core = require "sakari.core"
 local context = require "sakari.cli.context"
 local diff = require "sakari.cli.diff"
 local failure = require "sakari.cli.failure"
-local interrupt = require "sakari.cli.interrupt"
 local journal_file = require "sakari.cli.journal"
 local names = require "sakari.cli.names"
 local progress_display = require "sakari.cli.progress"
@@ -106,7 +108,7 @@ function M.run(opts)
   local function push(item)
     local pushed, qid = pcall(q.push, job(item))
     if not pushed then
-      if interrupt.is_error(qid) then error(qid, 0) end
+      if failure.is_interrupt(qid) then error(qid, 0) end
       record_failure(item, "not sent: " .. failure.strip_position(qid), "failed")
       return false
     end
@@ -139,7 +141,7 @@ function M.run(opts)
     if not item then return end
     -- the row is written (failures file or journal) before it leaves
     -- in_flight: an abort in between may write it twice, never lose it
-    if value == nil and interrupt.is_error(err and err.message) then
+    if value == nil and failure.is_interrupt(err and err.message) then
       -- LuaJIT runs the interpreter's SIGINT hook in whichever coroutine is
       -- running: here it stopped this call, which may have been sent
       if item.sent then journal_entry(item, "unknown", IN_FLIGHT_INTERRUPTED) end
@@ -176,7 +178,9 @@ function M.run(opts)
       return
     end
     stopping = true
-    interrupt.rearm()
+    -- a fresh flag, so that the next Ctrl-C can be told apart
+    core.watch_sigint(false)
+    core.watch_sigint(true)
     if in_flight_count > 0 then
       progress.message(("sakari: interrupted: letting %d rows in flight finish (Ctrl-C again to stop waiting)")
         :format(in_flight_count))
@@ -188,7 +192,7 @@ function M.run(opts)
   local ok, loop_err = pcall(function()
     while true do
       while not stopping and not exhausted and in_flight_count < concurrency do
-        if interrupt.check() then
+        if core.interrupted() then
           on_interrupt()
           break
         end
@@ -213,7 +217,7 @@ function M.run(opts)
       if in_flight_count > 0 then
         for _, r in ipairs(q.poll(0.1)) do finished(r.id, r.value, r.err) end
       end
-      if interrupt.check() then on_interrupt() end
+      if core.interrupted() then on_interrupt() end
       if aborted then break end
       progress.update(done_count(), failed_count())
     end
@@ -226,7 +230,7 @@ function M.run(opts)
       error(loop_err, 0)
     end
     -- the interpreter's own SIGINT handling, or a bug: either way no row may go missing
-    if not interrupt.is_error(loop_err) then
+    if not failure.is_interrupt(loop_err) then
       crashed = true
       progress.message("sakari: the run stopped on an error: " .. failure.strip_position(loop_err))
       not_sent = "not sent: the run stopped on an error"
@@ -343,7 +347,7 @@ function M.execute(opts)
     journal = j
   end
 
-  interrupt.start()
+  core.watch_sigint(true)
   local total = mode ~= "off" and opts.count and opts.count() or nil
   local progress = progress_display.new(mode, total, interval)
   if opts.warning then progress.message(opts.warning) end
@@ -354,7 +358,7 @@ function M.execute(opts)
   })
   opts.close_input()
   -- watched until here: a Ctrl-C while the files are closed must not cut them short
-  interrupt.stop()
+  core.watch_sigint(false)
   local files = {}
   if journal then files.journal = journal.close() end
   if not ok then

@@ -1,7 +1,6 @@
 -- Exit statuses, and the failures that end a command: raised as tables and
 -- turned into a status by main.
 local errors = require "sakari.errors"
-local interrupt = require "sakari.cli.interrupt"
 local util = require "sakari.util"
 
 local M = {}
@@ -21,6 +20,12 @@ function M.is_failure(e)
   return getmetatable(e) == Failure
 end
 
+-- The interpreter's own SIGINT error: outside a bulk run's watch (sakari.cli.bulk),
+-- Ctrl-C raises "interrupted!", which ends the command.
+function M.is_interrupt(e)
+  return type(e) == "string" and e:find("interrupted!", 1, true) ~= nil
+end
+
 -- "lua/sakari/cli.lua:12: bad argument ..." -> "bad argument ..."
 function M.strip_position(message)
   return util.strip_position(tostring(message))
@@ -32,7 +37,7 @@ end
 -- failure.
 local function passed(ok, e, ...)
   if ok then return e, ... end
-  if M.is_failure(e) or interrupt.is_error(e) then error(e, 0) end
+  if M.is_failure(e) or M.is_interrupt(e) then error(e, 0) end
   local message = "sakari: " .. M.strip_position(e):gsub("^sakari: ", "")
   if errors.is_argument(e) then M.usage_error(message) end
   M.fail(message)
