@@ -17,7 +17,7 @@ local util = require "sakari.util"
 
 local M = {}
 
-local fail = failure.fail
+local fail, usage_error = failure.fail, failure.usage_error
 
 local NOT_SENT_INTERRUPTED = "not sent: interrupted (Ctrl-C) before this row was sent"
 local IN_FLIGHT_INTERRUPTED = "interrupted while in flight: it may or may not have been applied"
@@ -319,27 +319,44 @@ local function report(counts, dry_run, interrupted, crashed, files, verb)
   return summary, bad_rows(counts, dry_run) > 0 and failure.EXIT_FAILED or failure.EXIT_OK
 end
 
--- A whole bulk command. opts:
---   args         the parsed arguments (account, dry_run, progress,
---                failures; journal_option names the one of the journal to write)
---   failures_path    where failed rows go, or nil (a dry run not asked for one)
---   journal_kind     "journal" or "restore": the default journal's name
---   failures(file)   -> { write = function(item, reason), close = function(wrote) -> path|nil }
---                       over M.file(failures_path)
---   next_item, count (rows in the input, for the ETA, or nil), warning (shown first),
---   close_input, verb ("updated" or "restored")
+-- A whole bulk command. kind says what differs between bulk-update and restore:
+--   input, noun, itself   the option naming the input file ("-": stdin), what
+--                         messages call it, and call it as a failures file
+--   journal_option        the option naming the journal the run writes
+--   journal_kind, verb    the default journal's name (names.journals); "updated", "restored"
+-- read(input) -> the rows: { next_item, failures = function(file) -> a writer
+--   { write = function(item, reason), close = function(wrote) -> path|nil } over
+--   M.file(path), count = function() -> rows in the input (for the ETA) | nil,
+--   warning = text (shown first) | nil, note = function() (after the run) | nil }
 -- Returns the summary (JSON for stdout) and the exit status.
-function M.execute(opts)
-  local args = opts.args
-  local dry_run = args.dry_run
+function M.execute(args, kind, read)
+  local path, dry_run = args[kind.input], args.dry_run
+  -- a dry run writes no file unless asked to
+  local failures_path = args.failures
+  if not failures_path and not dry_run and path ~= "-" then failures_path = names.failures(path) end
+  if path == "-" and not failures_path and not dry_run then
+    usage_error(("sakari: --failures FILE is needed when %s comes from stdin (--%s -)")
+      :format(kind.noun, kind.input))
+  end
+  if failures_path and failures_path:gsub("^%./", "") == path:gsub("^%./", "") then
+    usage_error(("sakari: --failures must not be %s itself"):format(kind.itself))
+  end
+  if dry_run and args[kind.journal_option] then
+    usage_error("sakari: --dry-run writes nothing: no --" .. kind.journal_option:gsub("_", "-"))
+  end
+  local input, open_err
+  if path == "-" then input = io.stdin else input, open_err = io.open(path, "rb") end
+  if not input then fail(("sakari: cannot read %s: %s"):format(kind.noun, tostring(open_err))) end
+  local source = read(input)
+
   local mode = progress_display.mode(args.progress)
   local interval = tonumber(context.env("SAKARI_PROGRESS_INTERVAL") or "") or 5
   local client = context.client() -- no credentials: say so before any file is made
-  local failures = opts.failures_path and opts.failures(M.file(opts.failures_path))
+  local failures = failures_path and source.failures(M.file(failures_path))
   local journal
   if not dry_run then
-    local opened, j = pcall(journal_file.open, args[opts.journal_option],
-      names.journals(opts.failures_path, opts.journal_kind))
+    local opened, j = pcall(journal_file.open, args[kind.journal_option],
+      names.journals(failures_path, kind.journal_kind))
     if not opened then
       failures.close(false) -- nothing ran: no file is left behind
       error(j, 0)
@@ -348,15 +365,15 @@ function M.execute(opts)
   end
 
   core.watch_sigint(true)
-  local total = mode ~= "off" and opts.count and opts.count() or nil
+  local total = mode ~= "off" and source.count and source.count() or nil
   local progress = progress_display.new(mode, total, interval)
-  if opts.warning then progress.message(opts.warning) end
+  if source.warning then progress.message(source.warning) end
   local ok, counts, interrupted, crashed = pcall(M.run, {
     account = args.account, concurrency = context.setting("concurrency"), dry_run = dry_run, progress = progress,
-    next_item = opts.next_item, failures = failures, failures_path = opts.failures_path, journal = journal,
+    next_item = source.next_item, failures = failures, failures_path = failures_path, journal = journal,
     client = client,
   })
-  opts.close_input()
+  if input ~= io.stdin then input:close() end
   -- watched until here: a Ctrl-C while the files are closed must not cut them short
   core.watch_sigint(false)
   local files = {}
@@ -368,8 +385,8 @@ function M.execute(opts)
   if failures then
     files.failures = failures.close(bad_rows(counts, dry_run) > 0)
   end
-  if opts.note then opts.note() end
-  return report(counts, dry_run, interrupted, crashed, files, opts.verb)
+  if source.note then source.note() end
+  return report(counts, dry_run, interrupted, crashed, files, kind.verb)
 end
 
 return M
