@@ -76,10 +76,6 @@ function M.run(opts)
                     after = item.after or core.null, error = err and tostring(err) or nil })
   end
 
-  local function count_fields(changes)
-    for _, c in ipairs(changes) do counts.fields[c.path] = (counts.fields[c.path] or 0) + 1 end
-  end
-
   -- The work of one row, run inside the queue: GET, compare, PUT.
   local function job(item)
     return function()
@@ -101,7 +97,7 @@ function M.run(opts)
 
   local q = client.queue { concurrency = concurrency }
   local in_flight, in_flight_count = {}, 0
-  local busy, held = {}, {} -- id -> true while a row of it is in flight; id -> rows waiting for it
+  local held = {} -- id -> the rows waiting for it, while a row of it is in flight
   local exhausted, stopping, aborted = false, false, false
 
   -- Sends a row; false when the queue refused it (then written as failed).
@@ -114,26 +110,22 @@ function M.run(opts)
     end
     in_flight[qid] = item
     in_flight_count = in_flight_count + 1
-    busy[item.id] = true
+    held[item.id] = held[item.id] or {}
     return true
   end
 
   -- A row of this id finished: the next one waiting for it goes, else the id is free.
   local function release(id)
-    while true do
-      local waiting = held[id]
-      local item = waiting and table.remove(waiting, 1)
-      if waiting and #waiting == 0 then held[id] = nil end
-      if not item then
-        busy[id] = nil
-        return
-      end
+    local waiting = held[id]
+    while #waiting > 0 do
+      local item = table.remove(waiting, 1)
       if stopping then
         record_failure(item, NOT_SENT_INTERRUPTED, "not_done")
       elseif push(item) then
         return
       end
     end
+    held[id] = nil
   end
 
   local function finished(qid, value, err)
@@ -150,27 +142,23 @@ function M.run(opts)
     elseif value == nil then
       if item.sent and maybe_applied(err) then journal_entry(item, "unknown", err) end
       record_failure(item, tostring(err), "failed")
-    elseif #item.changes == 0 then
-      counts.unchanged = counts.unchanged + 1
-      if dry_run then progress.message(diff.describe(item.id, item.changes, item.named)) end
-    elseif dry_run then
-      counts.changing = counts.changing + 1
-      count_fields(item.changes)
-      progress.message(diff.describe(item.id, item.changes, item.named))
     else
-      journal_entry(item, "applied")
-      counts.updated = counts.updated + 1
-      count_fields(item.changes)
+      local counter = #item.changes == 0 and "unchanged" or dry_run and "changing" or "updated"
+      if counter == "updated" then journal_entry(item, "applied") end
+      counts[counter] = counts[counter] + 1
+      for _, c in ipairs(item.changes) do counts.fields[c.path] = (counts.fields[c.path] or 0) + 1 end
+      if dry_run then progress.message(diff.describe(item.id, item.changes, item.named)) end
     end
     in_flight[qid] = nil
     in_flight_count = in_flight_count - 1
     release(item.id)
   end
 
-  local function done_count()
-    return counts.updated + counts.unchanged + counts.changing + counts.failed + counts.invalid
+  -- rows done, and failed, for the progress display
+  local function tally()
+    local failed = counts.failed + counts.invalid
+    return counts.updated + counts.unchanged + counts.changing + failed, failed
   end
-  local function failed_count() return counts.failed + counts.invalid end
 
   local function on_interrupt()
     if stopping then
@@ -205,13 +193,12 @@ function M.run(opts)
         if item.invalid then
           record_failure(item, dry_run and item.invalid or ("not sent: " .. item.invalid),
             dry_run and "invalid" or "failed")
-        elseif busy[item.id] then
-          held[item.id] = held[item.id] or {}
+        elseif held[item.id] then
           table.insert(held[item.id], item)
         else
           push(item)
         end
-        progress.update(done_count(), failed_count())
+        progress.update(tally())
       end
       if in_flight_count == 0 and (exhausted or stopping) then break end
       if in_flight_count > 0 then
@@ -219,7 +206,7 @@ function M.run(opts)
       end
       if core.interrupted() then on_interrupt() end
       if aborted then break end
-      progress.update(done_count(), failed_count())
+      progress.update(tally())
     end
   end)
 
@@ -273,7 +260,7 @@ function M.run(opts)
       record_failure(item, not_sent, "not_done")
     end
   end
-  progress.finish(done_count(), failed_count())
+  progress.finish(tally())
   return counts, stopping and not crashed, crashed
 end
 
