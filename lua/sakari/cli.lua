@@ -43,17 +43,22 @@ M.getenv = os.getenv
 M.json = json_out.encode
 M.contact_body = rows.contact_body
 
-local HELP = {}   -- sentinel: a help flag was given
-local help_for    -- the parser whose help was asked for
+-- A help or version flag ends the parse with a text for stdout.
+local Shown = {}
+local function show(text) error(setmetatable({ text = text }, Shown), 0) end
+
+local function version_text()
+  local runtime = (jit and jit.version) or _VERSION
+  return ("sakari %s (lua-sakari, %s, %s)"):format(core.VERSION, runtime, tostring(core.curl_version))
+end
 
 local function custom_help(parser)
-  parser:add_help {
-    action = function()
-      help_for = parser
-      error(HELP, 0)
-    end,
-  }
-  return parser
+  parser:add_help { action = function() show(parser:get_help()) end }
+end
+
+-- A usage error: the usage of the command it is about, then the error.
+local function usage_error(cmd, message)
+  failure.usage_error(cmd:get_usage() .. "\n\nError: " .. message)
 end
 
 local function field_options(cmd)
@@ -182,20 +187,16 @@ local function build_parser()
     :help_max_width(80)
     :command_target("group")
   custom_help(parser)
-  parser:flag("--version", "Show the version and exit."):action(function()
-    help_for = "version"
-    error(HELP, 0)
-  end)
+  -- argparse calls it with the deepest command it reached
+  parser.error = usage_error
+  parser:flag("--version", "Show the version and exit."):action(function() show(version_text()) end)
   setting_flags.add(parser)
   parser:usage("Usage: sakari [-h] [--version] [<settings>] <command> ...")
 
-  local commands = { [parser] = {} }
   local function command(parent, name, description, epilog)
     local cmd = parent:command(name, description)
     if epilog then cmd:epilog(epilog) end
     custom_help(cmd)
-    commands[parent][name] = cmd
-    commands[cmd] = {}
     return cmd
   end
   -- An action runs `run` (parsed arguments -> what to print as JSON, or nil,
@@ -205,7 +206,7 @@ local function build_parser()
   local with_ids = {}
   local function action(parent, name, run, description, epilog, with_id)
     local cmd = command(parent, name, description, epilog)
-    cmd:action(function(args) args.run, args.takes_id = run, with_id end)
+    cmd:action(function(args) args.command, args.run, args.takes_id = cmd, run, with_id end)
     cmd:argument("account", "The account id (default: SAKARI_ACCOUNT_ID)."):args("?")
     if with_id then
       cmd:argument("id", "The contact id."):args("?")
@@ -279,41 +280,32 @@ local function build_parser()
 
   -- "[<account>] [<id>]": the id is not optional
   for _, cmd in ipairs(with_ids) do cmd:usage((cmd:get_usage():gsub("%[<id>%]", "<id>"))) end
-  return parser, commands
-end
-
--- The usage of the deepest command named in argv, then the error. Returns
--- the exit status.
-local function usage_error(parser, commands, argv, message)
-  local current = parser
-  for _, a in ipairs(argv) do
-    if a == "--" then break end
-    local sub = commands[current] and commands[current][a]
-    if sub then current = sub end
-  end
-  M.stderr:write(current:get_usage(), "\n\nError: ", message, "\n")
-  return M.EXIT_USAGE
+  return parser
 end
 
 -- ACCOUNT from --account-id or SAKARI_ACCOUNT_ID when left out; with one of
--- them, a lone positional of a command that takes an id is the id. Returns
--- nil, message when one is missing.
+-- them, a lone positional of a command that takes an id is the id.
 local function resolve_account(args)
   local default = args.account_id or settings.from_env("account_id", context.getenv)
   if args.takes_id and args.id == nil then
     if args.account == nil or default == nil then
-      return nil, "missing argument 'id': give ACCOUNT ID, or set SAKARI_ACCOUNT_ID and give ID alone"
+      usage_error(args.command,
+        "missing argument 'id': give ACCOUNT ID, or set SAKARI_ACCOUNT_ID and give ID alone")
     end
     args.id, args.account = args.account, nil
   end
   if args.account == nil then args.account = default end
-  if args.account == nil then return nil, "missing argument 'account' (or set SAKARI_ACCOUNT_ID)" end
-  return args
+  if args.account == nil then
+    usage_error(args.command, "missing argument 'account' (or set SAKARI_ACCOUNT_ID)")
+  end
 end
 
-local function version_text()
-  local runtime = (jit and jit.version) or _VERSION
-  return ("sakari %s (lua-sakari, %s, %s)"):format(core.VERSION, runtime, tostring(core.curl_version))
+-- Parses argv and runs the command: what to print as JSON (or nil), and the exit status if not 0.
+local function run(argv)
+  local args = build_parser():parse(argv)
+  context.config = setting_flags.config(args)
+  resolve_account(args)
+  return args.run(args)
 end
 
 -- argv: the `arg` table of the script (arg[1..n]). Returns the exit status.
@@ -323,31 +315,16 @@ function M.main(argv)
   local list = {}
   for i = 1, #argv do list[i] = argv[i] end
 
-  local parser, commands = build_parser()
-  help_for = nil
-  local ok, parsed, args = pcall(parser.pparse, parser, list)
-  if not ok then
-    if help_for == "version" then
-      M.stdout:write(version_text(), "\n")
-      return M.EXIT_OK
-    elseif help_for then
-      M.stdout:write(help_for:get_help(), "\n")
-      return M.EXIT_OK
-    end
-    error(parsed, 0)
-  end
-  if not parsed then return usage_error(parser, commands, list, tostring(args)) end
-
-  context.config = setting_flags.config(args)
-  local resolved, missing = resolve_account(args)
-  if not resolved then return usage_error(parser, commands, list, missing) end
-
-  local done, result, status = pcall(args.run, args)
+  local done, result, status = pcall(run, list)
   if not done then core.watch_sigint(false) end -- a bulk run that raised may have left it on
   if done and result ~= nil then json_out.print(result) end
   M.stdout:flush()
   if done then return status or M.EXIT_OK end
   local err = result
+  if getmetatable(err) == Shown then
+    M.stdout:write(err.text, "\n")
+    return M.EXIT_OK
+  end
   if failure.is_failure(err) then
     M.stderr:write(err.message, "\n")
     return err.status
