@@ -26,7 +26,7 @@ function M.new(mode, total, interval)
   local p = { last = mode == "lines" and started or -math.huge }
   local out = context.stderr
 
-  function p.text(done, failed, bar)
+  local function line(done, failed, bar)
     local elapsed = core.now() - started
     local rate = elapsed > 0 and done / elapsed or 0
     local parts = { total and ("%d/%d rows"):format(done, total) or ("%d rows"):format(done),
@@ -36,11 +36,9 @@ function M.new(mode, total, interval)
     end
     parts[#parts + 1] = ("%d failed"):format(failed)
     if not bar then return table.concat(parts, ", ") end
-    local width, filled = 24, 0
-    if total and total > 0 then filled = math.floor(width * done / total) end
-    local meter = ("="):rep(filled) .. (filled < width and ">" or "") .. (" "):rep(width - filled - 1)
-    if not total then meter = (" "):rep(width) end
-    return "[" .. meter:sub(1, width) .. "] " .. table.concat(parts, "  ")
+    local filled = total and total > 0 and math.floor(24 * done / total) or 0
+    local meter = total and ("="):rep(filled) .. ">" or ""
+    return "[" .. (meter .. (" "):rep(24)):sub(1, 24) .. "] " .. table.concat(parts, "  ")
   end
 
   function p.update(done, failed, force)
@@ -49,13 +47,13 @@ function M.new(mode, total, interval)
     if mode == "bar" then
       if force or now - p.last >= 0.1 then
         p.last = now
-        out:write("\r", p.text(done, failed, true), "\27[K")
+        out:write("\r", line(done, failed, true), "\27[K")
         out:flush()
         p.drawn = true
       end
     elseif force or (now - p.last >= interval and done ~= p.last_done) then
       p.last, p.last_done = now, done
-      out:write(p.text(done, failed, false), "\n")
+      out:write(line(done, failed, false), "\n")
       out:flush()
     end
   end
