@@ -8,9 +8,7 @@ local M = {}
 local BOM = "\239\187\191"
 
 local function count_quotes(s)
-  if not s:find('"', 1, true) then return 0 end
-  local n = 0
-  for _ in s:gmatch('"') do n = n + 1 end
+  local _, n = s:gsub('"', "")
   return n
 end
 
