@@ -1,21 +1,9 @@
--- The `sakari` command: data fixes from the shell.
---
---   sakari contacts get|update|delete [ACCOUNT] ID [field options]
---   sakari contacts create [ACCOUNT] --mobile N [field options]
---   sakari contacts list [ACCOUNT] [--all] [--format json|csv|table] [filters]
---   sakari contacts bulk-update [ACCOUNT] --csv FILE [--replace] [--dry-run] ...
---   sakari contacts restore [ACCOUNT] --journal FILE [--dry-run] ...
---   sakari messages send [ACCOUNT] --to +1... --text ...
--- ACCOUNT may be left out when SAKARI_ACCOUNT_ID is set.
---
+-- The `sakari` command: data fixes from the shell (docs/cli.md, `sakari --help`).
 -- `main(argv)` parses the arguments (lua-argparse), runs one command and
 -- returns the exit status: 0 success, 1 a call or a row failed, 2 a usage
 -- error, 130 interrupted. bin/sakari is `os.exit(require("sakari.cli").main(arg))`.
 -- Results go to stdout as JSON (or CSV / a table for `list`); errors, progress
--- and summaries go to stderr. Credentials come from the environment only
--- (SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID + SAKARI_CLIENT_SECRET); the other
--- settings are flags of `sakari` as well (cli/setting_flags.lua).
--- The commands live in lua/sakari/cli/.
+-- and summaries go to stderr. The commands live in lua/sakari/cli/.
 --
 -- The same source runs on Lua 5.4 and LuaJIT: no integer division, no goto,
 -- no utf8 library.

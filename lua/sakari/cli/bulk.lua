@@ -38,15 +38,8 @@ local function maybe_applied(err)
   return type(err) ~= "table" or err.method ~= nil
 end
 
--- opts:
---   account, concurrency, dry_run
---   next_item()  -> the next row or nil: { id = ..., line = n, invalid = reason
---                   | want = function(before) -> the body to PUT, named = {paths} }
---   failures     -> nil or { write = function(item, reason), close = function(wrote) -> path|nil }
---   journal      -> nil or a sakari.cli.journal
---   progress     -> a sakari.cli.progress display
---   client       -> the client
--- Returns the counts and whether the run was interrupted or crashed.
+-- The rows of one run: opts as M.execute makes them. Returns the counts and
+-- whether the run was interrupted or crashed.
 function M.run(opts)
   local account, concurrency, dry_run = opts.account, opts.concurrency, opts.dry_run
   local progress, failures, journal, client = opts.progress, opts.failures, opts.journal, opts.client
@@ -311,7 +304,9 @@ end
 --                         messages call it, and call it as a failures file
 --   journal_option        the option naming the journal the run writes
 --   journal_kind, verb    the default journal's name (names.journals); "updated", "restored"
--- read(input) -> the rows: { next_item, failures = function(file) -> a writer
+-- read(input) -> the rows: { next_item = function() -> the next row or nil:
+--   { id, line = n, invalid = reason | want = function(before) -> the body to PUT,
+--   named = {paths} }, failures = function(file) -> a writer
 --   { write = function(item, reason), close = function(wrote) -> path|nil } over
 --   M.file(path), count = function() -> rows in the input (for the ETA) | nil,
 --   warning = text (shown first) | nil, note = function() (after the run) | nil }
