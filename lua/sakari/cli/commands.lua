@@ -17,22 +17,19 @@ local call = context.call
 ---------------------------------------------------------------------------
 -- contacts get | create | update | delete
 
+-- The field options as rows.contact_body takes them: args itself, its
+-- --attribute pairs as attributes.
 local function flat_fields(args)
-  local flat = {
-    firstName = args.firstName, lastName = args.lastName, email = args.email,
-    mobile = args.mobile, country = args.country, attributes = {},
-  }
+  args.attributes = {}
   for _, pair in ipairs(args.attribute or {}) do
     local name, value = pair:match("^([^=]+)=(.*)$")
     if not name then usage_error(("sakari: --attribute %q: expected NAME=VALUE"):format(pair)) end
-    flat.attributes[name] = value
+    args.attributes[name] = value
   end
-  return flat
+  return args
 end
 
-function M.get(args)
-  return call("contacts", "get", args.account, args.id)
-end
+function M.get(args) return call("contacts", "get", args.account, args.id) end
 
 function M.delete(args)
   call("contacts", "delete", args.account, args.id)
@@ -71,11 +68,9 @@ end
 -- bulk-update (mobile is mobile.number), attributes.X, or any dotted path.
 local function column_value(contact, name)
   local known = rows.KNOWN[name:lower()]
-  if known == "mobile" then return type(contact.mobile) == "table" and contact.mobile.number or nil end
-  if known == "country" then return type(contact.mobile) == "table" and contact.mobile.country or nil end
-  if known then return contact[known] end
+  local path = known == "mobile" and "mobile.number" or known == "country" and "mobile.country" or known or name
   local v = contact
-  for part in name:gmatch("[^.]+") do
+  for part in path:gmatch("[^.]+") do
     if type(v) ~= "table" then return nil end
     v = v[part]
   end
@@ -126,9 +121,8 @@ function M.list(args)
   local opts = {
     firstName = args.firstName, lastName = args.lastName, email = args.email, mobile = args.mobile,
     tags = args.tags, offset = args.offset,
+    limit = args.limit or 100, -- one page of --limit contacts; with --all, pages of --limit
   }
-  -- one page of --limit contacts; with --all, pages of --limit
-  opts.limit = args.limit or 100
   local client = context.client()
   local out = context.stdout
 
@@ -150,20 +144,19 @@ function M.list(args)
   if format == "csv" then out:write(csv_stream.line(columns)) end
 
   local page
-  if args.all then
-    local ok, err = pcall(function()
+  local ok, err = pcall(function()
+    if args.all then
       for contact in guarded(client.contacts.each, args.account, opts) do emit(contact) end
-    end)
-    if not ok then
-      if format == "json" and emitted > 0 then out:write("\n") end
-      if failure.is_failure(err) or type(err) == "string" then error(err, 0) end
-      fail(tostring(err))
+    else
+      local items
+      items, page = guarded(client.contacts.list, args.account, opts)
+      for _, contact in ipairs(failure.check(items, page)) do emit(contact) end
     end
-  else
-    local items
-    items, page = guarded(client.contacts.list, args.account, opts)
-    failure.check(items, page)
-    for _, contact in ipairs(items) do emit(contact) end
+  end)
+  if not ok then
+    if format == "json" and emitted > 0 then out:write("\n") end -- ends the last line written
+    if failure.is_failure(err) or type(err) == "string" then error(err, 0) end
+    fail(tostring(err))
   end
 
   if format == "json" then
