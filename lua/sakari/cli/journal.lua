@@ -69,25 +69,4 @@ function M.open(path, candidates)
   }
 end
 
--- The journal's lines, one decoded entry at a time: entry, raw line, line number.
--- A line that is no entry comes back as nil, reason.
-function M.entries(handle)
-  local core = require "sakari.core"
-  local n = 0
-  return function()
-    while true do
-      local line = handle:read("*l")
-      if not line then return nil end
-      n = n + 1
-      if line:find("%S") then
-        local ok, entry = pcall(core.decode, line)
-        if not ok or type(entry) ~= "table" then
-          return { line = n, raw = line, problem = "not a JSON object" }
-        end
-        return { line = n, raw = line, entry = entry }
-      end
-    end
-  end
-end
-
 return M

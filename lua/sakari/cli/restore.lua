@@ -5,9 +5,9 @@
 -- with their own journal (so a restore can be restored) and a failures file of
 -- the journal lines that failed, with an "error" field, to feed back.
 local bulk = require "sakari.cli.bulk"
+local core = require "sakari.core"
 local context = require "sakari.cli.context"
 local diff = require "sakari.cli.diff"
-local journal_file = require "sakari.cli.journal"
 local json_out = require "sakari.cli.json_out"
 
 local M = {}
@@ -24,7 +24,9 @@ local function failures_writer(file)
   }
 end
 
+-- A journal line -> the reason it cannot be restored, or nil.
 local function check(entry)
+  if not entry then return "not a JSON object" end
   if type(entry.id) ~= "string" or entry.id == "" then return "no id" end
   if type(entry.before) ~= "table" then return "no before (the contact as it was)" end
 end
@@ -34,26 +36,26 @@ local KIND = { input = "journal", noun = "the journal", itself = "the journal",
 
 function M.run(args)
   return bulk.execute(args, KIND, function(input)
-    local next_line = journal_file.entries(input)
-    local seen, superseded = {}, 0
+    local line_no, seen, superseded = 0, {}, 0
+    -- the journal's lines, one decoded entry at a time; blank lines are skipped
     local function next_item()
       while true do
-        local line = next_line()
-        if not line then return nil end
-        local item = { line = line.line, raw = line.raw, entry = line.entry }
-        local reason = line.problem or check(line.entry)
-        if reason then
-          item.invalid = reason
-          return item
+        local raw = input:read("*l")
+        if not raw then return nil end
+        line_no = line_no + 1
+        if raw:find("%S") then
+          local decoded, entry = pcall(core.decode, raw)
+          entry = decoded and type(entry) == "table" and entry or nil
+          local item = { line = line_no, raw = raw, entry = entry, invalid = check(entry) }
+          if item.invalid then return item end
+          if not seen[entry.id] then
+            seen[entry.id] = true
+            item.id = entry.id
+            item.want = function() return diff.writable(entry.before) end
+            return item
+          end
+          superseded = superseded + 1
         end
-        local entry = line.entry
-        if not seen[entry.id] then
-          seen[entry.id] = true
-          item.id = entry.id
-          item.want = function() return diff.writable(entry.before) end
-          return item
-        end
-        superseded = superseded + 1
       end
     end
 
