@@ -85,37 +85,29 @@ end
 -- so that a row written with its cells exactly as read reads back the same.
 function M.plan_columns(header)
   local plan = { columns = {}, out_header = {} }
-  local seen = {}
+  local seen = {} -- "id", "email", "attribute plan"... -> its column
   for i, name in ipairs(header) do
     if name == "" then fail(("sakari: the CSV header: column %d has no name"):format(i)) end
-    local lower = name:lower()
-    local col
-    if lower == "error" then
+    local kind = M.KNOWN[name:lower()]
+    if name:lower() == "error" then
       if i ~= #header then
         fail(("sakari: the CSV header: column %d is \"error\", which only a failures file has, as its last column")
           :format(i))
       end
       plan.has_error = true
-    elseif M.KNOWN[lower] then
-      col = { kind = M.KNOWN[lower] }
     else
-      local attr = name:match("^attributes%.(.+)$") or name
-      col = { kind = "attribute", attr = attr }
-    end
-    if col then
-      local key = col.kind == "attribute" and ("attribute " .. col.attr) or col.kind
+      local attr = not kind and (name:match("^attributes%.(.+)$") or name)
+      local key = attr and ("attribute " .. attr) or kind
       if seen[key] then
         fail(("sakari: the CSV header: columns %d and %d are both %s"):format(seen[key], i, key))
       end
       seen[key] = i
-      plan.columns[i] = col
-      if col.kind == "id" then plan.id = i end
-      plan.out_header[#plan.out_header + 1] = name
+      plan.columns[i] = { kind = kind or "attribute", attr = attr }
+      plan.out_header[i] = name
     end
   end
-  if not plan.id then fail("sakari: the CSV header has no id column (the contact id of each row)") end
-  plan.width = #plan.out_header
-  plan.has_mobile = seen.mobile ~= nil
+  if not seen.id then fail("sakari: the CSV header has no id column (the contact id of each row)") end
+  plan.id, plan.width, plan.has_mobile = seen.id, #plan.out_header, seen.mobile ~= nil
   return plan
 end
 
