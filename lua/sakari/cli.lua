@@ -305,7 +305,7 @@ function M.main(argv)
 
   local done, result, status = pcall(run, list)
   if not done then core.watch_sigint(false) end -- a bulk run that raised may have left it on
-  if done and result ~= nil then json_out.print(result) end
+  if done and result ~= nil then M.stdout:write(json_out.encode(result, ""), "\n") end
   M.stdout:flush()
   if done then return status or M.EXIT_OK end
   local err = result

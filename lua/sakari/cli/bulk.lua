@@ -162,12 +162,8 @@ function M.run(opts)
     -- a fresh flag, so that the next Ctrl-C can be told apart
     core.watch_sigint(false)
     core.watch_sigint(true)
-    if in_flight_count > 0 then
-      progress.message(("sakari: interrupted: letting %d rows in flight finish (Ctrl-C again to stop waiting)")
-        :format(in_flight_count))
-    else
-      progress.message("sakari: interrupted")
-    end
+    progress.message(in_flight_count == 0 and "sakari: interrupted" or
+      ("sakari: interrupted: letting %d rows in flight finish (Ctrl-C again to stop waiting)"):format(in_flight_count))
   end
 
   local ok, loop_err = pcall(function()

@@ -49,8 +49,7 @@ function M.changes(before, sent)
   local changes = {}
   for _, path in ipairs(util.sorted_keys(paths)) do
     local a, b = old[path], new[path]
-    local ta, tb = a ~= nil and text(a), b ~= nil and text(b)
-    if ta ~= tb then changes[#changes + 1] = { path = path, old = a, new = b } end
+    if text(a) ~= text(b) then changes[#changes + 1] = { path = path, old = a, new = b } end
   end
   return changes
 end

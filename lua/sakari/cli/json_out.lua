@@ -2,7 +2,6 @@
 -- (or compact). Scalars go through core.encode (exact integers, escaping).
 local core = require "sakari.core"
 local util = require "sakari.util"
-local context = require "sakari.cli.context"
 
 local M = {}
 
@@ -43,10 +42,6 @@ function M.encode(value, indent)
     parts[i] = scalar(k) .. colon .. M.encode(v, inner)
   end
   return enclose("{", parts, "}", indent)
-end
-
-function M.print(value)
-  context.stdout:write(M.encode(value, ""), "\n")
 end
 
 return M
