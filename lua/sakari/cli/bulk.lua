@@ -63,8 +63,8 @@ function M.run(opts)
     end
   end
 
+  -- (only a row sent is journaled, and a dry run, which has no journal, sends none)
   local function journal_entry(item, outcome, err)
-    if not journal then return end
     journal.write({ id = item.id, outcome = outcome, before = item.before, sent = item.sent,
                     after = item.after or core.null, error = err and tostring(err) or nil })
   end

@@ -14,7 +14,6 @@ local M = {}
 local fail, usage_error, guarded = failure.fail, failure.usage_error, failure.guarded
 local call = context.call
 
----------------------------------------------------------------------------
 -- contacts get | create | update | delete
 
 -- The field options as rows.contact_body takes them: args itself, its
@@ -53,7 +52,6 @@ function M.update(args)
   return call("contacts", patch and "patch" or "update", args.account, args.id, body)
 end
 
----------------------------------------------------------------------------
 -- contacts list
 
 local DEFAULT_COLUMNS = { "id", "firstName", "lastName", "email", "mobile", "country" }
@@ -172,7 +170,6 @@ function M.list(args)
   end
 end
 
----------------------------------------------------------------------------
 -- messages send
 
 function M.send(args)
