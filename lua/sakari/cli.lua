@@ -296,14 +296,11 @@ local function run(argv)
   return args.run(args)
 end
 
--- argv: the `arg` table of the script (arg[1..n]). Returns the exit status.
+-- argv: the `arg` table of the script (argparse reads arg[1..n] only). Returns
+-- the exit status.
 function M.main(argv)
-  argv = argv or {}
   context.stdout, context.stderr, context.getenv = M.stdout, M.stderr, M.getenv
-  local list = {}
-  for i = 1, #argv do list[i] = argv[i] end
-
-  local done, result, status = pcall(run, list)
+  local done, result, status = pcall(run, argv or {})
   if not done then core.watch_sigint(false) end -- a bulk run that raised may have left it on
   if done and result ~= nil then M.stdout:write(json_out.encode(result, ""), "\n") end
   M.stdout:flush()

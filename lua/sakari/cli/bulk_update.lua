@@ -27,10 +27,7 @@ end
 -- were, last, so that it is refused again until fixed.
 local function failures_writer(plan)
   return function(file)
-    local header = {}
-    for i, name in ipairs(plan.out_header) do header[i] = name end
-    header[#header + 1] = "error"
-    file.append(csv_stream.line(header))
+    file.append(csv_stream.line(plan.failures_header))
     local unterminated
     return {
       write = function(item, reason)

@@ -16,16 +16,18 @@ local call = context.call
 
 -- contacts get | create | update | delete
 
--- The field options as rows.contact_body takes them: args itself, its
--- --attribute pairs as attributes.
-local function flat_fields(args)
+-- The field options -> the contact body (rows.contact_body over args itself,
+-- its --attribute pairs as attributes), or a usage error.
+local function contact_body(args, patch, clear)
   args.attributes = {}
   for _, pair in ipairs(args.attribute or {}) do
     local name, value = pair:match("^([^=]+)=(.*)$")
     if not name then usage_error(("sakari: --attribute %q: expected NAME=VALUE"):format(pair)) end
     args.attributes[name] = value
   end
-  return args
+  local body, reason = rows.contact_body(args, patch, clear)
+  if not body then usage_error("sakari: " .. reason) end
+  return body
 end
 
 function M.get(args) return call("contacts", "get", args.account, args.id) end
@@ -39,17 +41,14 @@ function M.create(args)
   if not args.mobile or args.mobile == "" then
     usage_error("sakari: --mobile is required: Sakari knows contacts by their mobile number")
   end
-  local body, reason = rows.contact_body(flat_fields(args), false, false)
-  if not body then usage_error("sakari: " .. reason) end
-  return call("contacts", "create", args.account, body, { mergeStrategy = args.mergeStrategy })
+  return call("contacts", "create", args.account, contact_body(args, false, false),
+    { mergeStrategy = args.mergeStrategy })
 end
 
 function M.update(args)
   -- patch (read, merge, write) unless --replace: never clear a field not named
   local patch = not args.replace
-  local body, reason = rows.contact_body(flat_fields(args), patch, true)
-  if not body then usage_error("sakari: " .. reason) end
-  return call("contacts", patch and "patch" or "update", args.account, args.id, body)
+  return call("contacts", patch and "patch" or "update", args.account, args.id, contact_body(args, patch, true))
 end
 
 -- contacts list

@@ -84,7 +84,7 @@ end
 -- and in each row the last cell is the error, whatever the row's cell count,
 -- so that a row written with its cells exactly as read reads back the same.
 function M.plan_columns(header)
-  local plan = { columns = {}, out_header = {} }
+  local plan = { columns = {}, failures_header = {} }
   local seen = {} -- "id", "email", "attribute plan"... -> its column
   for i, name in ipairs(header) do
     if name == "" then fail(("sakari: the CSV header: column %d has no name"):format(i)) end
@@ -103,11 +103,12 @@ function M.plan_columns(header)
       end
       seen[key] = i
       plan.columns[i] = { kind = kind or "attribute", attr = attr }
-      plan.out_header[i] = name
+      plan.failures_header[i] = name
     end
   end
   if not seen.id then fail("sakari: the CSV header has no id column (the contact id of each row)") end
-  plan.id, plan.width, plan.has_mobile = seen.id, #plan.out_header, seen.mobile ~= nil
+  plan.id, plan.width, plan.has_mobile = seen.id, #plan.columns, seen.mobile ~= nil
+  plan.failures_header[plan.width + 1] = "error" -- the input's header, the error last
   return plan
 end
 
