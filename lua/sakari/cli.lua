@@ -31,9 +31,8 @@ M.getenv = os.getenv
 M.json = json_out.encode
 M.contact_body = rows.contact_body
 
--- A help or version flag ends the parse with a text for stdout.
-local Shown = {}
-local function show(text) error(setmetatable({ text = text }, Shown), 0) end
+-- A help or version flag ends the command with status 0: main writes its text to stdout.
+local function show(text) failure.fail(text, M.EXIT_OK) end
 
 local function version_text()
   local runtime = (jit and jit.version) or _VERSION
@@ -306,12 +305,9 @@ function M.main(argv)
   M.stdout:flush()
   if done then return status or M.EXIT_OK end
   local err = result
-  if getmetatable(err) == Shown then
-    M.stdout:write(err.text, "\n")
-    return M.EXIT_OK
-  end
   if failure.is_failure(err) then
-    M.stderr:write(err.message, "\n")
+    local out = err.status == M.EXIT_OK and M.stdout or M.stderr
+    out:write(err.message, "\n")
     return err.status
   end
   if failure.is_interrupt(err) then

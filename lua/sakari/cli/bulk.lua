@@ -230,9 +230,7 @@ function M.run(opts)
       -- only a row whose PUT went out may have been applied
       if item.sent then journal_entry(item, "unknown", in_flight_reason) end
       record_failure(item, item.sent and in_flight_reason or not_sent, "not_done")
-      in_flight[qid] = nil
     end
-    in_flight_count = 0
   end
   q.close()
 

@@ -1,5 +1,5 @@
 -- Exit statuses, and the failures that end a command: raised as tables and
--- turned into a status by main.
+-- turned into a status by main (help and version too, with status 0).
 local errors = require "sakari.errors"
 local util = require "sakari.util"
 
