@@ -26,7 +26,7 @@ end
 -- bytes as read, since no cells can say what it holds.
 -- Blank lines are skipped (a first line of only a byte order mark counts as blank).
 function M.records(handle)
-  local line_no, first = 0, true
+  local line_no = 0
   return function()
     while true do
       local start, parts, quotes = line_no + 1, {}, 0
@@ -34,24 +34,18 @@ function M.records(handle)
         local line = read_line(handle)
         if not line then break end
         line_no = line_no + 1
-        if first then
-          first = false
-          if line:sub(1, 3) == BOM then line = line:sub(4) end
-        end
+        if line_no == 1 and line:sub(1, 3) == BOM then line = line:sub(4) end
         parts[#parts + 1] = line
         quotes = quotes + count_quotes(line)
       until quotes % 2 == 0
       if #parts == 0 then return nil end
       local text = table.concat(parts)
-      local problem, raw
-      if quotes % 2 == 1 then
-        problem = "unterminated quoted field (the file ends inside quotes)"
-        raw = text
-        text = text .. '"'
-      end
-      if problem or not text:find("^\r?\n?$") then
+      local raw = quotes % 2 == 1 and text or nil
+      if raw then text = text .. '"' end
+      if raw or not text:find("^\r?\n?$") then
         local rows = csv.decode(text) or { {} }
-        return { cells = rows[1] or { "" }, line = start, problem = problem, raw = raw }
+        return { cells = rows[1] or { "" }, line = start, raw = raw,
+                 problem = raw and "unterminated quoted field (the file ends inside quotes)" or nil }
       end
     end
   end
