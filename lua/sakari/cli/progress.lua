@@ -43,17 +43,12 @@ function M.new(mode, total, interval)
 
   function p.update(done, failed, force)
     if mode == "off" then return end
-    local now = core.now()
-    if mode == "bar" then
-      if force or now - p.last >= 0.1 then
-        p.last = now
-        out:write("\r", line(done, failed, true), "\27[K")
-        out:flush()
-        p.drawn = true
-      end
-    elseif force or (now - p.last >= interval and done ~= p.last_done) then
-      p.last, p.last_done = now, done
-      out:write(line(done, failed, false), "\n")
+    local now, bar = core.now(), mode == "bar"
+    -- the bar: redrawn at most 10 times a second; lines: one an interval, when a row was done
+    local due = bar and now - p.last >= 0.1 or not bar and now - p.last >= interval and done ~= p.last_done
+    if force or due then
+      p.last, p.last_done, p.drawn = now, done, bar
+      out:write(bar and "\r" or "", line(done, failed, bar), bar and "\27[K" or "\n")
       out:flush()
     end
   end
