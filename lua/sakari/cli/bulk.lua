@@ -288,9 +288,8 @@ local function report(counts, dry_run, interrupted, crashed, files, verb)
     if files.journal then what = what .. "; journal " .. files.journal end
     context.stderr:write("sakari: " .. (interrupted and "interrupted: " or "") .. what .. "\n")
   end
-  if interrupted then return summary, failure.EXIT_INTERRUPTED end
-  if crashed then return summary, failure.EXIT_FAILED end
-  return summary, bad_rows(counts, dry_run) > 0 and failure.EXIT_FAILED or failure.EXIT_OK
+  local failed = crashed or bad_rows(counts, dry_run) > 0
+  return summary, interrupted and failure.EXIT_INTERRUPTED or failed and failure.EXIT_FAILED or failure.EXIT_OK
 end
 
 -- A whole bulk command. kind says what differs between bulk-update and restore:
@@ -326,7 +325,6 @@ function M.execute(args, kind, read)
   local source = read(input)
 
   local mode = progress_display.mode(args.progress)
-  local interval = tonumber(context.env("SAKARI_PROGRESS_INTERVAL") or "") or 5
   local client = context.client() -- no credentials: say so before any file is made
   local failures = failures_path and source.failures(M.file(failures_path))
   local journal
@@ -342,7 +340,7 @@ function M.execute(args, kind, read)
 
   core.watch_sigint(true)
   local total = mode ~= "off" and source.count and source.count() or nil
-  local progress = progress_display.new(mode, total, interval)
+  local progress = progress_display.new(mode, total)
   if source.warning then progress.message(source.warning) end
   local ok, counts, interrupted, crashed = pcall(M.run, {
     account = args.account, concurrency = context.setting("concurrency"), dry_run = dry_run, progress = progress,

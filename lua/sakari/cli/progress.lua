@@ -18,10 +18,10 @@ local function duration(seconds)
   return ("%dh%02dm"):format(math.floor(seconds / 3600), math.floor(seconds % 3600 / 60))
 end
 
--- mode: "bar", "lines" or "off"; total: the rows expected, or nil when unknown;
--- interval: seconds between two lines.
-function M.new(mode, total, interval)
+-- mode: "bar", "lines" or "off"; total: the rows expected, or nil when unknown.
+function M.new(mode, total)
   local started = core.now()
+  local interval = tonumber(context.env("SAKARI_PROGRESS_INTERVAL") or "") or 5 -- seconds between two lines
   -- lines: the first one after `interval`; the bar: at once
   local p = { last = mode == "lines" and started or -math.huge }
   local out = context.stderr

@@ -135,13 +135,9 @@ function M.row_body(plan, record, patch)
   end
   local id = cells[plan.id]
   if id == "" then return nil, "id is empty" end
-  local flat = { attributes = {} }
+  local flat = { attributes = {} } -- (contact_body takes no id)
   for i, col in ipairs(plan.columns) do
-    if col.kind == "attribute" then
-      flat.attributes[col.attr] = cells[i]
-    elseif col.kind ~= "id" then
-      flat[col.kind] = cells[i]
-    end
+    if col.attr then flat.attributes[col.attr] = cells[i] else flat[col.kind] = cells[i] end
   end
   local body, reason = M.contact_body(flat, patch, false)
   if not body then return nil, reason end
