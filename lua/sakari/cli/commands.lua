@@ -91,26 +91,23 @@ local function width(s)
   return n
 end
 
+-- The rows under the column names and a rule, each column as wide as its widest cell.
 local function print_table(columns, table_rows)
+  table.insert(table_rows, 1, columns)
   local widths = {}
-  for i, name in ipairs(columns) do widths[i] = width(name) end
   for _, row in ipairs(table_rows) do
-    for i, cell in ipairs(row) do
-      if width(cell) > widths[i] then widths[i] = width(cell) end
-    end
+    for i, cell in ipairs(row) do widths[i] = math.max(widths[i] or 0, width(cell)) end
   end
-  local function line(cells)
+  local rules = {}
+  for i, w in ipairs(widths) do rules[i] = ("-"):rep(w) end
+  table.insert(table_rows, 2, rules)
+  for _, cells in ipairs(table_rows) do
     local parts = {}
     for i, cell in ipairs(cells) do
       parts[i] = i == #cells and cell or cell .. (" "):rep(widths[i] - width(cell))
     end
     context.stdout:write((table.concat(parts, "  "):gsub("%s+$", "")), "\n")
   end
-  line(columns)
-  local rules = {}
-  for i, w in ipairs(widths) do rules[i] = ("-"):rep(w) end
-  line(rules)
-  for _, row in ipairs(table_rows) do line(row) end
 end
 
 function M.list(args)

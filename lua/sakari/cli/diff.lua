@@ -19,7 +19,7 @@ end
 local function flatten(value, prefix, out)
   for k, v in pairs(value) do
     local path = prefix .. tostring(k)
-    if type(v) == "table" and v ~= core.null and not empty(v) and not patch.is_array(v) then
+    if type(v) == "table" and not empty(v) and not patch.is_array(v) then
       flatten(v, path .. ".", out)
     elseif not empty(v) then
       out[path] = v
