@@ -2,7 +2,6 @@
 -- settings given as flags, and the client made from them. main copies
 -- sakari.cli's stdout, stderr and getenv here, so that specs may replace them
 -- there, and sets `config` from the flags.
-local config = require "sakari.config"
 local failure = require "sakari.cli.failure"
 
 local M = {}
@@ -28,13 +27,6 @@ function M.client()
       .. " (and SAKARI_API_URL for another server than api.sakari.io)")
   end
   return client
-end
-
--- A setting in effect, as the client resolves it: its flag, else its
--- environment variable, else its default (after M.client, which fails on a
--- setting that cannot be resolved).
-function M.setting(name)
-  return assert(config.resolve(M.config))[name]
 end
 
 -- One call of a fresh client, client[group][name](...): its value, or a failure.

@@ -6,11 +6,6 @@ local failure = require "sakari.cli.failure"
 
 local M = {}
 
-local function is_terminal(fd)
-  local r = os.execute("test -t " .. fd)
-  return r == true or r == 0
-end
-
 local function duration(seconds)
   seconds = math.floor(seconds + 0.5)
   if seconds < 60 then return seconds .. "s" end
@@ -74,7 +69,10 @@ end
 -- The --progress option, else SAKARI_PROGRESS, else auto -> "bar", "lines" or "off".
 function M.mode(option)
   local mode = option or context.env("SAKARI_PROGRESS") or "auto"
-  if mode == "auto" then return is_terminal(2) and "bar" or "lines" end
+  if mode == "auto" then
+    local r = os.execute("test -t 2") -- whether stderr is a terminal
+    return (r == true or r == 0) and "bar" or "lines"
+  end
   if mode ~= "bar" and mode ~= "lines" and mode ~= "off" then
     failure.usage_error(("sakari: SAKARI_PROGRESS: expected bar, lines, off or auto, got %q"):format(mode))
   end
