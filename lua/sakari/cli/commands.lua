@@ -14,8 +14,6 @@ local M = {}
 local fail, usage_error, guarded = failure.fail, failure.usage_error, failure.guarded
 local call = context.call
 
--- contacts get | create | update | delete
-
 -- The field options -> the contact body (rows.contact_body over args itself,
 -- its --attribute pairs as attributes), or a usage error.
 local function contact_body(args, patch, clear)
@@ -52,7 +50,6 @@ function M.update(args)
 end
 
 -- contacts list
-
 local DEFAULT_COLUMNS = { "id", "firstName", "lastName", "email", "mobile", "country" }
 
 local function cell_text(v)
@@ -144,7 +141,7 @@ function M.list(args)
     else
       local items
       items, page = guarded(client.contacts.list, args.account, opts)
-      for _, contact in ipairs(failure.check(items, page)) do emit(contact) end
+      for _, contact in ipairs(items) do emit(contact) end
     end
   end)
   if not ok then
@@ -165,8 +162,6 @@ function M.list(args)
       :format(emitted, of, offset))
   end
 end
-
--- messages send
 
 function M.send(args)
   local recipients = {}

@@ -1,7 +1,6 @@
 -- What a command runs against: where output goes, the environment, the
 -- settings given as flags, and the client made from them. main copies
--- sakari.cli's stdout, stderr and getenv here, so that specs may replace them
--- there, and sets `config` from the flags.
+-- sakari.cli's stdout, stderr and getenv here and sets `config` from the flags.
 local failure = require "sakari.cli.failure"
 
 local M = {}
@@ -31,8 +30,7 @@ end
 
 -- One call of a fresh client, client[group][name](...): its value, or a failure.
 function M.call(group, name, ...)
-  local client = M.client()
-  return failure.check(failure.guarded(client[group][name], ...))
+  return failure.guarded(M.client()[group][name], ...)
 end
 
 return M

@@ -31,11 +31,12 @@ function M.strip_position(message)
   return util.strip_position(tostring(message))
 end
 
--- A library call that raises on a wrong argument (before sending anything,
--- a table errors.is_argument tells by its type): the argument came from the
--- command line, so it is a usage error; anything else it raises is a plain
--- failure.
+-- A library call: its values, or its `nil, err` printed as a failure. One that
+-- raises on a wrong argument (before sending anything, a table
+-- errors.is_argument tells by its type): the argument came from the command
+-- line, so it is a usage error; anything else it raises is a plain failure.
 local function passed(ok, e, ...)
+  if ok and e == nil then M.fail(tostring((...))) end
   if ok then return e, ... end
   if M.is_failure(e) or M.is_interrupt(e) then error(e, 0) end
   local message = "sakari: " .. M.strip_position(e):gsub("^sakari: ", "")
@@ -45,12 +46,6 @@ end
 
 function M.guarded(f, ...)
   return passed(pcall(f, ...))
-end
-
--- value, err of a call -> value, or the err printed and a failure.
-function M.check(value, err)
-  if value == nil then M.fail(tostring(err)) end
-  return value
 end
 
 return M
