@@ -34,11 +34,6 @@ M.contact_body = rows.contact_body
 -- A help or version flag ends the command with status 0: main writes its text to stdout.
 local function show(text) failure.fail(text, M.EXIT_OK) end
 
-local function version_text()
-  local runtime = (jit and jit.version) or _VERSION
-  return ("sakari %s (lua-sakari, %s, %s)"):format(core.VERSION, runtime, tostring(core.curl_version))
-end
-
 local function custom_help(parser)
   parser:add_help { action = function() show(parser:get_help()) end }
 end
@@ -176,7 +171,10 @@ local function build_parser()
   custom_help(parser)
   -- argparse calls it with the deepest command it reached
   parser.error = usage_error
-  parser:flag("--version", "Show the version and exit."):action(function() show(version_text()) end)
+  parser:flag("--version", "Show the version and exit."):action(function()
+    local runtime = (jit and jit.version) or _VERSION
+    show(("sakari %s (lua-sakari, %s, %s)"):format(core.VERSION, runtime, tostring(core.curl_version)))
+  end)
   setting_flags.add(parser)
   parser:usage("Usage: sakari [-h] [--version] [<settings>] <command> ...")
 

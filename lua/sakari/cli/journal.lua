@@ -11,13 +11,10 @@ local json_out = require "sakari.cli.json_out"
 
 local M = {}
 
-local function shell_quote(s)
-  return "'" .. s:gsub("'", "'\\''") .. "'"
-end
-
 -- Creates an empty file with mode 0600, failing if it exists (noclobber).
 local function create(path)
-  local r = os.execute("(umask 077 && set -C && : > " .. shell_quote(path) .. ") 2>/dev/null")
+  local quoted = "'" .. path:gsub("'", "'\\''") .. "'"
+  local r = os.execute("(umask 077 && set -C && : > " .. quoted .. ") 2>/dev/null")
   return r == true or r == 0
 end
 
