@@ -35,7 +35,7 @@ M.contact_body = rows.contact_body
 local function show(text) failure.fail(text, M.EXIT_OK) end
 
 local function custom_help(parser)
-  parser:add_help { action = function() show(parser:get_help()) end }
+  return parser:add_help { action = function() show(parser:get_help()) end }
 end
 
 -- A usage error: the usage of the command it is about, then the error.
@@ -179,10 +179,8 @@ local function build_parser()
   parser:usage("Usage: sakari [-h] [--version] [<settings>] <command> ...")
 
   local function command(parent, name, description, epilog)
-    local cmd = parent:command(name, description)
-    if epilog then cmd:epilog(epilog) end
-    custom_help(cmd)
-    return cmd
+    local cmd = custom_help(parent:command(name, description))
+    return epilog and cmd:epilog(epilog) or cmd
   end
   -- An action runs `run` (parsed arguments -> what to print as JSON, or nil,
   -- and the exit status if not 0) and names the account first (optional:

@@ -12,7 +12,11 @@ local rows = require "sakari.cli.rows"
 local M = {}
 
 local fail, usage_error, guarded = failure.fail, failure.usage_error, failure.guarded
-local call = context.call
+
+-- One call of a fresh client, client[group][name](...): its value, or a failure.
+local function call(group, name, ...)
+  return guarded(context.client()[group][name], ...)
+end
 
 -- The field options -> the contact body (rows.contact_body over args itself,
 -- its --attribute pairs as attributes), or a usage error.

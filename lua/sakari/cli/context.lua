@@ -28,9 +28,4 @@ function M.client()
   return client
 end
 
--- One call of a fresh client, client[group][name](...): its value, or a failure.
-function M.call(group, name, ...)
-  return failure.guarded(M.client()[group][name], ...)
-end
-
 return M
