@@ -66,19 +66,10 @@ function M.run(args)
     local function next_item()
       local record = next_record()
       if not record then return nil end
-      local item = { record = record, line = record.line }
       local id, fields = rows.row_body(plan, record, not replace)
-      if not id then
-        item.invalid = fields
-        return item
-      end
-      item.id, item.named = id, diff.named(fields)
-      if replace then
-        item.want = function() return fields end
-      else
-        item.want = function(before) return patch.body("contact", before, fields) end
-      end
-      return item
+      if not id then return { record = record, line = record.line, invalid = fields } end
+      return { record = record, line = record.line, id = id, named = diff.named(fields),
+               want = function(before) return replace and fields or patch.body("contact", before, fields) end }
     end
 
     return {
