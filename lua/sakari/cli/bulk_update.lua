@@ -25,28 +25,26 @@ end
 -- The failures file's rows. A record the input ends inside of (an
 -- unterminated quote) has no cells to write: its bytes are copied as they
 -- were, last, so that it is refused again until fixed.
-local function failures_writer(plan)
-  return function(file)
-    file.append(csv_stream.line(plan.failures_header))
-    local unterminated
-    return {
-      write = function(item, reason)
-        local record = item.record
-        if record.raw then
-          unterminated = record.raw
-          return
-        end
-        local cells = {}
-        for i, cell in ipairs(rows.data_cells(plan, record)) do cells[i] = cell end
-        cells[#cells + 1] = reason
-        file.append(csv_stream.line(cells))
-      end,
-      close = function(wrote)
-        if unterminated then file.append(unterminated) end
-        return file.close(wrote)
-      end,
-    }
-  end
+local function failures_writer(plan, file)
+  file.append(csv_stream.line(plan.failures_header))
+  local unterminated
+  return {
+    write = function(item, reason)
+      local record = item.record
+      if record.raw then
+        unterminated = record.raw
+        return
+      end
+      local cells = {}
+      for i, cell in ipairs(rows.data_cells(plan, record)) do cells[i] = cell end
+      cells[#cells + 1] = reason
+      file.append(csv_stream.line(cells))
+    end,
+    close = function(wrote)
+      if unterminated then file.append(unterminated) end
+      return file.close(wrote)
+    end,
+  }
 end
 
 local KIND = { input = "csv", noun = "the CSV", itself = "the input file", journal_option = "journal",
@@ -73,7 +71,7 @@ function M.run(args)
     end
 
     return {
-      next_item = next_item, failures = failures_writer(plan),
+      next_item = next_item, failures = function(file) return failures_writer(plan, file) end,
       count = path ~= "-" and function() return count_rows(path) end or nil,
       warning = replace and not plan.has_mobile and ("sakari: warning: no mobile column and --replace: each row "
         .. "replaces its contact, which then has no mobile number") or nil,
