@@ -263,12 +263,11 @@ end
 -- The summary: a line on stderr; returns the JSON for stdout and the exit status.
 -- files: { failures = path|nil, journal = path|nil }; verb: "updated", "restored".
 local function report(counts, dry_run, interrupted, crashed, files, verb)
-  local fields = counts.fields
-  local summary
+  local summary = { rows = counts.rows, unchanged = counts.unchanged, failed = counts.failed, fields = counts.fields,
+                    interrupted = interrupted, failures = files.failures or core.null }
   if dry_run then
-    summary = { dryRun = true, rows = counts.rows, wouldChange = counts.changing, unchanged = counts.unchanged,
-                invalid = counts.invalid, failed = counts.failed, notChecked = counts.not_done,
-                fields = fields, interrupted = interrupted, failures = files.failures or core.null }
+    summary.dryRun, summary.wouldChange, summary.invalid = true, counts.changing, counts.invalid
+    summary.notChecked = counts.not_done
     local what = ("%d rows, %d would change, %d unchanged, %d invalid"):format(
       counts.rows, counts.changing, counts.unchanged, counts.invalid)
     if counts.failed > 0 then what = what .. (", %d could not be read"):format(counts.failed) end
@@ -279,9 +278,7 @@ local function report(counts, dry_run, interrupted, crashed, files, verb)
     if #changing > 0 then what = what .. "; rows changing " .. table.concat(changing, ", ") end
     context.stderr:write("sakari: dry run: " .. what .. "; nothing was written\n")
   else
-    summary = { rows = counts.rows, [verb] = counts.updated, unchanged = counts.unchanged, failed = counts.failed,
-                notDone = counts.not_done, fields = fields, interrupted = interrupted,
-                failures = files.failures or core.null, journal = files.journal or core.null }
+    summary[verb], summary.notDone, summary.journal = counts.updated, counts.not_done, files.journal or core.null
     local what = ("%d rows: %d %s, %d unchanged, %d failed"):format(counts.rows, counts.updated, verb,
       counts.unchanged, counts.failed)
     if counts.not_done > 0 then what = what .. (", %d not done"):format(counts.not_done) end
