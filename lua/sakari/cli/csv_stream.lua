@@ -12,11 +12,9 @@ local function count_quotes(s)
   return n
 end
 
--- One line with its line break; Lua 5.1 has no "*L", and the break it drops
--- is "\n" in either convention ("\r" stays on the line).
-local HAS_READ_L = _VERSION ~= "Lua 5.1" or jit ~= nil
+-- One line with its line break on every Lua: 5.1 has no "*L", and the break
+-- "*l" drops is "\n" in either convention ("\r" stays on the line).
 local function read_line(handle)
-  if HAS_READ_L then return handle:read("*L") end
   local line = handle:read("*l")
   return line and (line .. "\n")
 end
