@@ -1,7 +1,4 @@
 -- contacts bulk-update: one row of a CSV file a contact, run by sakari.cli.bulk.
--- The failures file holds each failed row's cells exactly as read (their
--- count too) and an error cell after them, under the input's header plus
--- "error" as the last column.
 local bulk = require "sakari.cli.bulk"
 local csv_stream = require "sakari.cli.csv_stream"
 local diff = require "sakari.cli.diff"
@@ -22,9 +19,11 @@ local function count_rows(path)
   return math.max(total, 0)
 end
 
--- The failures file's rows. A record the input ends inside of (an
--- unterminated quote) has no cells to write: its bytes are copied as they
--- were, last, so that it is refused again until fixed.
+-- The failures file: the input's header plus "error" as the last column, then
+-- each failed row's cells exactly as read (their count too) and its error. A
+-- record the input ends inside of (an unterminated quote) has no cells to
+-- write: its bytes are copied as they were, last, so that it is refused again
+-- until fixed.
 local function failures_writer(plan, file)
   file.append(csv_stream.line(plan.failures_header))
   local unterminated

@@ -36,12 +36,10 @@ local KIND = { input = "journal", noun = "the journal", itself = "the journal",
 
 function M.run(args)
   return bulk.execute(args, KIND, function(input)
-    local line_no, seen, superseded = 0, {}, 0
+    local lines, line_no, seen, superseded = input:lines(), 0, {}, 0
     -- the journal's lines, one decoded entry at a time; blank lines are skipped
     local function next_item()
-      while true do
-        local raw = input:read("*l")
-        if not raw then return nil end
+      for raw in lines do
         line_no = line_no + 1
         if raw:find("%S") then
           local decoded, entry = pcall(core.decode, raw)
