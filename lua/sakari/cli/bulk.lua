@@ -305,8 +305,7 @@ end
 function M.execute(args, kind, read)
   local path, dry_run = args[kind.input], args.dry_run
   -- a dry run writes no file unless asked to
-  local failures_path = args.failures
-  if not failures_path and not dry_run and path ~= "-" then failures_path = names.failures(path) end
+  local failures_path = args.failures or not dry_run and path ~= "-" and names.failures(path) or nil
   if path == "-" and not failures_path and not dry_run then
     usage_error(("sakari: --failures FILE is needed when %s comes from stdin (--%s -)")
       :format(kind.noun, kind.input))

@@ -34,8 +34,7 @@ local function failures_writer(plan, file)
         unterminated = record.raw
         return
       end
-      local cells = {}
-      for i, cell in ipairs(rows.data_cells(plan, record)) do cells[i] = cell end
+      local cells = rows.data_cells(plan, record)
       cells[#cells + 1] = reason
       file.append(csv_stream.line(cells))
     end,

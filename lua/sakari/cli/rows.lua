@@ -112,13 +112,11 @@ function M.plan_columns(header)
   return plan
 end
 
--- A record's own cells: all of them, but the error cell of a failures file
--- (always the last) left out.
+-- A copy of a record's own cells: all of them, but the error cell of a
+-- failures file (always the last) left out.
 function M.data_cells(plan, record)
-  local cells = record.cells
-  if not plan.has_error then return cells end
-  local data = {}
-  for i = 1, #cells - 1 do data[i] = cells[i] end
+  local cells, data = record.cells, {}
+  for i = 1, #cells - (plan.has_error and 1 or 0) do data[i] = cells[i] end
   return data
 end
 
