@@ -12,6 +12,7 @@ local context = require "sakari.cli.context"
 local diff = require "sakari.cli.diff"
 local failure = require "sakari.cli.failure"
 local journal_file = require "sakari.cli.journal"
+local json_out = require "sakari.cli.json_out"
 local names = require "sakari.cli.names"
 local progress_display = require "sakari.cli.progress"
 local util = require "sakari.util"
@@ -66,8 +67,9 @@ function M.run(opts)
 
   -- (only a row sent is journaled, and a dry run, which has no journal, sends none)
   local function journal_entry(item, outcome, err)
-    journal.write({ id = item.id, outcome = outcome, before = item.before, sent = item.sent,
-                    after = item.after or core.null, error = err and tostring(err) or nil })
+    local entry = { id = item.id, outcome = outcome, before = item.before, sent = item.sent,
+                    after = item.after or core.null, error = err and tostring(err) or nil }
+    journal.append(json_out.encode(entry) .. "\n")
   end
 
   -- The work of one row, run inside the queue: GET, compare, PUT.
@@ -163,8 +165,9 @@ function M.run(opts)
     -- a fresh flag, so that the next Ctrl-C can be told apart
     core.watch_sigint(false)
     core.watch_sigint(true)
-    progress.message(in_flight_count == 0 and "sakari: interrupted" or
-      ("sakari: interrupted: letting %d rows in flight finish (Ctrl-C again to stop waiting)"):format(in_flight_count))
+    progress.message(in_flight_count == 0 and "sakari: interrupted"
+      or ("sakari: interrupted: letting %d rows in flight finish (Ctrl-C again to stop waiting)")
+        :format(in_flight_count))
   end
 
   local ok, loop_err = pcall(function()
@@ -263,8 +266,8 @@ end
 -- The summary: a line on stderr; returns the JSON for stdout and the exit status.
 -- files: { failures = path|nil, journal = path|nil }; verb: "updated", "restored".
 local function report(counts, dry_run, interrupted, crashed, files, verb)
-  local summary = { rows = counts.rows, unchanged = counts.unchanged, failed = counts.failed, fields = counts.fields,
-                    interrupted = interrupted, failures = files.failures or core.null }
+  local summary = { rows = counts.rows, unchanged = counts.unchanged, failed = counts.failed,
+                    fields = counts.fields, interrupted = interrupted, failures = files.failures or core.null }
   if dry_run then
     summary.dryRun, summary.wouldChange, summary.invalid = true, counts.changing, counts.invalid
     summary.notChecked = counts.not_done
@@ -350,7 +353,8 @@ function M.execute(args, kind, read)
   -- watched until here: a Ctrl-C while the files are closed must not cut them short
   core.watch_sigint(false)
   local files = {}
-  if journal then files.journal = journal.close() end
+  -- an empty journal is removed: nothing was written to the server
+  if journal then files.journal = journal.close(journal.appended) end
   if not ok then
     if failures then failures.close(true) end
     error(counts, 0)

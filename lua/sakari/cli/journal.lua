@@ -7,7 +7,6 @@
 -- It holds customer data: created 0600, never over an existing file. Each line
 -- is flushed as it is written, so what a crash leaves is what was applied.
 local failure = require "sakari.cli.failure"
-local json_out = require "sakari.cli.json_out"
 
 local M = {}
 
@@ -18,14 +17,16 @@ local function create(path)
   return r == true or r == 0
 end
 
--- A file written in pieces, each flushed at once; close(keep) removes it
--- unless keep, and returns its path when kept. what names it in errors.
+-- A file written in pieces, each flushed at once (`appended` once one was);
+-- close(keep) removes it unless keep, and returns its path when kept. what
+-- names it in errors.
 function M.appender(handle, path, what)
   local f = {}
   function f.append(text)
     local ok, err = handle:write(text)
     if ok then ok, err = handle:flush() end
     if not ok then failure.fail(("sakari: cannot write %s %s: %s"):format(what, path, tostring(err))) end
+    f.appended = true
   end
   function f.close(keep)
     handle:close()
@@ -36,7 +37,7 @@ function M.appender(handle, path, what)
 end
 
 -- path: the --journal option (must not exist), or nil: the first free name of
--- `candidates` (names.journals). Returns the journal.
+-- `candidates` (names.journals). Returns the journal, an appender.
 function M.open(path, candidates)
   if path then
     if not create(path) then
@@ -55,15 +56,7 @@ function M.open(path, candidates)
   end
   local handle, err = io.open(path, "ab")
   if not handle then failure.fail("sakari: cannot write the journal " .. path .. ": " .. tostring(err)) end
-  local file, lines = M.appender(handle, path, "the journal"), 0
-  return {
-    write = function(entry)
-      file.append(json_out.encode(entry) .. "\n")
-      lines = lines + 1
-    end,
-    -- an empty journal is removed: nothing was written to the server
-    close = function() return file.close(lines > 0) end,
-  }
+  return M.appender(handle, path, "the journal")
 end
 
 return M
