@@ -23,9 +23,9 @@ local M = {}
 M.EXIT_OK, M.EXIT_FAILED, M.EXIT_USAGE = failure.EXIT_OK, failure.EXIT_FAILED, failure.EXIT_USAGE
 M.EXIT_INTERRUPTED = failure.EXIT_INTERRUPTED
 
--- Where output goes; specs may replace these (main hands them to sakari.cli.context).
-M.stdout, M.stderr = io.stdout, io.stderr
-M.getenv = os.getenv
+-- Where output goes, and the environment; a caller may replace them (main
+-- hands them to sakari.cli.context).
+M.stdout, M.stderr, M.getenv = io.stdout, io.stderr, os.getenv
 
 -- What the module offered besides main before it was split, kept for callers.
 M.json = json_out.encode

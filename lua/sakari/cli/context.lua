@@ -1,13 +1,10 @@
 -- What a command runs against: where output goes, the environment, the
--- settings given as flags, and the client made from them. main copies
--- sakari.cli's stdout, stderr and getenv here and sets `config` from the flags.
+-- settings given as flags, and the client made from them. main sets them all
+-- (stdout, stderr and getenv copied from sakari.cli, config from the flags)
+-- before a command runs.
 local failure = require "sakari.cli.failure"
 
 local M = {}
-
-M.stdout, M.stderr = io.stdout, io.stderr
-M.getenv = os.getenv
-M.config = {}
 
 function M.env(name)
   local v = M.getenv(name)
