@@ -255,14 +255,6 @@ function M.run(opts)
   return counts, stopping and not crashed, crashed
 end
 
--- A failures file: created at once (so an old one never lingers), each write
--- flushed, removed at the end if no row failed.
-function M.file(path)
-  local handle, err = io.open(path, "wb")
-  if not handle then fail("sakari: cannot write the failures file: " .. tostring(err)) end
-  return journal_file.appender(handle, path, "the failures file")
-end
-
 -- The summary: a line on stderr; returns the JSON for stdout and the exit status.
 -- files: { failures = path|nil, journal = path|nil }; verb: "updated", "restored".
 local function report(counts, dry_run, interrupted, crashed, files, verb)
@@ -302,7 +294,7 @@ end
 --   { id, line = n, invalid = reason | want = function(before) -> the body to PUT,
 --   named = {paths} }, failures = function(file) -> a writer
 --   { write = function(item, reason), close = function(wrote) -> path|nil } over
---   M.file(path), count = function() -> rows in the input (for the ETA) | nil,
+--   the file's appender, count = function() -> rows in the input (for the ETA) | nil,
 --   warning = text (shown first) | nil, note = function() (after the run) | nil }
 -- Returns the summary (JSON for stdout) and the exit status.
 function M.execute(args, kind, read)
@@ -326,7 +318,13 @@ function M.execute(args, kind, read)
 
   local mode = progress_display.mode(args.progress)
   local client = context.client() -- no credentials: say so before any file is made
-  local failures = failures_path and source.failures(M.file(failures_path))
+  local failures
+  if failures_path then
+    -- made at once, so that an old one never lingers; removed at the end if no row failed
+    local handle, err = io.open(failures_path, "wb")
+    if not handle then fail("sakari: cannot write the failures file: " .. tostring(err)) end
+    failures = source.failures(journal_file.appender(handle, failures_path, "the failures file"))
+  end
   local journal
   if not dry_run then
     local opened, j = pcall(journal_file.open, args[kind.journal_option],

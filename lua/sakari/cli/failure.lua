@@ -7,8 +7,7 @@ local M = {}
 
 M.EXIT_OK, M.EXIT_FAILED, M.EXIT_USAGE, M.EXIT_INTERRUPTED = 0, 1, 2, 130
 
-local Failure = {}
-Failure.__tostring = function(f) return f.message end
+local Failure = { __tostring = function(f) return f.message end }
 
 function M.fail(message, status)
   error(setmetatable({ message = message, status = status or M.EXIT_FAILED }, Failure), 0)
