@@ -56,23 +56,20 @@ end
 -- contacts list
 local DEFAULT_COLUMNS = { "id", "firstName", "lastName", "email", "mobile", "country" }
 
-local function cell_text(v)
-  if v == nil or v == core.null then return "" end
-  if type(v) == "table" then return json_out.encode(v) end
-  return csv.cell_text(v)
-end
-
--- A column name -> the value in a contact: the known names as in the CSV of
--- bulk-update (mobile is mobile.number), attributes.X, or any dotted path.
-local function column_value(contact, name)
+-- A contact's cell in a column: the known names as in the CSV of bulk-update
+-- (mobile is mobile.number), attributes.X, or any dotted path; an object or
+-- array as JSON.
+local function cell_text(contact, name)
   local known = rows.KNOWN[name:lower()]
   local path = known == "mobile" and "mobile.number" or known == "country" and "mobile.country" or known or name
   local v = contact
   for part in path:gmatch("[^.]+") do
-    if type(v) ~= "table" then return nil end
+    if type(v) ~= "table" then return "" end
     v = v[part]
   end
-  return v
+  if v == nil or v == core.null then return "" end
+  if type(v) == "table" then return json_out.encode(v) end
+  return csv.cell_text(v)
 end
 
 local function columns_option(text)
@@ -130,7 +127,7 @@ function M.list(args)
     else
       local cells = {}
       for i, name in ipairs(columns) do
-        cells[i] = cell_text(column_value(contact, name))
+        cells[i] = cell_text(contact, name)
         if format == "table" then cells[i] = cells[i]:gsub("[%z\1-\31\127]", " ") end
       end
       if format == "csv" then out:write(csv_stream.line(cells)) else table_rows[#table_rows + 1] = cells end
