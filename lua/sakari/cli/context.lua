@@ -8,17 +8,14 @@ local M = {}
 
 function M.env(name)
   local v = M.getenv(name)
-  if v == "" then return nil end
-  return v
+  return v ~= "" and v or nil
 end
 
 -- The client: the flags' settings, the rest (credentials always) from the environment.
 function M.client()
-  local has_token = M.env("SAKARI_ACCESS_TOKEN")
-  local has_pair = M.env("SAKARI_CLIENT_ID") and M.env("SAKARI_CLIENT_SECRET")
   local ok, client = pcall(function() return require("sakari").new(M.config) end)
   if not ok then failure.fail("sakari: " .. failure.strip_position(client)) end
-  if not has_token and not has_pair then
+  if not (M.env("SAKARI_ACCESS_TOKEN") or M.env("SAKARI_CLIENT_ID") and M.env("SAKARI_CLIENT_SECRET")) then
     failure.fail("sakari: no credentials: set SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET"
       .. " (and SAKARI_API_URL for another server than api.sakari.io)")
   end
