@@ -350,16 +350,13 @@ function M.execute(args, kind, read)
   if input ~= io.stdin then input:close() end
   -- watched until here: a Ctrl-C while the files are closed must not cut them short
   core.watch_sigint(false)
-  local files = {}
   -- an empty journal is removed: nothing was written to the server
-  if journal then files.journal = journal.close(journal.appended) end
+  local files = { journal = journal and journal.close(journal.appended) or nil }
   if not ok then
     if failures then failures.close(true) end
     error(counts, 0)
   end
-  if failures then
-    files.failures = failures.close(bad_rows(counts, dry_run) > 0)
-  end
+  files.failures = failures and failures.close(bad_rows(counts, dry_run) > 0) or nil
   if source.note then source.note() end
   return report(counts, dry_run, interrupted, crashed, files, kind.verb)
 end

@@ -50,18 +50,20 @@ end
 function M.update(args)
   -- patch (read, merge, write) unless --replace: never clear a field not named
   local patch = not args.replace
-  return call("contacts", patch and "patch" or "update", args.account, args.id, contact_body(args, patch, true))
+  local body = contact_body(args, patch, true)
+  return call("contacts", patch and "patch" or "update", args.account, args.id, body)
 end
 
 -- contacts list
 local DEFAULT_COLUMNS = { "id", "firstName", "lastName", "email", "mobile", "country" }
+local MOBILE_PATHS = { mobile = "mobile.number", country = "mobile.country" } -- known columns in mobile
 
 -- A contact's cell in a column: the known names as in the CSV of bulk-update
 -- (mobile is mobile.number), attributes.X, or any dotted path; an object or
 -- array as JSON.
 local function cell_text(contact, name)
   local known = rows.KNOWN[name:lower()]
-  local path = known == "mobile" and "mobile.number" or known == "country" and "mobile.country" or known or name
+  local path = MOBILE_PATHS[known] or known or name
   local v = contact
   for part in path:gmatch("[^.]+") do
     if type(v) ~= "table" then return "" end
