@@ -48,7 +48,6 @@ function M.run(opts)
 
   local counts = { rows = 0, updated = 0, unchanged = 0, changing = 0, failed = 0, invalid = 0, not_done = 0,
                    fields = {} }
-  local shown = 0
 
   local function record_failure(item, reason, counter)
     counts[counter] = counts[counter] + 1
@@ -56,10 +55,9 @@ function M.run(opts)
     if counter == "invalid" then
       progress.message(("sakari: line %d: %s"):format(item.line, reason))
     elseif counter == "failed" then
-      shown = shown + 1
-      if shown <= SHOWN_FAILURES then
+      if counts.failed <= SHOWN_FAILURES then
         progress.message(("sakari: line %d: %s"):format(item.line, (reason:gsub("^sakari: ", ""))))
-      elseif shown == SHOWN_FAILURES + 1 and opts.failures_path then
+      elseif counts.failed == SHOWN_FAILURES + 1 and opts.failures_path then
         progress.message("sakari: more rows failed: see " .. opts.failures_path)
       end
     end
