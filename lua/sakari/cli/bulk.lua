@@ -81,10 +81,8 @@ function M.run(opts)
       item.changes = diff.changes(before, sent)
       if #item.changes == 0 or dry_run then return true end
       item.sent = sent
-      local after
-      after, err = client.contacts.update(account, item.id, sent)
-      if after == nil then return nil, err end
-      item.after = after
+      item.after, err = client.contacts.update(account, item.id, sent)
+      if item.after == nil then return nil, err end
       return true
     end
   end
