@@ -28,10 +28,7 @@ local function flatten(value, prefix, out)
   return out
 end
 
-local function text(v)
-  if v == nil then return "(none)" end
-  return json_out.encode(v)
-end
+local function text(v) return v == nil and "(none)" or json_out.encode(v) end
 
 -- The writable view of a contact as read: what a PUT of it unchanged would send.
 function M.writable(contact)

@@ -15,9 +15,7 @@ end
 
 function M.usage_error(message) M.fail(message, M.EXIT_USAGE) end
 
-function M.is_failure(e)
-  return getmetatable(e) == Failure
-end
+function M.is_failure(e) return getmetatable(e) == Failure end
 
 -- The interpreter's own SIGINT error: outside a bulk run's watch (sakari.cli.bulk),
 -- Ctrl-C raises "interrupted!", which ends the command.
@@ -43,8 +41,6 @@ local function passed(ok, e, ...)
   M.fail(message)
 end
 
-function M.guarded(f, ...)
-  return passed(pcall(f, ...))
-end
+function M.guarded(f, ...) return passed(pcall(f, ...)) end
 
 return M

@@ -24,9 +24,8 @@ local function help(s, prefix)
   local about = {}
   if s.env then about[#about + 1] = "env " .. s.env end
   if s.default ~= nil then about[#about + 1] = "default " .. tostring(s.default) end
-  local text = prefix .. s.doc
-  if #about > 0 then text = text .. " (" .. table.concat(about, ", ") .. ")" end
-  return text
+  if #about == 0 then return prefix .. s.doc end
+  return ("%s%s (%s)"):format(prefix, s.doc, table.concat(about, ", "))
 end
 
 -- The flag of one setting, added to the parser.
