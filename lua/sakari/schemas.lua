@@ -42,13 +42,17 @@ local function object(fields) return { kind = "object", fields = fields } end
 local function array(item) return { kind = "array", item = item } end
 local function map(value) return { kind = "map", value = value } end
 local function loose(kind) return { kind = kind, loose = true } end
-local function ro(field)
+local function node_of(field)
   if type(field) == "string" then field = { kind = field } end
+  return field
+end
+local function ro(field)
+  field = node_of(field)
   field.read_only = true
   return field
 end
 local function doc(field, text)
-  if type(field) == "string" then field = { kind = field } end
+  field = node_of(field)
   field.doc = text
   return field
 end
@@ -259,16 +263,10 @@ M.answers = {
 
 ------------------------------------------------------------------------------
 -- The walk. Every field above becomes a node { kind, read_only, loose, doc,
--- fields | item | value, names }; names resolve to the node of their entry.
+-- expect, fields | item | value }; names resolve to the node of their entry.
 
-local SCALARS = { string = "string", number = "number", boolean = "boolean", ["date-time"] = "string", any = true }
-
-local nodes = {}
-
-local function node_of(field)
-  if type(field) == "string" then field = { kind = field } end
-  return field
-end
+-- the Lua type each checked scalar must have
+local CHECKED = { string = "string", number = "number", boolean = "boolean", ["date-time"] = "string" }
 
 -- resolved once, on first use of a schema; a name stays a name (resolved when
 -- walked), so entries may name each other in any order
@@ -277,19 +275,13 @@ local function resolve(node)
   node.resolved = true
   local kind = node.kind
   if kind == "object" then
-    node.names = {}
-    for name, field in pairs(node.fields) do
-      node.fields[name] = resolve(node_of(field))
-      node.names[#node.names + 1] = name
-    end
-    table.sort(node.names)
+    for name, field in pairs(node.fields) do node.fields[name] = resolve(node_of(field)) end
   elseif kind == "array" then
     node.item = resolve(node_of(node.item))
   elseif kind == "map" then
     node.value = resolve(node_of(node.value))
-  elseif SCALARS[kind] then
-    -- the Lua type a checked scalar must have; false: not checked
-    node.expect = not node.loose and SCALARS[kind] ~= true and SCALARS[kind]
+  elseif kind == "any" or CHECKED[kind] then
+    node.expect = not node.loose and CHECKED[kind] or false -- false: not checked
   else
     assert(S[kind], "schemas: no schema " .. tostring(kind))
     if node.loose then node.expect = false end
@@ -297,15 +289,16 @@ local function resolve(node)
   return node
 end
 
+local nodes = {} -- by name, aliases included
+
 local function schema_node(name)
   local node = nodes[name]
   if node then return node end
   local entry = S[name]
   while type(entry) == "string" do entry = S[entry] end -- an alias
   assert(entry, "schemas: no schema " .. tostring(name))
-  node = resolve(node_of(entry))
-  nodes[name] = node
-  return node
+  nodes[name] = resolve(entry)
+  return nodes[name]
 end
 
 local null -- sakari.null, fetched on first check (the table itself loads without the core)
@@ -313,7 +306,7 @@ local null -- sakari.null, fetched on first check (the table itself loads withou
 local function unknown(key, node)
   local closest = util.closest(key, node.fields)
   if closest then return ("unknown field; did you mean %s?"):format(closest) end
-  return "unknown field (documented: " .. table.concat(node.names, ", ") .. ")"
+  return "unknown field (documented: " .. util.listed(node.fields) .. ")"
 end
 
 -- "a" .. "b" -> "a.b"; "a" .. "[1]" -> "a[1]"; "a" .. "" -> "a"
@@ -322,10 +315,9 @@ local function join(parent, child)
   return parent .. "." .. child
 end
 
-local function describe(value)
-  if type(value) ~= "table" then return type(value) end
-  if next(value) == nil then return "an empty table" end
-  return value[1] ~= nil and "an array" or "a table with named keys"
+local function mismatch(node, value)
+  local expected = node.kind == "date-time" and "date-time string" or node.kind
+  return ("expected a %s, got %s"):format(expected, type(value))
 end
 
 -- nil when `value` fits `node`; else the relative path, the complaint, and
@@ -334,71 +326,46 @@ end
 -- speaks before the schema's types).
 local walk
 
--- (where, complaint) of the first wrong type, kept while the walk looks on
-local function keep(first_where, first_complaint, key, where, complaint)
-  if first_where then return first_where, first_complaint end
-  return join(key, where), complaint
-end
-
-local function mismatch(node, value)
-  local expect = node.expect
-  local expected = node.kind == "date-time" and "a date-time string" or (expect == "boolean" and "a boolean")
-    or "a " .. expect
-  return ("expected %s, got %s"):format(expected, type(value))
-end
-
--- Scalars are checked inline (no call per value): the walk runs on every body.
-local function walk_object(node, value)
+-- The entries of a table: an object's fields by name, or (item given) every
+-- entry of an array or map against item. Scalars are checked inline (no call
+-- per value): the walk runs on every body.
+local function walk_entries(node, value, item)
+  if item and item.expect == false then return nil end
   local fields = node.fields
   local bad, why
-  for key, item in pairs(value) do
-    local field = fields[key]
+  for key, entry in pairs(value) do
+    local field = item or fields[key]
     if field == nil then
       if type(key) ~= "string" then
-        return "", "expected an object with named keys, got " .. describe(value), false
+        return "", "expected an object with named keys, got "
+          .. (value[1] ~= nil and "an array" or "a table with named keys"), false
       end
       return key, unknown(key, node), true
     elseif not field.read_only then
+      local where, complaint, name
       local expect = field.expect
       if expect == nil then
-        local where, complaint, name = walk(field, item)
-        if name then return join(key, where), complaint, true end
-        if where then bad, why = keep(bad, why, key, where, complaint) end
-      elseif expect and type(item) ~= expect and item ~= null and not bad then
-        bad, why = key, mismatch(field, item)
+        where, complaint, name = walk(field, entry)
+      elseif expect and type(entry) ~= expect and entry ~= null then
+        where, complaint = "", mismatch(field, entry)
+      end
+      if where then
+        local at = type(key) == "number" and ("[%d]"):format(key) or tostring(key)
+        if name then return join(at, where), complaint, true end
+        if not bad then bad, why = join(at, where), complaint end
       end
     end
   end
   return bad, why, false
 end
 
-local function walk_items(node, value)
-  local bad, why
-  local expect = node.expect
-  if expect == false then return nil end
-  for key, item in pairs(value) do
-    local where, complaint, name
-    if expect == nil then
-      where, complaint, name = walk(node, item)
-    elseif type(item) ~= expect and item ~= null then
-      where, complaint = "", mismatch(node, item)
-    end
-    if where then
-      local at = type(key) == "number" and ("[%d]"):format(key) or tostring(key)
-      if name then return join(at, where), complaint, true end
-      bad, why = keep(bad, why, at, where, complaint)
-    end
-  end
-  return bad, why, false
-end
-
+-- Only tables and names reach here: walk_entries checks scalars itself.
 walk = function(node, value)
   if value == null then return nil end
   local kind = node.kind
   if kind == "object" or kind == "map" then
     if type(value) ~= "table" then return "", "expected an object (a table), got " .. type(value), false end
-    if kind == "object" then return walk_object(node, value) end
-    return walk_items(node.value, value)
+    return walk_entries(node, value, node.value) -- a map's value; nil for an object
   elseif kind == "array" then
     if type(value) ~= "table" then return "", "expected an array (a table), got " .. type(value), false end
     for key in pairs(value) do
@@ -406,13 +373,7 @@ walk = function(node, value)
         return "", ("expected an array, got a table with the named key '%s'"):format(tostring(key)), false
       end
     end
-    return walk_items(node.item, value)
-  end
-  local expect = node.expect
-  if expect == false then return nil end
-  if expect then
-    if type(value) ~= expect then return "", mismatch(node, value), false end
-    return nil
+    return walk_entries(node, value, node.item)
   end
   return walk(schema_node(kind), value)
 end
