@@ -33,10 +33,11 @@ local clients = require "sakari.client"
 local errors = require "sakari.errors"
 local resources = require "sakari.resources"
 local settings = require "sakari.settings"
-local util = require "sakari.util"
+-- An error raised on behalf of the caller: without the position inside the
+-- library (the caller's own line is added by error(message, level)).
+local strip = require("sakari.util").strip_position
 
 local M = {}
-
 local unpack = table.unpack or unpack
 
 -- The open clients made here, for :checkhealth sakari (health.lua): the names
@@ -47,10 +48,6 @@ local clients_made = 0
 M.DEFAULT_INTERVAL = 10 -- milliseconds between two polls while calls are pending
 
 local function pack(...) return { n = select("#", ...), ... } end
-
--- An error raised on behalf of the caller: without the position inside the
--- library (the caller's own line is added by error(message, level)).
-local strip = util.strip_position
 
 -- Splits off a trailing callback: the client's functions never take a function.
 local function split(...)
@@ -162,12 +159,11 @@ function M.new(config, opts)
   local closed = false
   local s = {}
 
-  -- Every call not finished yet gets err instead of a result.
+  -- Every call not finished yet gets err instead of a result, in the order they were made.
   local function fail_outstanding(err)
-    local seqs = {}
-    for seq in pairs(outstanding) do seqs[#seqs + 1] = seq end
-    table.sort(seqs)
-    for _, seq in ipairs(seqs) do outstanding[seq](nil, err) end
+    for seq = 1, next_seq do
+      if outstanding[seq] then outstanding[seq](nil, err) end
+    end
   end
 
   local function stop_timer()
@@ -202,11 +198,9 @@ function M.new(config, opts)
     if closed then error(fname .. ": this sakari.nvim client is closed", 3) end
     next_seq = next_seq + 1
     local seq = next_seq
-    local done = false
     -- value, err, then what a call returns after its first value (a list's pagination)
     local function finish(value, err, ...)
-      if done then return end
-      done = true
+      if not outstanding[seq] then return end -- finished already (the client was closed)
       outstanding[seq] = nil
       deliver(callback, fname, value, err, ...)
     end
@@ -301,10 +295,7 @@ function M.new(config, opts)
     if closed then return end
     closed = true
     M.clients[s] = nil
-    if timer then
-      stop_timer()
-      if not timer:is_closing() then timer:close() end
-    end
+    if timer and not timer:is_closing() then timer:close() end -- closing stops it
     fail_outstanding(errors.new { code = "closed", message = "the sakari.nvim client was closed" })
     pcall(q.close)
     client.close()
