@@ -6,26 +6,15 @@
 --     vim.notify("updated " .. contact.id)
 --   end)
 --
--- A call returns at once (with its id); the request runs on the client's
--- non-blocking queue (libcurl multi), which a libuv timer polls with a zero
--- timeout while calls are pending and stops when none are, so an idle editor
--- pays nothing. The result reaches the callback on Neovim's main loop
--- (vim.schedule), outside any fast event and outside the queue's coroutines,
--- so it may call any vim.api function and start further calls. An error raised
--- by a callback is reported with vim.notify; it never stops the other calls.
---
--- The callback gets what the blocking call returns, err second: (value, err)
--- for most calls, (items, err, pagination) for a list, (nil, err) on failure.
--- The functions are made from the client's own namespaces (resources.lua):
---   each        each(args..., [opts], on_page, on_done): on_page(items, page)
---               gets every page as it arrives (page = { number, offset,
---               pagination }; returning false stops the walk), then
---               on_done(totals, err), totals = { pages, items, stopped };
---               with one callback only, it gets every item as one array
---   local kinds (webhooks.parse, sign, verify: no request) run at once; with a
---               trailing callback, their result is delivered like the others
--- Without a callback, a call's result is dropped and a failure is reported with
--- vim.notify. Wrong arguments raise at once, at the caller's line.
+-- A call returns its id at once; the request runs on the client's queue
+-- (libcurl multi), which a libuv timer polls with a zero timeout only while
+-- calls are pending. The callback gets what the blocking call returns, err
+-- second, on the main loop (vim.schedule), so it may call any vim.api
+-- function; an error it raises is reported with vim.notify, as is a failure
+-- without a callback. `each(args..., [opts], on_page, on_done)` hands over
+-- every page as it arrives, then the totals (with one callback: every item as
+-- one array). Wrong arguments raise at once, at the caller's line. The whole
+-- contract: docs/neovim.md (`:help sakari.nvim`).
 -- @module sakari.nvim
 
 -- luacheck: globals vim
@@ -214,13 +203,12 @@ function M.new(config, opts)
     return id
   end
 
-  -- The task of an `each` with a page callback: on_page(items, page) gets each
-  -- page on the main loop as it arrives (page = { number, offset, pagination }),
-  -- and the final callback the totals of what on_page got: { pages, items,
-  -- stopped } (stopped: on_page returned false, and no page followed).
-  local function pages_task(fname, f, list, args, n, on_page)
-    local totals = { pages = 0, items = 0, stopped = false }
-    return walk_task(f, list, args, n, function(items, pagination)
+  -- The page handler of an `each` with a page callback: on_page(items, page)
+  -- gets each page on the main loop as it arrives (page = { number, offset,
+  -- pagination }), and the final callback the totals of what on_page got:
+  -- { pages, items, stopped } (stopped: on_page returned false, and no page followed).
+  local function to_page_callback(fname, on_page, totals)
+    return function(items, pagination)
       if totals.stopped then return false end
       vim.schedule(function()
         if totals.stopped or closed then return end
@@ -228,7 +216,14 @@ function M.new(config, opts)
         totals.pages, totals.items = page.number, totals.items + #items
         if run(on_page, fname, pack(items, page)) == false then totals.stopped = true end
       end)
-    end, totals)
+    end
+  end
+
+  -- Without a page callback, the final one gets every item as one array.
+  local function into(all)
+    return function(items)
+      for _, item in ipairs(items) do all[#all + 1] = item end
+    end
   end
 
   local function wrap(fname, kind, f, list)
@@ -245,16 +240,9 @@ function M.new(config, opts)
         local args, n, on_done = split(...)
         local on_page
         if n > 0 and type(args[n]) == "function" then on_page, n = args[n], n - 1 end
-        local task
-        if on_page then
-          task = pages_task(fname, f, list, args, n, on_page)
-        else
-          local all = {}
-          task = walk_task(f, list, args, n, function(items)
-            for _, item in ipairs(items) do all[#all + 1] = item end
-          end, all)
-        end
-        local id = start(fname, task, on_done)
+        local result = on_page and { pages = 0, items = 0, stopped = false } or {}
+        local take = on_page and to_page_callback(fname, on_page, result) or into(result)
+        local id = start(fname, walk_task(f, list, args, n, take, result), on_done)
         return id -- not a tail call: start's error level counts this frame
       end
     end
