@@ -1,29 +1,25 @@
 -- The request bodies of the API, and the objects its calls answer with, as one
 -- table. Facts from the Sakari API reference (its section numbers in the
--- comments; [S] = OpenAPI spec 1.0.1, [D] = the current docs, [MC]/[G] =
--- third-party indexes, less sure). A body-taking row of resources.lua names its
--- request schema (`schema = "ContactRequest"`); `check` walks a body against it
--- before anything is sent, and the editor types (types/sakari.lua) are
--- generated from the same table.
+-- comments; [S] = OpenAPI spec 1.0.1, [D] = the current docs, [MC] = a
+-- third-party index, less sure). A body row of resources.lua names its request
+-- schema (`schema = "ContactRequest"`); `check` walks a body against it before
+-- anything is sent; types/sakari.lua (editor types) is generated from it.
 --
 -- What `check` enforces:
 --   * names: a key no schema documents raises `fields.firstname: unknown field;
 --     did you mean firstName?`. A free-form map (`attributes`) takes any key.
---     The `strict` setting (per client and per call, settings.lua) set to false
---     skips the check: the body is sent as given, for callers who know better.
+--     The `strict` setting (per client and per call) set to false skips the
+--     check: the body is sent as given, for callers who know better.
 --   * shapes: an object or an array where the docs say so (a walk needs them).
 --   * scalar types only where the docs are sure ([S]/[D] with a type); a `loose`
---     field has a type for editors and is not checked. JSON null (sakari.null) is
---     accepted anywhere: it is how a field is cleared, and the server decides.
+--     field has a type for editors and is not checked. JSON null (sakari.null)
+--     is accepted anywhere: it is how a field is cleared, and the server decides.
 --   * nothing else: required fields, enums and value ranges stay the server's
 --     business (plus checks.lua for calls where a mistake costs money).
---
--- Read-only fields of the documented object (`id`, `valid`, `error`, `created`,
--- `updated`, `mobile.lineType`, ...) are known names: a table read with `get`
--- goes back to `update` as it is. They are SENT, not dropped: the body is the
--- caller's table, encoded untouched (no copy on every call), and the server
--- ignores read-only and unknown body properties (§1 "Open schema", §5.2). Their
--- contents are not checked (they are the server's, whatever shape it gave them).
+-- Read-only fields (`id`, `valid`, `created`, `mobile.lineType`, ...) are known
+-- names, so a table read with `get` goes back to `update` as it is: SENT, not
+-- dropped (the body is encoded untouched, no copy per call; the server ignores
+-- read-only and unknown properties, §1 "Open schema", §5.2), contents unchecked.
 --
 -- A field is written as
 --   "string" | "number" | "boolean" | "date-time"   a checked scalar (date-time is
@@ -95,9 +91,7 @@ S.List = object {
 local INTEGRATION = object { id = loose "number" }
 S.Contact = object {
   id = ro(doc("string", "server-assigned; in messages.send it names an existing contact")),
-  email = "string",
-  firstName = "string",
-  lastName = "string",
+  email = "string", firstName = "string", lastName = "string",
   mobile = object {
     number = doc("string", "E.164, e.g. +1234567890"),
     country = doc("string", "ISO 3166 alpha-2, e.g. US"),
@@ -107,15 +101,11 @@ S.Contact = object {
   attributes = doc(map("any"), "custom attribute values keyed by attribute name"),
   optIn = doc("date-time", "when the contact opted in"),
   blocked = doc("date-time", "when the contact was blocked / opted out"),
-  activecampaign = INTEGRATION,
+  activecampaign = INTEGRATION, pipedrive = INTEGRATION,
   -- webhook payloads show a `vid` too (§8.2)
   hubspot = object { id = loose "number", vid = ro "any" },
-  pipedrive = INTEGRATION,
   tags = array(object { tag = "string", visible = "boolean" }),
-  valid = ro "boolean",
-  error = ro "ItemError",
-  created = ro "Updated",
-  updated = ro "Updated",
+  valid = ro "boolean", error = ro "ItemError", created = ro "Updated", updated = ro "Updated",
 }
 S.ContactRequest = "Contact"
 
