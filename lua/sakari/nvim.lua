@@ -27,7 +27,6 @@ local settings = require "sakari.settings"
 local strip = require("sakari.util").strip_position
 
 local M = {}
-local unpack = table.unpack or unpack
 
 -- The open clients made here, for :checkhealth sakari (health.lua): the names
 -- of the credential keys each one's config gave, never their values.
@@ -37,6 +36,7 @@ local clients_made = 0
 M.DEFAULT_INTERVAL = 10 -- milliseconds between two polls while calls are pending
 
 local function pack(...) return { n = select("#", ...), ... } end
+local unpack = table.unpack or unpack
 
 -- Splits off a trailing callback: the client's functions never take a function.
 local function split(...)
