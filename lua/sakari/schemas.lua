@@ -75,15 +75,14 @@ S.AttributeFilter = object { attribute = "string", comparator = "string", value 
 
 -- §5.3, as embedded in a contact (and named by a drip campaign, §4.2 #34)
 S.List = object {
-  id = "string", name = "string",
+  id = "string", name = "string", keyword = "string", optInConfirmation = "string",
+  optIn = "date-time", optOut = "date-time",
   source = object { id = "string", integration = "string", lastSynced = "date-time" },
-  keyword = "string",
   doubleOptIn = object { enabled = "boolean", prompt = "string" },
   filter = object {
     q = "string", attributes = array("AttributeFilter"), list = "string",
     valid = "boolean", invalid = "boolean", blocked = "boolean", unblocked = "boolean", optIn = "boolean",
   },
-  optInConfirmation = "string", optIn = "date-time", optOut = "date-time",
 }
 
 -- §5.1 (current docs), §5.2 for what is writable; tags from spec 1.0.1 [S].
@@ -130,36 +129,30 @@ S.TemplateRequest = "Template"
 
 -- §7.4 and §4.1 #19 (filters.contacts from the create body)
 S.Campaign = object {
-  id = ro "string", name = "string", description = "string",
+  id = ro "string", name = "string", description = "string", template = "string", paused = "boolean",
   trigger = object { code = doc("string", "M manual, S scheduled, FU file upload, V2"), name = ro "string" },
-  template = "string",
   filters = object {
     list = "string", q = "string", contacts = array("any"), tags = array("any"),
     attributes = array("AttributeFilter"),
   },
   fieldMappings = array(object { attribute = "string", column = "string", mandatory = "boolean" }),
-  media = array("Media"),
+  media = array("Media"), nextExecution = ro "date-time", lastJob = ro "any",
   phoneNumberFilter = object { group = object { id = "string" } },
   schedule = object { frequency = "string", timezone = "string", cron = "string" },
-  nextExecution = ro "date-time",
   reporting = object { when = "string", delay = loose "number", unit = "string", destination = "string" },
-  lastJob = ro "any",
-  paused = "boolean",
   created = ro "Updated", updated = ro "Updated",
 }
 S.CampaignRequest = "Campaign"
 
 -- §4.2 #33 [MC]: name, groupId, listId and message required
 S.QuickCampaignRequest = object {
-  name = loose "string", groupId = loose "string", listId = loose "string",
+  name = loose "string", groupId = loose "string", listId = loose "string", sendAt = loose "date-time",
   message = object { message = loose "string", media = array("Media") },
-  sendAt = loose "date-time",
 }
 
 -- §4.1 #24 and §7.5; event types in §8.1
 S.Webhook = object {
-  id = ro "string", type = ro "string", destination = ro "string",
-  url = doc("string", "the callback URL"),
+  id = ro "string", type = ro "string", destination = ro "string", url = doc("string", "the callback URL"),
   eventTypes = doc(array("string"), "e.g. message-received, message-status, contact-updated (§8.1)"),
 }
 S.WebhookRequest = "Webhook"
@@ -189,13 +182,11 @@ S.Group = object {
 -- are given by reference
 S.DripCampaign = object {
   id = ro "string", name = loose "string", description = loose "string",
+  list = loose "List", group = loose "Group", created = ro "Updated", updated = ro "Updated",
   trigger = object {
-    type = loose "string", message = loose "string",
+    type = loose "string", message = loose "string", groups = array(loose "Group"),
     delay = object { days = loose "number", hours = loose "number", minutes = loose "number" },
-    groups = array(loose "Group"),
   },
-  list = loose "List", group = loose "Group",
-  created = ro "Updated", updated = ro "Updated",
 }
 S.DripCampaignRequest = "DripCampaign"
 
