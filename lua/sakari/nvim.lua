@@ -40,11 +40,9 @@ local unpack = table.unpack or unpack
 
 -- Splits off a trailing callback: the client's functions never take a function.
 local function split(...)
-  local n = select("#", ...)
-  if n > 0 and type((select(n, ...))) == "function" then
-    return pack(...), n - 1, (select(n, ...))
-  end
-  return pack(...), n, nil
+  local args, n = pack(...), select("#", ...)
+  if n > 0 and type(args[n]) == "function" then return args, n - 1, args[n] end
+  return args, n, nil
 end
 
 -- The list function that requests the pages an `each` row walks.
@@ -268,14 +266,10 @@ function M.new(config, opts)
   end
 
   -- Calls not finished yet.
-  function s.pending()
-    return closed and 0 or q.pending()
-  end
+  function s.pending() return closed and 0 or q.pending() end
 
   -- Whether the polling timer runs (only while calls are pending).
-  function s.polling()
-    return timer ~= nil and timer:is_active()
-  end
+  function s.polling() return timer ~= nil and timer:is_active() end
 
   -- Stops the timer, frees the connections; calls still pending get
   -- err.code "closed". Safe to call twice.
