@@ -23,10 +23,8 @@ M.DEFAULT_LOCATION = "/_sakari"
 
 -- request header (lower case) -> the nginx variable the location sends it from
 M.DEFAULT_VARIABLES = {
-  authorization = "sakari_authorization",
-  accept = "sakari_accept",
-  ["content-type"] = "sakari_content_type",
-  ["user-agent"] = "sakari_user_agent",
+  authorization = "sakari_authorization", accept = "sakari_accept",
+  ["content-type"] = "sakari_content_type", ["user-agent"] = "sakari_user_agent",
 }
 M.URI_VARIABLE = "sakari_uri"
 -- scheme://host[:port] of the request's URL, for the location's proxy_pass
