@@ -78,7 +78,6 @@ local function check_core(report)
     report.error(("sakari.core failed to load from %s: %s"):format(path, tostring(core)),
       { REBUILD, "the core needs libcurl (Debian: libcurl4) at run time" })
   end
-  return nil
 end
 
 local function check_curl(report, core)
