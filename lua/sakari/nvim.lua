@@ -225,7 +225,7 @@ function M.new(config, opts)
   end
 
   local function wrap(fname, kind, f, list)
-    if kind == "local" then
+    if kind == "local" then -- no request: runs at once; a trailing callback gets the result as usual
       return function(...)
         local args, n, callback = split(...)
         if not callback then return f(unpack(args, 1, n)) end
