@@ -67,10 +67,9 @@ local function walk_task(each, list, args, n, on_page, result)
     while n > 0 and args[n] == nil do n = n - 1 end
     local opts
     if n > 0 and type(args[n]) == "table" then opts, n = args[n], n - 1 end
-    local call = { unpack(args, 1, n) }
     local next_page = require("sakari.pager").pages(function(query)
-      call[n + 1] = query
-      return list(unpack(call, 1, n + 1))
+      args[n + 1] = query -- in the options' place
+      return list(unpack(args, 1, n + 1))
     end, opts)
     while true do
       local items, pagination = next_page()
