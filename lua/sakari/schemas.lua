@@ -227,19 +227,15 @@ S.Pagination = object { offset = "number", limit = "number", totalCount = "numbe
 -- What each call answers with (its item, or the item of each page), by
 -- "namespace" or "namespace.function"; calls not named answer plain tables.
 M.answers = {
+  conversations = "Conversation", templates = "Template", webhooks = "Webhook", links = "Link",
+  drip_campaigns = "DripCampaign", ["tools.share_file"] = "SharedFile",
   contacts = "Contact", ["contacts.import"] = "ContactUpload",
   messages = "Message", ["messages.send"] = "SendResult",
-  conversations = "Conversation",
-  templates = "Template",
   campaigns = "Campaign", ["campaigns.quick"] = "QuickCampaignResult",
-  webhooks = "Webhook",
+  lead_forms = "LeadForm", ["lead_forms.templates"] = "LeadForm",
   accounts = "Account", ["accounts.balance"] = "Balance", ["accounts.attributes"] = "Attribute",
   ["accounts.each_attribute"] = "Attribute", ["accounts.create_attribute"] = "Attribute",
   ["accounts.update_attribute"] = "Attribute",
-  links = "Link",
-  drip_campaigns = "DripCampaign",
-  lead_forms = "LeadForm", ["lead_forms.templates"] = "LeadForm",
-  ["tools.share_file"] = "SharedFile",
 }
 
 ------------------------------------------------------------------------------
