@@ -163,12 +163,11 @@ function M.new(config, opts)
     if not ok then
       -- the queue itself broke (not one call: those come back as err): start
       -- afresh, and tell every call that was in it
-      vim.schedule(function()
-        vim.notify("sakari.nvim: polling failed: " .. tostring(why), vim.log.levels.ERROR)
-      end)
+      local message = "sakari.nvim: polling failed: " .. tostring(why)
+      vim.schedule(function() vim.notify(message, vim.log.levels.ERROR) end)
       pcall(q.close)
       q = client.queue { concurrency = concurrency }
-      fail_outstanding(errors.new { code = "error", message = "sakari.nvim: polling failed: " .. tostring(why) })
+      fail_outstanding(errors.new { code = "error", message = message })
     end
     if q.pending() == 0 then stop_timer() end
   end
