@@ -70,16 +70,12 @@ table.sort(COMMON)
 local COMMON_LIST = table.concat(COMMON, ", ")
 
 local function unknown(spec, key)
-  local accepted = util.listed(spec.accepted)
-  local detail = accepted == "" and ("unknown option '%s' (accepted on every call: %s)")
-    :format(tostring(key), COMMON_LIST)
-    or ("unknown option '%s' (accepted: %s; on every call: %s)"):format(tostring(key), accepted, COMMON_LIST)
   local names = {}
   for name in pairs(spec.accepted) do names[name] = true end
   for _, name in ipairs(COMMON) do names[name] = true end
-  local guess = type(key) == "string" and util.closest(key, names)
-  if guess then detail = detail .. "; did you mean " .. guess .. "?" end
-  return detail
+  local accepted = next(spec.accepted) and ("accepted: %s; on every call"):format(util.listed(spec.accepted))
+  return ("unknown option '%s' (%s: %s)%s"):format(tostring(key), accepted or "accepted on every call",
+    COMMON_LIST, util.suggest(key, names))
 end
 
 -- spec: { accepted = {name = true}, enums = {name = {value = true}}, required = {names} }
