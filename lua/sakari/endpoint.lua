@@ -18,9 +18,6 @@ local util = require "sakari.util"
 
 local M = {}
 
-local describe = util.describe
-
-
 -- How the answer {success, data, pagination} becomes the result.
 local ANSWER = {
   -- data (true when there is no data)
@@ -40,9 +37,7 @@ local ANSWER = {
     if type(pagination) ~= "table" then pagination = {} end
     return data, pagination
   end,
-  success = function()
-    return true
-  end,
+  success = function() return true end,
   -- a tabular report: records keyed by column name, the column names in order
   -- and the raw text; a JSON answer (should Sakari switch) gives its data
   report = function(envelope, request)
@@ -70,15 +65,17 @@ local function set_of(list)
   return set
 end
 
--- One row -> the spec its function works from.
+-- One row -> the spec its function works from: the row's own fields, and
+-- what every call would otherwise work out again.
 function M.compile(namespace, name, row)
-  local fname = namespace .. "." .. name
-  local kind = row.kind or "call"
+  local spec = {}
+  for key, value in pairs(row) do spec[key] = value end
+  local fname, kind, method, template = namespace .. "." .. name, row.kind or "call", row[1], row[2]
+  spec.fname, spec.kind, spec.method, spec.template = fname, kind, method, template
   if kind == "local" then
     assert(type(row.fn) == "function", fname .. ": a local row needs fn")
-    return { fname = fname, kind = kind, fn = row.fn }
+    return spec
   end
-  local method, template = row[1], row[2]
   -- rows are checked once, at load; spec/endpoints_spec.lua checks the upload
   -- kinds and spec/schemas_spec.lua the schema names, which load lazily
   local function need(ok, problem) if not ok then error(fname .. ": " .. problem, 3) end end
@@ -91,35 +88,14 @@ function M.compile(namespace, name, row)
   need(row.retry == nil or row.retry == "never", "bad retry flag")
   need(row.check == nil or type(row.check) == "string", "check names a function of checks.lua")
 
-  local params = {}
-  for p in template:gmatch("{([%w_]+)}") do params[#params + 1] = p end
-  local enums = {}
-  for key, values in pairs(row.enums or {}) do enums[key] = set_of(values) end
-
-  return {
-    fname = fname,
-    kind = kind,
-    method = method,
-    template = template,
-    params = params,
-    -- the account may be left out (account_id) or bound (client.account); not
-    -- for uploads, whose body may be a string just like an id
-    account = params[1] == "accountId" and not row.upload,
-    body = row.body,
-    upload = row.upload,
-    check = row.check,
-    schema = row.schema,
-    accepted = set_of(row.query),
-    enums = enums,
-    required = row.required,
-    answer = answer,
-    unwrap = ANSWER[answer],
-    retry = row.retry,
-    raw_response = answer == "report" or nil,
-    accept = row.accept,
-    read = row.read,
-    merge = row.merge,
-  }
+  spec.params, spec.enums, spec.accepted = {}, {}, set_of(row.query)
+  for p in template:gmatch("{([%w_]+)}") do spec.params[#spec.params + 1] = p end
+  for key, values in pairs(row.enums or {}) do spec.enums[key] = set_of(values) end
+  -- the account may be left out (account_id) or bound (client.account); not
+  -- for uploads, whose body may be a string just like an id
+  spec.account = spec.params[1] == "accountId" and not row.upload
+  spec.answer, spec.unwrap, spec.raw_response = answer, ANSWER[answer], answer == "report" or nil
+  return spec
 end
 
 -- Every row, compiled once for the whole process (every client shares them).
@@ -137,37 +113,35 @@ for namespace, rows in pairs(resources.endpoints) do
   M.specs[namespace] = specs
 end
 
--- The body argument -> the request's body fields, or nil, detail (naming the
--- argument). The one place a body is validated before it is encoded.
--- `strict`: the call's own strict option, nil to follow the client's setting,
--- read only where a schema check needs it. An unknown name (schemas.lua)
--- speaks first, then the row's own check, then the schema's types; a body JSON
--- cannot carry at all is left to the encoder, which names the fault more
--- exactly (a cycle, a function).
-local function body_fields(spec, client, body, strict)
+-- The body argument -> the request's body (or an upload's fields); returns
+-- what is wrong, naming the argument. The one place a body is validated before
+-- it is encoded. The call's strict option, else the client's, says whether
+-- the schema is checked. An unknown name (schemas.lua) speaks first, then the
+-- row's own check, then the schema's types; a body JSON cannot carry at all is
+-- left to the encoder, which names the fault more exactly (a cycle, a function).
+local function set_body(spec, client, request, body)
   local name = spec.body
   if spec.upload then
     local fields, detail = require("sakari.upload")[spec.upload](body) -- required on use, as pager
-    if not fields then return nil, name .. ": " .. detail end
-    return fields
+    if not fields then return name .. ": " .. detail end
+    for k, v in pairs(fields) do request[k] = v end
+    return nil
   end
   if type(body) ~= "table" or body == core.null then
-    return nil, name .. ": expected a table, got " .. describe(body)
+    return name .. ": expected a table, got " .. util.describe(body)
   end
-  local detail, unknown_name
-  if spec.schema then
-    if strict == nil then strict = client:setting("strict") end
-    if strict then
-      -- required on use, not with the module: `require "sakari"` stays quick
-      detail, unknown_name = require("sakari.schemas").check(spec.schema, body, name)
-      if detail and not pcall(core.encode, body) then detail = nil end
-      if detail and unknown_name then return nil, detail end
-    end
+  local strict, detail, unknown_name = request.strict
+  if strict == nil and spec.schema then strict = client:setting("strict") end
+  if strict and spec.schema then
+    -- required on use, not with the module: `require "sakari"` stays quick
+    detail, unknown_name = require("sakari.schemas").check(spec.schema, body, name)
+    if detail and not pcall(core.encode, body) then detail = nil end
+    if detail and unknown_name then return detail end
   end
   local specific = spec.check and require("sakari.checks")[spec.check](body) -- required on use, as pager
-  if specific then return nil, name .. ": " .. specific end
-  if detail then return nil, detail end
-  return { body = body }
+  if specific then return name .. ": " .. specific end
+  if detail then return detail end
+  request.body = body
 end
 
 -- The arguments of a call -> the request table for client:call, or nil,
@@ -179,7 +153,7 @@ function M.request(spec, client, ...)
   for i, param in ipairs(spec.params) do
     local v = select(i, ...)
     if type(v) ~= "string" or v == "" then
-      return nil, i, ("%s: expected a non-empty string, got %s"):format(param, describe(v))
+      return nil, i, ("%s: expected a non-empty string, got %s"):format(param, util.describe(v))
     end
     local allowed = spec.enums[param]
     if allowed and not allowed[v] then
@@ -192,21 +166,18 @@ function M.request(spec, client, ...)
   local query, detail, settings = options.query(spec, (select(optn, ...)))
   if detail then return nil, optn, detail end
   local request = {
-    fname = spec.fname, method = spec.method, retry = spec.retry,
-    raw_response = spec.raw_response, accept = spec.accept, query = query,
+    fname = spec.fname, method = spec.method, path = spec.template:gsub("{([%w_]+)}", values),
+    retry = spec.retry, raw_response = spec.raw_response, accept = spec.accept, query = query,
+    settings = settings, -- flow.lua reads the retry ones there, the rest from the request
   }
   if settings then
-    request.timeout, request.connect_timeout, request.strict = settings.timeout, settings.connect_timeout,
-      settings.strict
-    settings.timeout, settings.connect_timeout, settings.strict = nil, nil, nil
-    if next(settings) then request.settings = settings end
+    request.timeout, request.connect_timeout = settings.timeout, settings.connect_timeout
+    request.strict = settings.strict
   end
   if spec.body then
-    local fields, why = body_fields(spec, client, (select(argn, ...)), request.strict)
-    if not fields then return nil, argn, why end
-    for k, v in pairs(fields) do request[k] = v end
+    detail = set_body(spec, client, request, (select(argn, ...)))
+    if detail then return nil, argn, detail end
   end
-  request.path = (spec.template:gsub("{([%w_]+)}", values))
   return request
 end
 
@@ -216,9 +187,7 @@ local Namespace = {}
 -- "sakari: no function contacts.updat; did you mean contacts.update?";
 -- `names`: the set of the names that exist there.
 local function missing(kind, prefix, name, names)
-  local guess = type(name) == "string" and util.closest(name, names)
-  return ("sakari: no %s %s%s%s"):format(kind, prefix, tostring(name),
-    guess and ("; did you mean %s%s?"):format(prefix, guess) or "")
+  return ("sakari: no %s %s%s%s"):format(kind, prefix, tostring(name), util.suggest(name, names, prefix))
 end
 
 -- The message for "namespace.name" when there is no such function.
@@ -325,18 +294,14 @@ end
 MAKE["local"] = function(spec) return spec.fn end
 
 -- A missing name raises at the line that asked for it; __index only runs on a
--- miss, so a call that exists pays nothing.
-local function namespace_table(namespace, functions)
-  return setmetatable(functions, {
-    __index = function(_, name) usage.raise(2, missing("function", namespace .. ".", name, functions)) end,
-    __metatable = Namespace,
-  })
-end
-
--- The same for a client's own table (or the module's): a missing namespace.
-function M.guard(t, namespaces)
+-- miss, so a call that exists pays nothing. `t`: a client's (or the module's)
+-- namespaces, `names` the set of them; or with `namespace`, its functions.
+function M.guard(t, names, namespace)
+  local kind, prefix = "namespace", ""
+  if namespace then kind, prefix = "function", namespace .. "." end
   return setmetatable(t, {
-    __index = function(_, name) usage.raise(2, missing("namespace", "", name, namespaces)) end,
+    __index = function(_, name) usage.raise(2, missing(kind, prefix, name, names)) end,
+    __metatable = namespace and Namespace or nil,
   })
 end
 
@@ -345,7 +310,7 @@ end
 -- `client:setting(name)` reads its settings. With `account`, only the rows
 -- that take the account, bound to it (client.account).
 function M.bind(client, account)
-  local namespaces = {}
+  local namespaces, names = {}, {}
   for namespace, specs in pairs(M.specs) do
     local functions = {}
     for name, spec in pairs(specs) do
@@ -353,10 +318,10 @@ function M.bind(client, account)
         functions[name] = MAKE[spec.kind](spec, client, account)
       end
     end
-    if next(functions) then namespaces[namespace] = namespace_table(namespace, functions) end
+    if next(functions) then
+      namespaces[namespace], names[namespace] = M.guard(functions, functions, namespace), true
+    end
   end
-  local names = {}
-  for namespace in pairs(namespaces) do names[namespace] = true end
   return M.guard(namespaces, names)
 end
 
