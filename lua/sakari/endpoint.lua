@@ -57,8 +57,6 @@ local ANSWER = {
   end,
 }
 
-local METHODS = { GET = true, POST = true, PUT = true, PATCH = true, DELETE = true }
-
 local function set_of(list)
   local set = {}
   for _, v in ipairs(list or {}) do set[v] = true end
@@ -66,28 +64,15 @@ local function set_of(list)
 end
 
 -- One row -> the spec its function works from: the row's own fields, and
--- what every call would otherwise work out again.
+-- what every call would otherwise work out again. A row that is wrong fails
+-- spec/endpoints_spec.lua, which calls every function once.
 function M.compile(namespace, name, row)
   local spec = {}
   for key, value in pairs(row) do spec[key] = value end
-  local fname, kind, method, template = namespace .. "." .. name, row.kind or "call", row[1], row[2]
-  spec.fname, spec.kind, spec.method, spec.template = fname, kind, method, template
-  if kind == "local" then
-    assert(type(row.fn) == "function", fname .. ": a local row needs fn")
-    return spec
-  end
-  -- rows are checked once, at load; spec/endpoints_spec.lua checks the upload
-  -- kinds and spec/schemas_spec.lua the schema names, which load lazily
-  local function need(ok, problem) if not ok then error(fname .. ": " .. problem, 3) end end
-  need(METHODS[method], "bad method")
-  need(type(template) == "string" and template:sub(1, 1) == "/", "bad path")
-  need(kind == "call" or kind == "each" or kind == "patch", "bad kind")
-  local answer = row.answer or (kind == "each" and "page") or "item"
-  need(ANSWER[answer], "bad answer kind")
-  need(kind ~= "each" or answer == "page", "each walks pages")
-  need(row.retry == nil or row.retry == "never", "bad retry flag")
-  need(row.check == nil or type(row.check) == "string", "check names a function of checks.lua")
-
+  spec.fname, spec.kind = namespace .. "." .. name, row.kind or "call"
+  if spec.kind == "local" then return spec end
+  local template, answer = row[2], row.answer or (spec.kind == "each" and "page") or "item"
+  spec.method, spec.template = row[1], template
   spec.params, spec.enums, spec.accepted = {}, {}, set_of(row.query)
   for p in template:gmatch("{([%w_]+)}") do spec.params[#spec.params + 1] = p end
   for key, values in pairs(row.enums or {}) do spec.enums[key] = set_of(values) end
@@ -104,11 +89,7 @@ for namespace, rows in pairs(resources.endpoints) do
   local specs = {}
   for name, row in pairs(rows) do specs[name] = M.compile(namespace, name, row) end
   for _, spec in pairs(specs) do
-    if spec.kind == "patch" then
-      local read = assert(specs[spec.read], spec.fname .. ": bad read row")
-      assert(read.template == spec.template, spec.fname .. ": the read row has another path")
-      spec.read = read
-    end
+    if spec.kind == "patch" then spec.read = specs[spec.read] end
   end
   M.specs[namespace] = specs
 end
@@ -264,10 +245,8 @@ function MAKE.each(spec, client, account)
   return function(...)
     local request = prepare(spec, client, account, ...)
     return require("sakari.pager").each(function(query) -- required on use, as patch: most scripts never page
-      local page_request = {}
-      for k, v in pairs(request) do page_request[k] = v end
-      page_request.query = query
-      return answer(spec, page_request, client:call(page_request))
+      request.query = query -- the pages go one after another: one request serves them all
+      return answer(spec, request, client:call(request))
     end, request.query)
   end
 end
