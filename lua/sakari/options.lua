@@ -83,8 +83,8 @@ end
 -- given (nil when none); or nil, detail.
 function M.query(spec, options)
   if options == nil then
-    if spec.required then return nil, ("option '%s' is required"):format(spec.required[1]) end
-    return nil
+    if not spec.required then return nil end
+    options = {} -- to say which option is missing
   end
   if type(options) ~= "table" then
     return nil, "options: expected a table, got " .. describe(options)
@@ -122,9 +122,7 @@ function M.query(spec, options)
     end
   end
   for _, name in ipairs(spec.required or {}) do
-    if query[name] == nil then
-      return nil, ("option '%s' is required"):format(name)
-    end
+    if query[name] == nil then return nil, ("option '%s' is required"):format(name) end
   end
   if next(query) == nil then query = nil end
   return query, nil, call_settings
