@@ -1,10 +1,6 @@
 -- Turns the rows of resources.lua into the functions a user calls. Every row is
 -- compiled once, when this module loads; `bind` makes one client's functions
--- from the compiled specs, one constructor per row kind:
---   call  (default) one request: arguments -> request -> answer
---   each  a lazy iterator over every page of the same request (pager.lua)
---   patch read with the row named by `read`, merge, then this row's request (patch.lua)
---   local no request at all (webhooks.parse): the row's `fn` as is
+-- from the compiled specs, one constructor per row kind (MAKE).
 --
 -- Every argument is checked before anything is sent. A raise counts a fixed
 -- number of frames up to the user's call, never through a tail call, so the
@@ -125,10 +121,8 @@ local function set_body(spec, client, request, body)
   request.body = body
 end
 
--- The arguments of a call -> the request table for client:call, or nil,
--- argument number, detail. Arguments, in order: one per path placeholder
--- (non-empty strings, escaped into one path segment each), then the body when
--- the row has one, then an optional options table.
+-- The arguments of a call (in the order resources.lua gives) -> the request
+-- table for client:call, or nil, argument number, detail.
 function M.request(spec, client, ...)
   local values = {}
   for i, param in ipairs(spec.params) do
@@ -165,8 +159,7 @@ end
 -- The namespace tables' metatable marks them, so that a colon call is told apart.
 local Namespace = {}
 
--- "sakari: no function contacts.updat; did you mean contacts.update?";
--- `names`: the set of the names that exist there.
+-- "sakari: no function contacts.updat; did you mean contacts.update?"
 local function missing(kind, prefix, name, names)
   return ("sakari: no %s %s%s%s"):format(kind, prefix, tostring(name), util.suggest(name, names, prefix))
 end
@@ -179,8 +172,7 @@ end
 
 -- The request of a call, its arguments checked (after the bound account, if
 -- any), or a raise at the user's line (level 3: prepare < the endpoint
--- function < user): a colon call, a call that leaves out the account (see
--- below), or a bad argument.
+-- function < user).
 --
 -- The account is left out when the row's first placeholder is the account,
 -- the client has an account_id, and the call gives one string fewer than the
@@ -215,8 +207,7 @@ end
 
 -- The JSON body as text. Encoded here rather than by core's request so that an
 -- error names the user's argument ("fields.attributes.n: NaN is not ...") and
--- is raised before anything is sent; the bytes are the same either way.
--- Raises at the caller of the user-facing function's caller: level 3.
+-- is raised (level 3, as prepare) before anything is sent.
 local function encode_body(spec, request)
   if request.body == nil then return end
   local ok, json = pcall(core.encode, request.body, spec.body)
