@@ -262,18 +262,13 @@ local function expose(self)
   return public
 end
 
--- A new client; `fname` names the public function in errors. Raises a usage
--- error at the line that called that public function.
+-- A client: the table a user holds, and the Client itself (sakari.configure
+-- calls its configure). With `fname`, the public function named in errors, it
+-- is configured at once and raises at the line that called that function;
+-- without (the default client), from the environment on its first call.
 function M.new(cfg, fname)
   local self = setmetatable({}, Client)
-  self:configure(cfg, fname, 4)
-  return expose(self)
-end
-
--- The default client, configured from the environment on its first call: its
--- public table, and the Client itself (sakari.configure calls its configure).
-function M.default()
-  local self = setmetatable({}, Client)
+  if fname then self:configure(cfg, fname, 4) end
   return expose(self), self
 end
 

@@ -172,14 +172,10 @@ end
 
 -- The request of a call, its arguments checked (after the bound account, if
 -- any), or a raise at the user's line (level 3: prepare < the endpoint
--- function < user).
---
--- The account is left out when the row's first placeholder is the account,
--- the client has an account_id, and the call gives one string fewer than the
--- row has placeholders: the argument where the last id belongs is then a
--- table (the body or the options) or absent. Ids are non-empty strings, so
--- that is never a full call; a nil in that place is ambiguous (a missing id,
--- or options left nil) and raises. Uploads always take the account.
+-- function < user). When the account may be left out (account_id), see
+-- init.lua's client.account: ids are non-empty strings, so a table (or
+-- nothing) where the last id belongs is never a full call; a nil there is
+-- ambiguous (a missing id, or options left nil) and raises.
 local function prepare(spec, client, account, ...)
   local request, argn, detail
   if account then request, argn, detail = M.request(spec, client, account, ...)
