@@ -115,8 +115,7 @@ function M.snippet(text, max, markup)
   max = max or 120
   text = tostring(text or "")
   if markup then text = text:gsub("<[^>]*>", " ") end
-  text = text:gsub("[%z\1-\31\127]", " ")     -- no control characters in messages
-  text = text:gsub("%s+", " ")
+  text = text:gsub("[%z\1-\31\127 ]+", " ") -- no control characters in messages, one space for a run
   text = text:gsub("^ ", ""):gsub(" $", "")
   if #text > max then
     text = text:sub(1, max)
