@@ -36,7 +36,8 @@ end
 
 -- Secrets that must never survive into an error message, even if a server echoes them.
 local function redactor(credentials)
-  local secrets = credentials and { credentials.client_secret, credentials.client_id, credentials.token } or {}
+  local secrets = credentials
+    and { credentials.client_secret, credentials.client_id, credentials.token } or {}
   return function(err, token)
     if errors.is_error(err) and type(err.message) == "string" then
       local message = util.redact(err.message, token)
@@ -78,12 +79,14 @@ function Client:configure(cfg, fname, level)
   self.options = { ca_file = resolved.ca_file, proxy = resolved.proxy, insecure = resolved.insecure }
   local retry_settings = {} -- the per-call settings that flow.lua and retry.lua read from here
   for _, name in ipairs(settings.PER_CALL) do retry_settings[name] = resolved[name] end
-  local ua = ("lua-sakari/%s (%s; %s)"):format(core.VERSION, jit and jit.version or _VERSION, core.curl_version)
+  local ua = ("lua-sakari/%s (%s; %s)"):format(core.VERSION, jit and jit.version or _VERSION,
+    core.curl_version)
+  local suffix = resolved.user_agent_suffix
   local ctx = {
     base_url = resolved.base_url,
     timeout = resolved.timeout,
     connect_timeout = resolved.connect_timeout,
-    headers = { ["User-Agent"] = resolved.user_agent_suffix and ua .. " " .. resolved.user_agent_suffix or ua },
+    headers = { ["User-Agent"] = suffix and ua .. " " .. suffix or ua },
     settings = retry_settings,
     on_request = resolved.on_request,
     on_response = debug_hook(resolved.debug, resolved.on_response),

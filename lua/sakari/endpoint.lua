@@ -161,7 +161,8 @@ local Namespace = {}
 
 -- "sakari: no function contacts.updat; did you mean contacts.update?"
 local function missing(kind, prefix, name, names)
-  return ("sakari: no %s %s%s%s"):format(kind, prefix, tostring(name), util.suggest(name, names, prefix))
+  return ("sakari: no %s %s%s%s"):format(kind, prefix, tostring(name),
+    util.suggest(name, names, prefix))
 end
 
 -- The message for "namespace.name" when there is no such function.
