@@ -297,18 +297,29 @@ local function mismatch(node, value)
   return ("expected a %s, got %s"):format(expected, type(value))
 end
 
--- nil when `value` fits `node`; else the relative path, the complaint, and
--- whether it is an unknown name. An unknown name anywhere wins over a wrong
--- type met earlier: it is the likelier root cause (and the row's own check
--- speaks before the schema's types).
-local walk
-
--- The entries of a table: an object's fields by name, or (item given) every
--- entry of an array or map against item. Scalars are checked inline (no call
--- per value): the walk runs on every body.
-local function walk_entries(node, value, item)
+-- nil when `value` fits `node` (a table's node, or a name); else the relative
+-- path, the complaint, and whether it is an unknown name. An unknown name
+-- anywhere wins over a wrong type met earlier: it is the likelier root cause
+-- (and the row's own check speaks before the schema's types). The entries of a
+-- table are an object's fields by name, or each an array's or a map's `item`;
+-- scalars are checked inline (no call per value): the walk runs on every body.
+local function walk(node, value)
+  if value == null then return nil end
+  local kind = node.kind
+  if kind ~= "object" and kind ~= "array" and kind ~= "map" then return walk(schema_node(kind), value) end
+  if type(value) ~= "table" then
+    return "", ("expected %s (a table), got %s"):format(kind == "array" and "an array" or "an object",
+      type(value)), false
+  end
+  if kind == "array" then
+    for key in pairs(value) do
+      if type(key) ~= "number" then
+        return "", ("expected an array, got a table with the named key '%s'"):format(tostring(key)), false
+      end
+    end
+  end
+  local fields, item = node.fields, node.item or node.value
   if item and item.expect == false then return nil end
-  local fields = node.fields
   local bad, why
   for key, entry in pairs(value) do
     local field = item or fields[key]
@@ -334,25 +345,6 @@ local function walk_entries(node, value, item)
     end
   end
   return bad, why, false
-end
-
--- Only tables and names reach here: walk_entries checks scalars itself.
-walk = function(node, value)
-  if value == null then return nil end
-  local kind = node.kind
-  if kind == "object" or kind == "map" then
-    if type(value) ~= "table" then return "", "expected an object (a table), got " .. type(value), false end
-    return walk_entries(node, value, node.value) -- a map's value; nil for an object
-  elseif kind == "array" then
-    if type(value) ~= "table" then return "", "expected an array (a table), got " .. type(value), false end
-    for key in pairs(value) do
-      if type(key) ~= "number" then
-        return "", ("expected an array, got a table with the named key '%s'"):format(tostring(key)), false
-      end
-    end
-    return walk_entries(node, value, node.item)
-  end
-  return walk(schema_node(kind), value)
 end
 
 -- Checks `body` against the schema `name`. `root` is the argument's name
