@@ -152,13 +152,9 @@ function M.new(config, opts)
     end
   end
 
-  local function stop_timer()
-    if timer and timer:is_active() then timer:stop() end
-  end
-
   -- One step of every call; a zero timeout, so it never waits for the network.
+  -- (close closes the timer: a closed libuv handle never calls back)
   local function tick()
-    if closed then return stop_timer() end
     local ok, why = pcall(q.poll, 0)
     if not ok then
       -- the queue itself broke (not one call: those come back as err): start
@@ -169,7 +165,7 @@ function M.new(config, opts)
       q = client.queue { concurrency = concurrency }
       fail_outstanding(errors.new { code = "error", message = message })
     end
-    if q.pending() == 0 then stop_timer() end
+    if q.pending() == 0 and timer:is_active() then timer:stop() end
   end
 
   local function ensure_timer()
