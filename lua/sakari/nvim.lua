@@ -168,13 +168,7 @@ function M.new(config, opts)
     if q.pending() == 0 and timer:is_active() then timer:stop() end
   end
 
-  local function ensure_timer()
-    if closed or q.pending() == 0 then return end
-    timer = timer or uv.new_timer()
-    if not timer:is_active() then timer:start(0, interval, tick) end
-  end
-
-  -- Pushes task (a function making client calls) and returns its id.
+  -- Pushes task (a function making client calls), polled by the timer, and returns its id.
   local function start(fname, task, callback)
     if closed then error(fname .. ": this sakari.nvim client is closed", 3) end
     next_seq = next_seq + 1
@@ -191,7 +185,10 @@ function M.new(config, opts)
       outstanding[seq] = nil
       error(strip(id), 3) -- a wrong argument: at the caller's line, before anything is sent
     end
-    ensure_timer()
+    if q.pending() > 0 then -- else the call finished inside push
+      timer = timer or uv.new_timer()
+      if not timer:is_active() then timer:start(0, interval, tick) end
+    end
     return id
   end
 
