@@ -24,19 +24,16 @@ void sk_json_push_state(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, REG_KEY);
 }
 
-/* instance[name](arg); returns 0 when this flavour lacks the setting or
- * refuses the value. */
-static int setting(lua_State *L, int instance, const char *name, int arg, int is_bool) {
+/* instance[name](arg), when this flavour has the setting and takes the value. */
+static void setting(lua_State *L, int instance, const char *name, int arg, int is_bool) {
   lua_getfield(L, instance, name);
   if (!lua_isfunction(L, -1)) {
     lua_pop(L, 1);
-    return 0;
+    return;
   }
   if (is_bool) lua_pushboolean(L, arg);
   else lua_pushinteger(L, arg);
-  if (lua_pcall(L, 1, 0, 0) == 0) return 1;
-  lua_pop(L, 1);
-  return 0;
+  if (lua_pcall(L, 1, 0, 0) != 0) lua_pop(L, 1);
 }
 
 /* require "cjson", or an error that says which package to install. */
@@ -57,7 +54,7 @@ static void require_cjson(lua_State *L) {
 }
 
 void sk_json_open(lua_State *L) {
-  int state, instance, precision;
+  int state, instance;
 
   /* A second luaopen in this state (busted re-requires) keeps the first one's
    * state: tables marked or decoded before stay arrays, kept texts stay kept. */
@@ -82,11 +79,9 @@ void sk_json_open(lua_State *L) {
   lua_call(L, 0, 1); /* a private instance: a caller's cjson settings stay theirs */
   instance = lua_gettop(L);
 
-  /* 16 digits where the fork allows it, else 2.1.0's maximum of 14. */
-  precision = setting(L, instance, "encode_number_precision", 16, 0) ? 16 : 14;
-  if (precision == 14) setting(L, instance, "encode_number_precision", 14, 0);
-  lua_pushinteger(L, precision);
-  lua_setfield(L, state, "precision");
+  /* 2.1.0's maximum; the fork could do 16, but one precision for both keeps
+   * one behaviour: json_encode.c writes any number it would round itself. */
+  setting(L, instance, "encode_number_precision", SK_JSON_PRECISION, 0);
   setting(L, instance, "encode_max_depth", SK_JSON_MAX_DEPTH, 0);
   setting(L, instance, "decode_max_depth", SK_JSON_MAX_DEPTH, 0);
   /* JSON has no NaN, Infinity or hex numbers: refuse them when decoding. */

@@ -46,8 +46,11 @@ void sk_json_push_field(lua_State *L, const char *name);
 /* Shared by json.c, json_encode.c and json_decode.c. */
 
 /* Pushes the per-state table: encode, decode, null, array_mt, exact (the
- * weak side table of kept number texts), precision. */
+ * weak side table of kept number texts). */
 void sk_json_push_state(lua_State *L);
+
+/* Significant digits cjson writes a number with. */
+#define SK_JSON_PRECISION 14
 
 /* The per-process random text in every marker string: server data cannot
  * know it, so it cannot forge a marker. */

@@ -27,11 +27,10 @@ struct pathpart {
 
 struct walk {
   lua_State *L;
-  int array_mt;  /* stack index of the array marker metatable */
-  int exact;     /* stack index of the side table of kept number texts */
-  int build;     /* 0: check and count, 1: push an encodable copy */
-  int specials;  /* values that need a marker */
-  int precision; /* significant digits this cjson writes */
+  int array_mt; /* stack index of the array marker metatable */
+  int exact;    /* stack index of the side table of kept number texts */
+  int build;    /* 0: check and count, 1: push an encodable copy */
+  int specials; /* values that need a marker */
   const char *root;
 };
 
@@ -72,19 +71,19 @@ static int walk_error(struct walk *w, const struct pathpart *at, int depth, cons
   return lua_error(L);
 }
 
-/* True when cjson's fixed precision would not write this number back exactly. */
+/* True when cjson's precision would not write this number back exactly. */
 static int needs_exact_text(struct walk *w, int idx) {
   char buf[64];
   double d;
 #if SK_HAS_INTEGERS
   if (lua_isinteger(w->L, idx)) {
     lua_Integer i = lua_tointeger(w->L, idx);
-    lua_Integer limit = w->precision >= 16 ? ((lua_Integer)1 << 53) : (lua_Integer)100000000000000;
+    lua_Integer limit = 100000000000000; /* 10^SK_JSON_PRECISION */
     return i >= limit || i <= -limit;
   }
 #endif
   d = lua_tonumber(w->L, idx);
-  snprintf(buf, sizeof buf, "%.*g", w->precision, d);
+  snprintf(buf, sizeof buf, "%.*g", SK_JSON_PRECISION, d);
   return strtod(buf, NULL) != d;
 }
 
@@ -306,16 +305,13 @@ static void splice_markers(lua_State *L) {
 
 void sk_json_encode(lua_State *L, int idx, const char *root) {
   int base = lua_gettop(L);
-  struct walk w = {L, base + 2, base + 3, 0, 0, 0, root};
+  struct walk w = {L, base + 2, base + 3, 0, 0, root};
   struct pathpart top = {NULL, NULL, 0, NULL};
 
   idx = idx < 0 ? base + idx + 1 : idx;
   sk_json_push_state(L);
   lua_getfield(L, base + 1, "array_mt");
   lua_getfield(L, base + 1, "exact");
-  lua_getfield(L, base + 1, "precision");
-  w.precision = (int)lua_tointeger(L, -1);
-  lua_pop(L, 1);
 
   walk_value(&w, idx, &top, 0);
   lua_getfield(L, base + 1, "encode");
