@@ -66,23 +66,12 @@ extern char sk_json_nonce[SK_NONCE_LEN + 1];
 /* 2^53: every integer up to it is exact as a double. */
 #define SK_2_53 9007199254740992.0
 
-/* Just past the valid UTF-8 sequence at s (a non-ASCII lead byte), or NULL
- * when there is none: no overlongs, no surrogates, nothing above U+10FFFF.
- * Inline: it is the inner step of every byte pass. */
-static inline const unsigned char *sk_utf8_next(const unsigned char *s, const unsigned char *end) {
-  unsigned c = *s, cp, min;
-  size_t n;
-  if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F, min = 0x80;
-  else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F, min = 0x800;
-  else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07, min = 0x10000;
-  else return NULL;
-  if ((size_t)(end - s) <= n) return NULL;
-  for (size_t i = 1; i <= n; i++) {
-    if ((s[i] & 0xC0) != 0x80) return NULL;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return NULL;
-  return s + n + 1;
-}
+/* The pass over every text decoded and every string encoded: SK_TEXT_BAD when
+ * it is not UTF-8 (overlongs, surrogates and anything past U+10FFFF count as
+ * not), else flags saying what the decoder's careful pass must look for. */
+#define SK_TEXT_BAD (-1)
+#define SK_TEXT_ARRAYS 1  /* maybe an array */
+#define SK_TEXT_SPECIAL 2 /* maybe an empty array or a long integer literal */
+int sk_json_prescan(const unsigned char *s, const unsigned char *end);
 
 #endif

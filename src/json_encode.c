@@ -107,25 +107,18 @@ static void push_exact_number(struct walk *w, int idx) {
   push_marker(w, buf);
 }
 
-/* Validates UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
+/* Strings are mostly ASCII: that part is skipped eight bytes at a time before
+ * the decoder's byte pass checks the rest. */
 static int utf8_valid(const char *str, size_t len) {
   const unsigned char *s = (const unsigned char *)str, *end = s + len;
-  while (s < end) {
-    if (*s < 0x80) {
-      /* JSON is mostly ASCII: skip it eight bytes at a time */
-      uint64_t word;
-      while ((size_t)(end - s) >= 8) {
-        memcpy(&word, s, 8);
-        if (word & 0x8080808080808080ULL) break;
-        s += 8;
-      }
-      while (s < end && *s < 0x80) s++;
-      continue;
-    }
-    s = sk_utf8_next(s, end);
-    if (!s) return 0;
+  uint64_t word;
+  while ((size_t)(end - s) >= 8) {
+    memcpy(&word, s, 8);
+    if (word & 0x8080808080808080ULL) break;
+    s += 8;
   }
-  return 1;
+  while (s < end && *s < 0x80) s++;
+  return s == end || sk_json_prescan(s, end) != SK_TEXT_BAD;
 }
 
 static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth);
