@@ -18,7 +18,7 @@
 
 #define REG_KEY "sakari.core.json"
 
-char sk_json_nonce[SK_NONCE_LEN + 1];
+char sk_json_mark[SK_MARK_LEN + 1] = "sk";
 
 void sk_json_push_state(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, REG_KEY);
@@ -65,10 +65,10 @@ void sk_json_open(lua_State *L) {
   }
   lua_pop(L, 1);
 
-  if (sk_json_nonce[0] == '\0') { /* once per process */
-    unsigned char bytes[SK_NONCE_LEN / 2];
-    sk_random_bytes(bytes, sizeof bytes);
-    for (size_t i = 0; i < sizeof bytes; i++) snprintf(sk_json_nonce + 2 * i, 3, "%02x", bytes[i]);
+  if (sk_json_mark[2] == '\0') { /* once per process */
+    unsigned char nonce[(SK_MARK_LEN - 2) / 2];
+    sk_random_bytes(nonce, sizeof nonce);
+    for (size_t i = 0; i < sizeof nonce; i++) snprintf(sk_json_mark + 2 + 2 * i, 3, "%02x", nonce[i]);
   }
 
   lua_newtable(L);

@@ -52,16 +52,11 @@ void sk_json_push_state(lua_State *L);
 /* Significant digits cjson writes a number with. */
 #define SK_JSON_PRECISION 14
 
-/* The per-process random text in every marker string: server data cannot
- * know it, so it cannot forge a marker. */
-#define SK_NONCE_LEN 16
-extern char sk_json_nonce[SK_NONCE_LEN + 1];
-
-/* A marker string starts with a NUL, "sk" and the nonce (SK_MARK_LEN bytes),
- * then one byte saying what it stands for. In JSON text, as cjson writes it
- * and as the decoder writes it for cjson, it opens with SK_MARK_JSON. */
-#define SK_MARK_LEN (3 + SK_NONCE_LEN)
-#define SK_MARK_JSON "\"\\u0000sk"
+/* Every marker string starts with "sk" and a per-process random nonce (the
+ * SK_MARK_LEN bytes here), then one byte saying what it stands for: server
+ * data cannot know the nonce, so it cannot forge a marker. */
+#define SK_MARK_LEN 18
+extern char sk_json_mark[SK_MARK_LEN + 1];
 
 /* 2^53: every integer up to it is exact as a double. */
 #define SK_2_53 9007199254740992.0

@@ -9,9 +9,9 @@
  * literal of 16 digits or more (it reads numbers with strtod, so past 2^53
  * digits are gone). Only then does a careful pass, which tells strings apart,
  * write a new text in which each of these outside a string is a marker string
- * only this process can write (sk_json_nonce):
- *   []        ->  ["\u0000sk<nonce>["]
- *   123...    ->  "\u0000sk<nonce>#123..."
+ * only this process can write (sk_json_mark):
+ *   []        ->  ["sk<nonce>["]
+ *   123...    ->  "sk<nonce>#123..."
  * The walk that turns integral floats into integers (Lua 5.3+) marks every
  * array with the sakari.array metatable and turns the markers back. An answer
  * with neither pays only the pass it always paid.
@@ -50,16 +50,20 @@ static uint64_t bytes_equal(uint64_t v, unsigned char c) {
   return (x - ONES) & ~x & HIGHS;
 }
 
-/* Puts the text from `from` to `to` in b as `open`, then the nonce: the caller
- * writes the rest of the marker. */
-static void start_marker(struct scan *s, const unsigned char *from, const unsigned char *to, const char *open) {
+/* Writes a marker of this kind in place of the text from `from` to `to`: an
+ * empty array holds one, a long integer literal becomes one holding its text. */
+static void put_marker(struct scan *s, const unsigned char *from, const unsigned char *to, char kind) {
+  int array = kind == '[';
   if (!s->started) {
     luaL_buffinit(s->L, s->b);
     s->started = 1;
   }
   luaL_addlstring(s->b, (const char *)s->copied, (size_t)(from - s->copied));
-  luaL_addstring(s->b, open);
-  luaL_addstring(s->b, sk_json_nonce);
+  luaL_addstring(s->b, array ? "[\"" : "\"");
+  luaL_addstring(s->b, sk_json_mark);
+  luaL_addchar(s->b, kind);
+  if (!array) luaL_addlstring(s->b, (const char *)from, (size_t)(to - from));
+  luaL_addstring(s->b, array ? "\"]" : "\"");
   s->copied = to;
 }
 
@@ -85,19 +89,13 @@ static void scan(struct scan *s, const unsigned char *p, const unsigned char *en
     } else if (*p == '[') {
       const unsigned char *q = p + 1;
       while (q < end && is_space(*q)) q++;
-      if (q < end && *q == ']') {
-        start_marker(s, p, ++q, "[" SK_MARK_JSON);
-        luaL_addstring(s->b, "[\"]");
-      }
+      if (q < end && *q == ']') put_marker(s, p, ++q, '[');
       p = q;
     } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
       const unsigned char *digits = p + (*p == '-'), *q = digits;
       while (q < end && *q >= '0' && *q <= '9') q++;
       if (q - digits >= LONG_DIGITS && *digits != '0' && (q == end || !memchr(".eE", *q, 3))) {
-        start_marker(s, p, q, SK_MARK_JSON);
-        luaL_addchar(s->b, '#');
-        luaL_addlstring(s->b, (const char *)p, (size_t)(q - p));
-        luaL_addchar(s->b, '"');
+        put_marker(s, p, q, '#');
       }
       while (q < end && memchr("0123456789.eE+-", *q, 15)) q++; /* a fraction, an exponent */
       p = q;
@@ -198,8 +196,7 @@ static int is_marker(lua_State *L, int idx, char kind) {
   const char *s;
   if (lua_type(L, idx) != LUA_TSTRING) return 0;
   s = lua_tolstring(L, idx, &len);
-  return len > SK_MARK_LEN && s[0] == '\0' && s[SK_MARK_LEN] == kind && s[1] == 's' && s[2] == 'k' &&
-         memcmp(s + 3, sk_json_nonce, SK_NONCE_LEN) == 0;
+  return len > SK_MARK_LEN && s[SK_MARK_LEN] == kind && memcmp(s, sk_json_mark, SK_MARK_LEN) == 0;
 }
 
 /* The number a long-integer marker on top stands for replaces it; when that
