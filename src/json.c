@@ -2,12 +2,10 @@
  * lua-cjson driven from C.
  *
  * lua-cjson has no C API, so a private instance (cjson.new()) is fetched once
- * per Lua state and its encode/decode are called under lua_pcall. Two
- * flavours exist in the wild and they disagree: Debian's 2.1.0 formats every
- * number with at most 14 significant digits, decodes every number as a float
- * on Lua 5.3+, and cannot tell [] from {}; OpenResty's fork differs on some of
- * these points. json_encode.c and json_decode.c give one behaviour on both,
- * using nothing but encode, decode and the settings both flavours have.
+ * per Lua state and its encode/decode are called under lua_pcall. Debian's
+ * 2.1.0 and OpenResty's fork disagree on numbers and on [] versus {};
+ * json_encode.c and json_decode.c give one behaviour on both, using only the
+ * functions and settings both flavours have.
  */
 #include "json.h"
 
@@ -16,13 +14,7 @@
 
 #include "timing.h"
 
-#define REG_KEY "sakari.core.json"
-
 char sk_json_mark[SK_MARK_LEN + 1] = "sk";
-
-void sk_json_push_state(lua_State *L) {
-  lua_getfield(L, LUA_REGISTRYINDEX, REG_KEY);
-}
 
 /* instance[name](arg), when this flavour has the setting and takes the value. */
 static void setting(lua_State *L, int instance, const char *name, int arg, int is_bool) {
@@ -45,15 +37,13 @@ static void require_cjson(lua_State *L) {
   why = lua_tostring(L, -1);
   why = why ? why : "?";
   eol = strchr(why, '\n'); /* Lua's "module not found" goes on to list every path it tried */
-  lua_pushfstring(L,
-                  "sakari: lua-cjson is not installed (Debian/Ubuntu: apt install lua-cjson; "
-                  "elsewhere: luarocks install lua-cjson): ");
   lua_pushlstring(L, why, eol ? (size_t)(eol - why) : strlen(why));
-  lua_concat(L, 2);
-  lua_error(L);
+  luaL_error(L, "sakari: lua-cjson is not installed (Debian/Ubuntu: apt install lua-cjson; "
+                "elsewhere: luarocks install lua-cjson): %s", lua_tostring(L, -1));
 }
 
 void sk_json_open(lua_State *L) {
+  static const char *const taken[] = {"encode", "decode", "null"};
   int state, instance;
 
   /* A second luaopen in this state (busted re-requires) keeps the first one's
@@ -86,13 +76,10 @@ void sk_json_open(lua_State *L) {
   setting(L, instance, "decode_max_depth", SK_JSON_MAX_DEPTH, 0);
   /* JSON has no NaN, Infinity or hex numbers: refuse them when decoding. */
   setting(L, instance, "decode_invalid_numbers", 0, 1);
-
-  lua_getfield(L, instance, "encode");
-  lua_setfield(L, state, "encode");
-  lua_getfield(L, instance, "decode");
-  lua_setfield(L, state, "decode");
-  lua_getfield(L, instance, "null");
-  lua_setfield(L, state, "null");
+  for (size_t i = 0; i < sizeof taken / sizeof *taken; i++) {
+    lua_getfield(L, instance, taken[i]);
+    lua_setfield(L, state, taken[i]);
+  }
   lua_pop(L, 2); /* instance, module */
 
   lua_newtable(L);
@@ -107,11 +94,5 @@ void sk_json_open(lua_State *L) {
   lua_setmetatable(L, -2);
   lua_setfield(L, state, "exact");
 
-  lua_setfield(L, LUA_REGISTRYINDEX, REG_KEY);
-}
-
-void sk_json_push_field(lua_State *L, const char *name) {
-  sk_json_push_state(L);
-  lua_getfield(L, -1, name);
-  lua_remove(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, SK_JSON_STATE);
 }

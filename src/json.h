@@ -3,16 +3,15 @@
  * on both lua-cjson flavours (Debian's 2.1.0 and OpenResty's fork).
  *
  * The round trip rule: what core.decode reads, core.encode writes back the
- * same. A decoded array, empty or not, carries the sakari.array metatable, so
- * it is written as [] even once emptied; a decoded object is written as {}.
- * An integer literal decodes exactly as a Lua integer where Lua has them
- * (5.3+, from -2^63 to 2^63-1). Where it cannot (Lua 5.1/LuaJIT past 2^53,
- * or past 64 bits anywhere) it decodes as the nearest float, and the literal's
+ * same. A decoded array, even empty, carries the sakari.array metatable and
+ * goes back as [] even once emptied; a decoded object goes back as {}. An
+ * integer literal decodes as a Lua integer on 5.3+ (-2^63 to 2^63-1); past
+ * that, or past 2^53 on 5.1/LuaJIT, as the nearest float, and the literal's
  * text is kept in a weak side table keyed by the table holding it: encoding
- * that table writes the kept text for as long as the field still holds that
- * float, so a get -> update sends back the digits the server sent. A changed
- * value or a number at the top level has no kept text; a copy has it only when
- * made with core.keep_digits (as contacts.patch copies what it read).
+ * that table writes the kept text while the field still holds that float, so
+ * a get -> update sends back the server's digits. A changed value or a number
+ * at the top level has no kept text; a copy has it only when made with
+ * core.keep_digits (as contacts.patch copies what it read).
  */
 #ifndef SAKARI_JSON_H
 #define SAKARI_JSON_H
@@ -28,8 +27,9 @@
  * package to install, if cjson is missing. */
 void sk_json_open(lua_State *L);
 
-/* Pushes the JSON text for the value at idx; raises a Lua error naming the
- * offending place (root is what the caller calls the value, e.g. "body"). */
+/* Pushes the JSON text for the value at idx (an absolute index); raises a Lua
+ * error naming the offending place (root is what the caller calls the value,
+ * e.g. "body"). */
 void sk_json_encode(lua_State *L, int idx, const char *root);
 
 /* What sk_json_decode found. */
@@ -38,16 +38,15 @@ enum sk_decoded { SK_JSON_OK, SK_JSON_INVALID, SK_JSON_NOT_UTF8 };
 /* Pushes the decoded value (SK_JSON_OK), or a message saying why not. */
 enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len);
 
-/* Pushes a field of the per-state table (see sk_json_push_state): "array_mt",
- * the metatable that marks a table as a JSON array, or "null", lua-cjson's
- * cjson.null. */
-void sk_json_push_field(lua_State *L, const char *name);
+/* Pushes the per-state table (encode, decode, null, array_mt, exact), or one
+ * of its fields: "array_mt", the metatable that marks a table as a JSON array,
+ * "null", lua-cjson's cjson.null, or "exact", the weak side table of kept
+ * number texts. */
+#define SK_JSON_STATE "sakari.core.json"
+#define sk_json_push_state(L) lua_getfield((L), LUA_REGISTRYINDEX, SK_JSON_STATE)
+#define sk_json_push_field(L, name) (sk_json_push_state(L), lua_getfield((L), -1, (name)), lua_remove((L), -2))
 
 /* Shared by json.c, json_encode.c and json_decode.c. */
-
-/* Pushes the per-state table: encode, decode, null, array_mt, exact (the
- * weak side table of kept number texts). */
-void sk_json_push_state(lua_State *L);
 
 /* Significant digits cjson writes a number with. */
 #define SK_JSON_PRECISION 14
