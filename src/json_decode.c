@@ -16,7 +16,6 @@
  * array with the sakari.array metatable and turns the markers back. An answer
  * with neither pays only the pass it always paid.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -166,19 +165,13 @@ int sk_json_prescan(const unsigned char *s, const unsigned char *end) {
 #endif
     if ((size_t)(end - s) >= 8) {
       memcpy(&word, s, 8);
-      if (!(word & HIGHS)) {
-        if (bytes_equal(word, ']')) {
-          flags |= SK_TEXT_ARRAYS;
-          for (int i = 0; i < 8; i++) {
-            if (s[i] == ']' && closes_empty(start, s + i)) flags |= SK_TEXT_SPECIAL;
-          }
-        }
+      if (!(word & HIGHS) && !bytes_equal(word, ']')) {
         if (all_digits(word)) flags |= SK_TEXT_SPECIAL;
         s += 8;
         continue;
       }
     }
-    /* next to a non-ASCII byte, or at the end: one byte */
+    /* near a ']' or a non-ASCII byte, or at the end: one byte */
     if (*s == ']') flags |= SK_TEXT_ARRAYS | (closes_empty(start, s) ? SK_TEXT_SPECIAL : 0);
     s++;
   }
@@ -206,17 +199,11 @@ static void number_back(struct settle *w, int t) {
   lua_State *L = w->L;
   const char *text = lua_tostring(L, -1) + SK_MARK_LEN + 1;
 #if SK_HAS_INTEGERS
-  long long i;
-  errno = 0;
-  i = strtoll(text, NULL, 10);
-  if (errno == 0) {
-    lua_pop(L, 1);
-    lua_pushinteger(L, (lua_Integer)i);
-    return;
-  }
-#endif
+  lua_stringtonumber(L, text); /* an integer where it fits 64 bits, else a float */
+#else
   lua_pushnumber(L, (lua_Number)strtod(text, NULL));
-  if (t) {
+#endif
+  if (t && !sk_isinteger(L, -1)) {
     lua_pushvalue(L, t);
     lua_rawget(L, w->exact);
     if (lua_isnil(L, -1)) {
@@ -257,10 +244,9 @@ static void settle_value(struct settle *w, int t) {
     /* cjson 2.1.0 decodes 123 as 123.0 on Lua 5.3+; long literals never get here */
     if (!lua_isinteger(L, -1)) {
       lua_Number n = lua_tonumber(L, -1);
-      lua_Integer i;
-      if (n == floor(n) && fabs(n) < SK_2_53 && lua_numbertointeger(n, &i)) {
+      if (n == floor(n) && fabs(n) < SK_2_53) { /* so the cast is exact */
         lua_pop(L, 1);
-        lua_pushinteger(L, i);
+        lua_pushinteger(L, (lua_Integer)n);
         store_back(L, t);
       }
     }

@@ -128,20 +128,11 @@ static const char *kept_text(struct walk *w, int idx) {
   return text && strtod(text, NULL) == lua_tonumber(L, -1) ? text : NULL;
 }
 
-static int is_marked_array(struct walk *w, int idx) {
-  int marked;
-  if (!lua_getmetatable(w->L, idx)) return 0;
-  marked = lua_rawequal(w->L, -1, w->array_mt);
-  lua_pop(w->L, 1);
-  return marked;
-}
-
 static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth);
 
 static void walk_table(struct walk *w, int idx, struct pathpart *at, int depth) {
   lua_State *L = w->L;
-  int marked = is_marked_array(w, idx);
-  int has_string = 0, copy = 0;
+  int marked = 0, has_string = 0, copy = 0;
   lua_Integer count = 0, max = 0;
   struct pathpart child = {at, NULL, 0, NULL};
 
@@ -151,6 +142,10 @@ static void walk_table(struct walk *w, int idx, struct pathpart *at, int depth) 
   /* A table inside itself: bodies are shallow, so the walk up is short. */
   for (const struct pathpart *p = at->parent; p; p = p->parent) {
     if (p->table == at->table) walk_error(w, at, depth, "table refers to itself (a cycle)");
+  }
+  if (lua_getmetatable(L, idx)) {
+    marked = lua_rawequal(L, -1, w->array_mt);
+    lua_pop(L, 1);
   }
 
   if (w->build) {
@@ -239,20 +234,19 @@ static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth) 
 /* Replaces each marker string in the JSON text on top of the stack with its
  * text, which holds no quote. */
 static void splice_markers(lua_State *L) {
-  size_t len, open_len;
+  size_t len;
   const char *p = lua_tolstring(L, -1, &len), *end = p + len, *quote = p;
-  char open[SK_MARK_LEN + 3];
   luaL_Buffer b;
 
-  open_len = (size_t)snprintf(open, sizeof open, "\"%s:", sk_json_mark);
   luaL_buffinit(L, &b);
   while ((quote = memchr(quote, '"', (size_t)(end - quote))) != NULL) {
     const char *text, *close;
-    if ((size_t)(end - quote) < open_len || memcmp(quote, open, open_len) != 0) {
+    if ((size_t)(end - quote) < SK_MARK_LEN + 2 || memcmp(quote + 1, sk_json_mark, SK_MARK_LEN) != 0 ||
+        quote[SK_MARK_LEN + 1] != ':') {
       quote++;
       continue;
     }
-    text = quote + open_len;
+    text = quote + SK_MARK_LEN + 2;
     close = memchr(text, '"', (size_t)(end - text));
     if (!close) break;
     luaL_addlstring(&b, p, (size_t)(quote - p));
@@ -269,7 +263,6 @@ void sk_json_encode(lua_State *L, int idx, const char *root) {
   struct walk w = {L, base + 2, base + 3, 0, 0, root};
   struct pathpart top = {NULL, NULL, 0, NULL};
 
-  idx = idx < 0 ? base + idx + 1 : idx;
   sk_json_push_state(L);
   lua_getfield(L, base + 1, "array_mt");
   lua_getfield(L, base + 1, "exact");
