@@ -107,9 +107,9 @@ static int utf8_valid(const char *str, size_t len) {
   return s == end || sk_json_prescan(s, end) != SK_TEXT_BAD;
 }
 
-/* With the key and value of the table at idx on top: whether the value is a
- * float past 2^53 that still equals the literal decoding kept for this place
- * (see json.h). */
+/* With the key and value of the table at idx on top: the literal decoding
+ * kept for this place (see json.h) while the value is a float past 2^53 that
+ * still equals it, else NULL. */
 static const char *kept_text(struct walk *w, int idx) {
   lua_State *L = w->L;
   const char *text;
