@@ -13,17 +13,15 @@ local M = {}
 -- request.h. A raw_response request (a CSV report) gets { raw = bytes, headers = ... }.
 local function interpret(req, r)
   local method, path, status = req.method, req.path, r.status
+  if status == 204 then return true end
+  local success = status >= 200 and status < 300
   if req.raw_response then
-    if status >= 200 and status < 300 then
-      if status == 204 then return true end
-      return { raw = r.body, headers = r.headers }
-    end
+    if success then return { raw = r.body, headers = r.headers } end
     -- an error answer is still Sakari's JSON error envelope
     r = core.answer(status, r.headers, r.body)
   end
   local body, failure = r.body, r.kind == "decode" and r or nil
-  if status >= 200 and status < 300 then
-    if status == 204 then return true end
+  if success then
     if failure then
       -- a success of the token endpoint that did not decode may still hold a
       -- new token: it is never quoted (its error answers are, they carry none)
@@ -116,14 +114,10 @@ function M.run(ctx, req, io)
       -- the repeat after a refresh is not a retry: it does not use up max_retries
       local tries = attempt - (refreshed and 1 or 0)
       local delay = retry.delay(req, err, tries, settings)
-      if not delay then
-        -- a 429 this call will not repeat still tells the calls beside it to slow down
-        if status == 429 and io.throttle then
-          io.throttle(math.min(err.retry_after or retry.backoff(tries, settings), settings.max_retry_delay))
-        end
-        return nil, err
-      end
-      io.sleep(delay, status == 429)
+      -- a 429 tells the calls beside this one to slow down too, even if it will not repeat
+      if status == 429 and io.throttle then io.throttle(delay or retry.wait(err, tries, settings)) end
+      if not delay then return nil, err end
+      io.sleep(delay)
     end
   end
 end

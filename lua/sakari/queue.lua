@@ -1,13 +1,9 @@
 -- Many calls at once, without blocking: each call runs in a coroutine of its
--- own, and where a blocking call would send, sleep or wait for a token, the
--- coroutine yields to this queue instead. `poll(timeout)` advances everything
--- (timeout 0 never blocks) and hands back the calls that finished.
---
--- Calls reach the queue's I/O through `queue.current()`: the client asks it
--- whether the running coroutine belongs to a queue, and if so sends through
--- the queue's `io`, else through its own blocking session. So any function of
--- a client, even one that makes several requests (contacts.patch), runs here
--- unchanged.
+-- own, which yields to this queue where a blocking call would send, sleep or
+-- wait for a token. `poll(timeout)` advances everything (timeout 0 never
+-- blocks) and hands back the calls that finished. A client sends through the
+-- queue's `io` when `queue.current()` is one of its queues, so any function of
+-- a client, even one making several requests (contacts.patch), runs here unchanged.
 local core = require "sakari.core"
 local errors = require "sakari.errors"
 local util = require "sakari.util"
@@ -25,27 +21,23 @@ end
 -- What a call does instead of blocking, when it runs inside a queue.
 local io = {
   send = function(request) return coroutine.yield("send", request) end,
-  -- throttle: this pause is the server's "slow down" (429): it holds every call
-  sleep = function(seconds, throttle) coroutine.yield("sleep", seconds, throttle) end,
-  -- the server said "slow down" to a call that will not repeat: hold the others
-  throttle = function(seconds) coroutine.yield("throttle", seconds) end,
+  sleep = function(seconds) coroutine.yield("sleep", seconds) end,
+  -- the server said "slow down" (429): no call of this queue sends for that long
+  throttle = function(seconds)
+    local q = owner[coroutine.running()] -- nil once a callback closed the queue
+    local until_ = core.now() + seconds
+    if q and until_ > q.pause_until then q.pause_until = until_ end
+  end,
   wait = function() coroutine.yield("wait") end,
   -- whether a coroutine is still a live call of some queue (not finished, not closed)
   alive = function(co) return owner[co] ~= nil end,
 }
 
--- Stands in for core.multi when the calls do their I/O themselves (a custom
--- transport): nothing is ever in flight here.
+-- Stands in for core.multi when the calls do their I/O themselves through a
+-- blocking io (a custom transport without multi): each runs to its end inside
+-- push, so nothing is ever added, in flight or polled here.
 function M.serial()
-  return {
-    add = function() error("sakari: this queue sends through its client's transport") end,
-    pending = function() return 0 end,
-    poll = function(_, wait)
-      if wait > 0 then core.sleep(wait) end
-      return {}
-    end,
-    close = function() end,
-  }
+  return { pending = function() return 0 end, close = function() end }
 end
 
 local Queue = {}
@@ -62,8 +54,7 @@ function M.new(multi, concurrency)
     next_id = 0,
     backlog = {}, backlog_first = 1, backlog_last = 0,
     sending = {}, -- multi transfer id -> task
-    timers = {},  -- tasks sleeping, each with .wake_at
-    held = {},    -- tasks with a request ready while the queue is throttled
+    timers = {},  -- tasks sleeping until .wake_at; with .request, a send held by a pause (429)
     waiting = {}, -- tasks waiting for another call's token fetch
     finished = {},
     pause_until = 0,
@@ -113,11 +104,26 @@ local function explain(message)
   return message
 end
 
+local resume
+
+-- Sends a task's request, or holds it until the pause a 429 started is over.
+local function send(self, task)
+  if core.now() < self.pause_until then
+    task.wake_at = self.pause_until
+    self.timers[#self.timers + 1] = task
+    return
+  end
+  local ok, id = pcall(self.multi.add, self.multi, task.request)
+  task.request = nil
+  if not ok then return resume(self, task, false, false, { kind = "error", reason = tostring(id) }) end
+  self.sending[id] = task
+end
+
 -- Runs a task until it yields or ends. `first` marks its first run: an error
 -- raised before the first yield is a bad argument (nothing was sent), which
 -- reaches the caller of push when it runs inside push (`raise`), and otherwise
 -- becomes the call's err with code "argument".
-local function resume(self, task, first, raise, ...)
+function resume(self, task, first, raise, ...)
   local ok, op, a, b = coroutine.resume(task.co, ...)
   if not ok then
     op = explain(op)
@@ -131,32 +137,15 @@ local function resume(self, task, first, raise, ...)
   if coroutine.status(task.co) == "dead" then return finish(self, task, op, a, b) end
   if op == "send" then
     task.request = a
-    if core.now() < self.pause_until then
-      self.held[#self.held + 1] = task
-    else
-      self:transmit(task)
-    end
+    send(self, task)
   elseif op == "sleep" then
-    local now = core.now()
-    task.wake_at = now + a
+    task.wake_at = core.now() + a
     self.timers[#self.timers + 1] = task
-    if b and task.wake_at > self.pause_until then self.pause_until = task.wake_at end
-  elseif op == "throttle" then
-    local until_ = core.now() + a
-    if until_ > self.pause_until then self.pause_until = until_ end
-    return resume(self, task, false, false)
   elseif op == "wait" then
     self.waiting[#self.waiting + 1] = task
   else
     fail(self, task, "sakari: unexpected yield inside a queued call: " .. tostring(op))
   end
-end
-
-function Queue:transmit(task)
-  local ok, id = pcall(self.multi.add, self.multi, task.request)
-  task.request = nil
-  if not ok then return resume(self, task, false, false, { kind = "error", reason = tostring(id) }) end
-  self.sending[id] = task
 end
 
 local function start(self, task, raise)
@@ -189,27 +178,19 @@ function Queue:pending()
   return self.running + (self.backlog_last - self.backlog_first + 1)
 end
 
--- Empties list in place (others hold it) and returns its items in order.
-local function take(list)
-  local items = {}
-  for i = 1, #list do items[i], list[i] = list[i], nil end
-  return items
-end
-
 -- One step of everything, then the calls that finished since the last poll.
 function Queue:poll(timeout)
-  timeout = timeout or 0
   local now = core.now()
-
-  local due, later = {}, {}
-  for _, task in ipairs(self.timers) do
-    if task.wake_at <= now then due[#due + 1] = task else later[#later + 1] = task end
-  end
-  self.timers = later
-  for _, task in ipairs(due) do resume(self, task, false, false) end
-
-  if now >= self.pause_until and #self.held > 0 then
-    for _, task in ipairs(take(self.held)) do self:transmit(task) end
+  local timers = self.timers
+  self.timers = {}
+  for _, task in ipairs(timers) do
+    if task.wake_at > now then
+      self.timers[#self.timers + 1] = task
+    elseif task.request then
+      send(self, task)
+    else
+      resume(self, task, false, false)
+    end
   end
 
   while self.running < self.concurrency and self.backlog_first <= self.backlog_last do
@@ -220,11 +201,10 @@ function Queue:poll(timeout)
   end
 
   -- wait no longer than the caller allows, nor past the next wake-up
-  local wait = timeout
+  local wait = timeout or 0
   for _, task in ipairs(self.timers) do
     if task.wake_at - now < wait then wait = task.wake_at - now end
   end
-  if #self.held > 0 and self.pause_until - now < wait then wait = self.pause_until - now end
   if wait < 0 then wait = 0 end
 
   -- the multi waits too when nothing is in flight: an nginx transport's
@@ -238,10 +218,14 @@ function Queue:poll(timeout)
   end
 
   -- a send finished, so a token fetch may have: let the waiters look again
-  for _, task in ipairs(take(self.waiting)) do resume(self, task, false, false) end
+  local waiting = self.waiting
+  self.waiting = {}
+  for _, task in ipairs(waiting) do resume(self, task, false, false) end
 
   raise_callback_error(self)
-  return take(self.finished)
+  local finished = self.finished
+  self.finished = {}
+  return finished
 end
 
 -- Runs the calls next_call() returns (nil at the end) with the queue full but
@@ -250,10 +234,11 @@ end
 -- that is malformed: that one fails alone with err.code "argument", before it
 -- is sent, since in a bulk run one bad row must not strand the requests in
 -- flight (a bad argument found when fn runs fails the same way).
--- deliver(i, value, err, rest) gets the i-th call's result. The queue
--- is closed at the end, also when deliver raises (the error is raised again).
+-- deliver(i, value, err, rest) gets the i-th call's result: on a queue of its
+-- own, call i has id i. The queue is closed at the end, also when deliver
+-- raises (the error is raised again).
 function Queue:batch(next_call, make, deliver)
-  local fed, exhausted = 0, false
+  local exhausted = false
   local ok, failure = pcall(function()
     repeat
       while not exhausted and self:pending() < self.concurrency do
@@ -261,13 +246,12 @@ function Queue:batch(next_call, make, deliver)
         if call == nil then
           exhausted = true
         else
-          fed = fed + 1
-          local i = fed
           local fn, why = make(call)
           if fn then
-            self:push(fn, function(_, value, err, rest) deliver(i, value, err, rest) end, true)
+            self:push(fn, deliver, true)
           else
-            deliver(i, nil, errors.new { code = "argument", message = why })
+            self.next_id = self.next_id + 1 -- its id, though it is never queued
+            deliver(self.next_id, nil, errors.new { code = "argument", message = why })
           end
         end
       end

@@ -25,19 +25,16 @@ local SERVER_STATUS = { [500] = true, [502] = true, [503] = true, [504] = true }
 -- server, the answer was lost, or the server said "try later". Whether it is
 -- repeated also depends on the request: see allowed.
 function M.retryable(err)
-  return (UNSENT[err.code] or LOST_ANSWER[err.code] or err.status == 429 or SERVER_STATUS[err.status]) and true
-    or false
+  if err.status == nil then return UNSENT[err.code] or LOST_ANSWER[err.code] or false end
+  return err.status == 429 or SERVER_STATUS[err.status] or false
 end
 
 -- Whether this failure may be repeated for this request, by the table above.
 function M.allowed(request, err)
-  if UNSENT[err.code] and err.status == nil then return true end
-  if err.status == 429 then return true end
-  if request.retry == "never" then return false end
+  if not M.retryable(err) then return false end
+  if err.status == 429 or (err.status == nil and UNSENT[err.code]) then return true end
   -- idempotent: a POST that is harmless to repeat (fetching a token)
-  local idempotent = request.idempotent or IDEMPOTENT[request.method]
-  if err.status == nil then return idempotent and LOST_ANSWER[err.code] or false end
-  return idempotent and SERVER_STATUS[err.status] or false
+  return request.retry ~= "never" and (request.idempotent or IDEMPOTENT[request.method]) or false
 end
 
 local MONTHS = { Jan = 1, Feb = 2, Mar = 3, Apr = 4, May = 5, Jun = 6, Jul = 7, Aug = 8, Sep = 9, Oct = 10,
@@ -63,21 +60,21 @@ function M.retry_after(value, now)
   return left > 0 and left or 0
 end
 
--- Full jitter: anywhere between 0 and the exponential step, capped.
-function M.backoff(attempt, settings, random)
-  local step = settings.retry_backoff * 2 ^ (attempt - 1)
-  if step > settings.max_retry_delay then step = settings.max_retry_delay end
-  return (random or core.random)() * step
-end
-
--- Seconds to wait before attempt `attempt + 1`, or nil when the failure is final.
--- `attempt` counts tries made so far (1 after the first failure).
-function M.delay(request, err, attempt, settings, random)
-  if attempt > settings.max_retries or not M.allowed(request, err) then return nil end
+-- Seconds to wait after `attempt` tries (1 after the first failure) failed
+-- with err: its Retry-After, else full jitter (anywhere between 0 and the
+-- exponential step), capped either way.
+function M.wait(err, attempt, settings, random)
   if (err.status == 429 or err.status == 503) and err.retry_after then
     return math.min(err.retry_after, settings.max_retry_delay)
   end
-  return M.backoff(attempt, settings, random)
+  local step = math.min(settings.retry_backoff * 2 ^ (attempt - 1), settings.max_retry_delay)
+  return (random or core.random)() * step
+end
+
+-- The wait before attempt `attempt + 1`, or nil when the failure is final.
+function M.delay(request, err, attempt, settings, random)
+  if attempt > settings.max_retries or not M.allowed(request, err) then return nil end
+  return M.wait(err, attempt, settings, random)
 end
 
 return M
