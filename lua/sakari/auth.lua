@@ -15,26 +15,12 @@ M.now = os.time
 local MAX_MARGIN = 30
 local MARGIN_SHARE = 0.1
 
-local Static = {}
-Static.__index = Static
-
-function M.static(token)
-  return setmetatable({ token = token, refreshable = false }, Static)
-end
-
-function Static:get()
-  return self.token
-end
-
 -- The JWT payload, or nil when the token is not a JWT we can read.
 function M.jwt_claims(token)
   local payload = type(token) == "string" and token:match("^[^.]+%.([^.]+)%.")
-  if not payload then return nil end
-  local json = core.unbase64(payload)
-  if not json then return nil end
-  local claims = core.decode(json)
-  if type(claims) ~= "table" then return nil end
-  return claims
+  local json = payload and core.unbase64(payload)
+  local claims = json and core.decode(json)
+  return type(claims) == "table" and claims or nil
 end
 
 -- Seconds the token is good for, counted from now; nil when unknown (then the
@@ -54,14 +40,14 @@ end
 local OAuth = {}
 OAuth.__index = OAuth
 
+-- A static token: one that never expires and has no fetch to replace it.
+function M.static(token)
+  return setmetatable({ token = token }, OAuth)
+end
+
 -- fetch(io, path, body) -> answer | nil, err   (a POST with a JSON body, through io)
 function M.oauth(client_id, client_secret, fetch)
-  return setmetatable({
-    client_id = client_id,
-    client_secret = client_secret,
-    fetch = fetch,
-    refreshable = true,
-  }, OAuth)
+  return setmetatable({ client_id = client_id, client_secret = client_secret, fetch = fetch }, OAuth)
 end
 
 function OAuth:valid()

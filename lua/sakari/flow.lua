@@ -106,7 +106,7 @@ function M.run(ctx, req, io)
     end
     if envelope ~= nil then return envelope end
     ctx.redact(err, token)
-    if status == 401 and ctx.auth and ctx.auth.refreshable and not refreshed then
+    if status == 401 and ctx.auth and ctx.auth.fetch and not refreshed then
       -- the token may have been revoked or expired early: one fresh token, one repeat
       refreshed = true
       ctx.auth:invalidate(token)
