@@ -12,25 +12,19 @@ local M = {}
 
 local ARRAY_MT = getmetatable(core.array())
 
--- Fields the server computes (schemas.lua); sending them back is pointless at
--- best. Everything else is kept, unknown fields included: a writable field
--- this library does not know yet must survive a patch, not be cleared by it.
-local READ_ONLY = {
-  contact = schemas.read_only("Contact"),
-}
-
--- Fields that are JSON arrays. core.decode gives an empty array back as an
--- empty table, which would go out again as `{}`; these are re-marked as arrays.
-local ARRAYS = {
-  contact = schemas.arrays("Contact"),
-}
+-- Per kind, from schemas.lua: the fields the server computes, which are pointless
+-- to send back at best (everything else is kept, unknown fields included: a
+-- writable field this library does not know yet must survive a patch), and the
+-- JSON arrays (core.decode gives an empty one back as an empty table, which
+-- would go out again as `{}`: these are re-marked as arrays).
+local READ_ONLY = { contact = schemas.read_only("Contact") }
+local ARRAYS = { contact = schemas.arrays("Contact") }
 
 -- Decoded JSON marks its arrays (as sakari.array does); a table a caller
 -- built is an array when it has items.
-local function is_array(t)
+function M.is_array(t)
   return getmetatable(t) == ARRAY_MT or t[1] ~= nil
 end
-M.is_array = is_array
 
 -- A copy that encodes as the original does: the array mark, and the digits of
 -- numbers a float cannot hold (Lua 5.1 and LuaJIT past 2^53, any Lua past 64 bits).
@@ -50,8 +44,8 @@ function M.merge(target, changes)
     local current = target[key]
     if change == core.null then
       target[key] = nil
-    elseif type(change) == "table" and not is_array(change)
-        and type(current) == "table" and current ~= core.null and not is_array(current) then
+    elseif type(change) == "table" and not M.is_array(change)
+        and type(current) == "table" and current ~= core.null and not M.is_array(current) then
       M.merge(current, change)
     else
       target[key] = copy(change)
@@ -74,13 +68,13 @@ end
 -- kind: "contact".
 function M.body(kind, current, changes)
   local body = copy(current)
-  strip(body, READ_ONLY[kind] or {})
+  strip(body, READ_ONLY[kind])
   for key, value in pairs(body) do
     -- a null read back (mobile.verified, say) is not a value PUT accepts
     if value == core.null then body[key] = nil end
   end
   M.merge(body, changes)
-  for key in pairs(ARRAYS[kind] or {}) do
+  for key in pairs(ARRAYS[kind]) do
     local value = body[key]
     if type(value) == "table" and next(value) == nil then body[key] = core.array() end
   end
