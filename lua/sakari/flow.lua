@@ -9,10 +9,12 @@ local retry = require "sakari.retry"
 local M = {}
 
 -- The envelope of a usable answer (true for a bodiless success), or nil, err.
--- r: what core (or a transport, through core.answer) made of the answer; see
--- request.h. A raw_response request (a CSV report) gets { raw = bytes, headers = ... }.
+-- r: what core (or a transport, through core.answer) made of the answer or of
+-- its failure; see request.h. A raw_response request (a CSV report) gets
+-- { raw = bytes, headers = ... }.
 local function interpret(req, r)
   local method, path, status = req.method, req.path, r.status
+  if not status then return nil, errors.transport(method, path, r) end
   if status == 204 then return true end
   local success = status >= 200 and status < 300
   if req.raw_response then
@@ -92,11 +94,7 @@ function M.run(ctx, req, io)
     if ctx.on_response then started = core.now() end
     local r = io.send(wire_request(ctx, req, token))
     local status, envelope = r.status, nil
-    if status then
-      envelope, err = interpret(req, r)
-    else
-      err = errors.transport(req.method, req.path, r)
-    end
+    envelope, err = interpret(req, r)
     if started then
       ctx.on_response {
         method = req.method, path = req.path, status = status, attempt = attempt,
