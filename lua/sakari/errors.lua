@@ -77,7 +77,7 @@ function M.response(method, path, status, body, failure)
   if type(body) == "table" then
     local e = body.error
     if type(e) == "table" then
-      if type(e.code) == "string" and e.code ~= "" then code = e.code end
+      if util.non_empty_string(e.code) then code = e.code end
       message = e.message or e.description
     elseif type(e) == "string" then
       message = body.error_description or e
@@ -86,9 +86,7 @@ function M.response(method, path, status, body, failure)
   elseif failure then
     message = excerpt(failure)
   end
-  if type(message) ~= "string" or message == "" then
-    message = status and ("HTTP " .. tostring(status)) or "request failed"
-  end
+  if not util.non_empty_string(message) then message = "HTTP " .. status end
   return M.new {
     method = method, path = path, status = status,
     code = code or "http", message = util.snippet(message, 300),
