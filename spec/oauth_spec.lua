@@ -192,6 +192,39 @@ describe("OAuth client credentials", function()
     assert.same({ TOKEN_LINE }, sandbox.request_lines())
   end)
 
+  it("a token fetch of a closed queue holds no call of the next queue", function()
+    sandbox.fault({ path = "/oauth2/token", delay = 0.3, times = 1 })
+    local first = client.queue()
+    first.push({ "contacts.get", ACC, SEED })
+    first.poll(0) -- the fetch is in flight
+    first.close()
+    local second = client.queue()
+    local value, err
+    second.push({ "contacts.get", ACC, SEED }, function(v, e) value, err = v, e end)
+    local deadline = core.now() + 5
+    while second.pending() > 0 and core.now() < deadline do second.poll(0.05) end
+    second.close()
+    assert.is_nil(err)
+    assert.equal(SEED, value.id)
+  end)
+
+  it("in a batch, a token fetch that raised holds no other call: the next one fetches", function()
+    local raised = false
+    local flaky = sandbox.oauth_client {
+      on_request = function(event)
+        if event.path == "/oauth2/token" and not raised then
+          raised = true
+          error("hook broke")
+        end
+      end,
+    }
+    local results = flaky.batch({ { "contacts.get", ACC, SEED }, { "contacts.get", ACC, SEED } })
+    flaky.close()
+    assert.matches("hook broke", results[1].err.message)
+    assert.equal(SEED, results[2].value.id)
+    assert.same({ TOKEN_LINE, GET_LINE }, sandbox.request_lines())
+  end)
+
   it("never shows the token or the secret in an error", function()
     assert.truthy(client.contacts.get(ACC, SEED))
     local token = bearer(sandbox.requests()[2])

@@ -54,22 +54,17 @@ function OAuth:valid()
   return self.token and (self.refresh_at == nil or M.now() < self.refresh_at)
 end
 
--- Whether a call is fetching a token (self.fetcher, the coroutine doing it, is
--- set while it does) that can still finish: a call that raised, or whose queue
--- was closed, never will, and must not hold the others forever.
-local function fetcher_alive(self, io)
-  local co = self.fetcher
-  return co ~= nil and coroutine.status(co) ~= "dead" and (io.alive == nil or io.alive(co))
-end
-
 -- The current token, fetched first if there is none or it is about to expire.
--- Single flight: while one call fetches, the others of a queue wait (io.wait)
--- for its token instead of fetching their own. A blocking io has no wait, and
--- fetches itself in the one case that happens (a queue's fetch is paused).
+-- Single flight: while one call fetches (self.fetcher, its coroutine), the
+-- others of a queue wait (io.wait) for its token instead of fetching their own.
+-- A blocking io has no wait, and fetches itself in the one case that happens
+-- (a queue's fetch is paused).
 function OAuth:get(io)
   if self:valid() then return self.token end
   if self.fetcher and io.wait then
-    repeat io.wait() until not fetcher_alive(self, io)
+    -- a fetcher that raised, or whose queue was closed, is no longer a live call
+    -- of a queue (io.alive) and must not hold the others forever
+    repeat io.wait() until not (self.fetcher and io.alive(self.fetcher))
     if self:valid() then return self.token end
     -- the fetch waited for failed: share its err rather than each waiter
     -- hammering a token endpoint that just failed
