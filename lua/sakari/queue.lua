@@ -33,9 +33,8 @@ local io = {
   alive = function(co) return owner[co] ~= nil end,
 }
 
--- Stands in for core.multi when the calls do their I/O themselves through a
--- blocking io (a custom transport without multi): each runs to its end inside
--- push, so nothing is ever added, in flight or polled here.
+-- Stands in for core.multi under a custom transport without multi: its calls
+-- use the blocking io and end inside push, so nothing is ever added or polled.
 function M.serial()
   return { pending = function() return 0 end, close = function() end }
 end
@@ -66,19 +65,13 @@ local function finish(self, task, value, err, rest)
   owner[task.co] = nil
   self.running = self.running - 1
   if task.callback then
-    -- a raising callback must not strand the results after it: keep its error
+    -- a raising callback must not strand the results after it: its error waits
     -- for the end of this push or poll
     local ok, why = pcall(task.callback, task.id, value, err, rest)
     if not ok and self.callback_error == nil then self.callback_error = why end
   else
     self.finished[#self.finished + 1] = { id = task.id, value = value, err = err, rest = rest }
   end
-end
-
-local function fail(self, task, message, code)
-  -- a bad argument is the caller's: its message, without a position inside the library
-  if code == "argument" then message = util.strip_position(message) end
-  finish(self, task, nil, errors.new { code = code or "error", message = tostring(message) })
 end
 
 local function raise_callback_error(self)
@@ -89,10 +82,8 @@ local function raise_callback_error(self)
   end
 end
 
--- Plain Lua 5.1 (not LuaJIT) cannot suspend a coroutine from inside a function
--- that C or the VM called: a pcall, a metamethod, the iterator of a generic
--- `for`. A queued call that sends from there dies before anything is sent;
--- say what happened and what works instead.
+-- Plain Lua 5.1 cannot suspend a coroutine inside a pcall, a metamethod or a
+-- for-in iterator: a queued call that sends from there dies before sending.
 local NO_YIELD = "attempt to yield across metamethod/C-call boundary"
 local function explain(message)
   if type(message) == "string" and message:find(NO_YIELD, 1, true) then
@@ -122,7 +113,7 @@ end
 -- Runs a task until it yields or ends. `first` marks its first run: an error
 -- raised before the first yield is a bad argument (nothing was sent), which
 -- reaches the caller of push when it runs inside push (`raise`), and otherwise
--- becomes the call's err with code "argument".
+-- becomes the call's err with code "argument", without a position inside the library.
 function resume(self, task, first, raise, ...)
   local ok, op, a, b = coroutine.resume(task.co, ...)
   if not ok then
@@ -132,7 +123,8 @@ function resume(self, task, first, raise, ...)
       self.running = self.running - 1
       error(op, 0)
     end
-    return fail(self, task, op, first and "argument" or nil)
+    local message = tostring(first and util.strip_position(op) or op)
+    return finish(self, task, nil, errors.new { code = first and "argument" or "error", message = message })
   end
   if coroutine.status(task.co) == "dead" then return finish(self, task, op, a, b) end
   if op == "send" then
@@ -144,7 +136,8 @@ function resume(self, task, first, raise, ...)
   elseif op == "wait" then
     self.waiting[#self.waiting + 1] = task
   else
-    fail(self, task, "sakari: unexpected yield inside a queued call: " .. tostring(op))
+    local message = "sakari: unexpected yield inside a queued call: " .. tostring(op)
+    finish(self, task, nil, errors.new { code = "error", message = message })
   end
 end
 
@@ -156,10 +149,10 @@ local function start(self, task, raise)
   resume(self, task, true, raise)
 end
 
--- Queues fn (a function making client calls; it returns value, err, rest) and
--- starts it if a slot is free. callback(id, value, err, rest), if given,
--- receives the result instead of poll. A bad argument raises here, unless
--- `soft`: then it is the call's err. Returns the call's id.
+-- Queues fn (making client calls; it returns value, err, rest), started if a
+-- slot is free; callback(id, value, err, rest), if given, gets the result
+-- instead of poll. A bad argument raises here, unless `soft`: then it is the
+-- call's err. Returns the call's id.
 function Queue:push(fn, callback, soft)
   self.next_id = self.next_id + 1
   local task = { id = self.next_id, fn = fn, callback = callback }
@@ -229,14 +222,12 @@ function Queue:poll(timeout)
 end
 
 -- Runs the calls next_call() returns (nil at the end) with the queue full but
--- never fuller, so any number of calls streams through in constant memory.
--- make(call) -> fn (a function making client calls), or nil, why for a call
--- that is malformed: that one fails alone with err.code "argument", before it
--- is sent, since in a bulk run one bad row must not strand the requests in
--- flight (a bad argument found when fn runs fails the same way).
--- deliver(i, value, err, rest) gets the i-th call's result: on a queue of its
--- own, call i has id i. The queue is closed at the end, also when deliver
--- raises (the error is raised again).
+-- never fuller, so any number streams through in constant memory. make(call)
+-- -> fn, or nil, why for a malformed call: that one fails alone with err.code
+-- "argument", unsent, as one bad row of a bulk run must not strand those in
+-- flight (so does a bad argument found when fn runs). deliver(i, value, err,
+-- rest) gets the i-th call's result (on a queue of its own, call i has id i).
+-- The queue is closed at the end, also when deliver raises (raised again).
 function Queue:batch(next_call, make, deliver)
   local exhausted = false
   local ok, failure = pcall(function()
