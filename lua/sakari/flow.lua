@@ -24,15 +24,12 @@ local function interpret(req, r)
   end
   local body, failure = r.body, r.kind == "decode" and r or nil
   if success then
-    if failure then
+    if type(body) ~= "table" then -- empty, not JSON, or not an object
       -- a success of the token endpoint that did not decode may still hold a
       -- new token: it is never quoted (its error answers are, they carry none)
-      if req.secret_response then failure = { excerpt = "not shown: the answer may hold a token" } end
-      return nil, errors.decode(method, path, status, failure)
-    end
-    if body == nil then return nil, errors.decode(method, path, status) end
-    if type(body) ~= "table" then
-      return nil, errors.decode(method, path, status, nil, "response is JSON but not an object")
+      if failure and req.secret_response then failure = { excerpt = "not shown: the answer may hold a token" } end
+      local what = body ~= nil and "response is JSON but not an object" or nil
+      return nil, errors.decode(method, path, status, failure, what)
     end
     if body.success == false then return nil, errors.response(method, path, status, body) end
     return body
@@ -83,7 +80,7 @@ function M.run(ctx, req, io)
   end
   local attempt, refreshed = 0, false
   while true do
-    local token, err
+    local token, envelope, err
     if ctx.auth then
       token, err = ctx.auth:get(io)
       if not token then return nil, err end
@@ -93,7 +90,7 @@ function M.run(ctx, req, io)
     if ctx.on_request then ctx.on_request { method = req.method, path = req.path, attempt = attempt } end
     if ctx.on_response then started = core.now() end
     local r = io.send(wire_request(ctx, req, token))
-    local status, envelope = r.status, nil
+    local status = r.status
     envelope, err = interpret(req, r)
     if started then
       ctx.on_response {
