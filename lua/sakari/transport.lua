@@ -26,10 +26,8 @@ local M = {}
 local CODES = { timeout = true, connect = true, dns = true, tls = true, transport = true }
 
 function M.check(t)
-  if type(t) ~= "table" or type(t.request) ~= "function" then return false end
-  if t.sleep ~= nil and type(t.sleep) ~= "function" then return false end
-  if t.close ~= nil and type(t.close) ~= "function" then return false end
-  return true
+  return type(t) == "table" and type(t.request) == "function"
+    and (t.sleep == nil or type(t.sleep) == "function") and (t.close == nil or type(t.close) == "function")
 end
 
 local function lower_keys(headers)
@@ -53,8 +51,7 @@ end
 function M.io(t)
   return {
     send = function(request)
-      local prepared = core.prepare(request)
-      local ok, status, headers, body = pcall(t.request, prepared)
+      local ok, status, headers, body = pcall(t.request, core.prepare(request))
       if not ok then return failure(status) end
       if type(status) ~= "number" then return failure(headers) end
       return core.answer(status, lower_keys(headers), body ~= nil and tostring(body) or "", request.raw_response)
