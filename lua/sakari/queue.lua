@@ -76,23 +76,19 @@ end
 
 local function raise_callback_error(self)
   local why = self.callback_error
-  if why ~= nil then
-    self.callback_error = nil
-    error(why, 0)
-  end
+  self.callback_error = nil
+  if why ~= nil then error(why, 0) end
 end
 
 -- Plain Lua 5.1 cannot suspend a coroutine inside a pcall, a metamethod or a
 -- for-in iterator: a queued call that sends from there dies before sending.
 local NO_YIELD = "attempt to yield across metamethod/C-call boundary"
 local function explain(message)
-  if type(message) == "string" and message:find(NO_YIELD, 1, true) then
-    return "sakari: Lua 5.1 cannot suspend a batch or queue call that sends from inside a pcall,"
-      .. " a metamethod or a for-in loop (such as `for c in client.contacts.each(...)`);"
-      .. " call the iterator directly (`local it = client.contacts.each(...) while true do"
-      .. " local c = it() ...`), or use LuaJIT or Lua 5.2+"
-  end
-  return message
+  if type(message) ~= "string" or not message:find(NO_YIELD, 1, true) then return message end
+  return "sakari: Lua 5.1 cannot suspend a batch or queue call that sends from inside a pcall,"
+    .. " a metamethod or a for-in loop (such as `for c in client.contacts.each(...)`);"
+    .. " call the iterator directly (`local it = client.contacts.each(...) while true do"
+    .. " local c = it() ...`), or use LuaJIT or Lua 5.2+"
 end
 
 local resume
@@ -143,8 +139,7 @@ end
 
 local function start(self, task, raise)
   self.running = self.running + 1
-  task.co = coroutine.create(task.fn)
-  task.fn = nil
+  task.co, task.fn = coroutine.create(task.fn), nil
   owner[task.co] = self
   resume(self, task, true, raise)
 end

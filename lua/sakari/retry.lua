@@ -1,17 +1,9 @@
--- When a failed request is tried again, and after how long. Pure policy: the
--- client asks `delay(...)` after each failure and sleeps what it is told.
---
---   outcome                              GET PUT DELETE   POST   retry = "never"
---   connect / dns (nothing was sent)     yes              yes    yes
---   timeout, dropped connection          yes              no     no
---   429 (Retry-After honoured)           yes              yes    yes
---   500 502 503 504                      yes              no     no
---   anything else                        no               no     no
---
--- A POST may create something or cost money, so it is repeated only when the
--- server cannot have acted on it. A row marked retry = "never" (messages.send)
--- is repeated only when the server cannot have acted on it: the request never
--- left this machine, or it was refused with 429 (RFC 6585: not processed).
+-- When a failed request is tried again, and after how long: the table of
+-- docs/failures.md (spec/retry_spec.lua holds this file to it). Pure policy:
+-- the client asks `delay(...)` after each failure and sleeps what it is told.
+-- A POST may create something, and a row marked retry = "never" (messages.send)
+-- costs money: they are repeated only when the server cannot have acted on
+-- them (the request never left this machine, or a 429, RFC 6585: not processed).
 local core = require "sakari.core"
 
 local M = {}
@@ -29,7 +21,7 @@ function M.retryable(err)
   return err.status == 429 or SERVER_STATUS[err.status] or false
 end
 
--- Whether this failure may be repeated for this request, by the table above.
+-- Whether this failure may be repeated for this request, by that table.
 function M.allowed(request, err)
   if not M.retryable(err) then return false end
   if err.status == 429 or (err.status == nil and UNSENT[err.code]) then return true end
