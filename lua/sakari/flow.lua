@@ -73,10 +73,8 @@ end
 --        settings (per-call retry settings) }
 function M.run(ctx, req, io)
   local settings = ctx.settings
-  if req.settings then
-    settings = {}
-    for k, v in pairs(ctx.settings) do settings[k] = v end
-    for k, v in pairs(req.settings) do settings[k] = v end
+  if req.settings then -- this call's retry settings (a table of its own) over the client's
+    settings = setmetatable(req.settings, { __index = ctx.settings })
   end
   local attempt, refreshed = 0, false
   while true do
