@@ -27,8 +27,7 @@ end
 function M.has_more(pagination, got, limit, next_offset)
   if got == 0 then return false end -- nothing new: never loop forever on a confused server
   if type(pagination) == "table" then
-    if pagination.hasNext == true then return true end
-    if pagination.hasNext == false then return false end
+    if type(pagination.hasNext) == "boolean" then return pagination.hasNext end
     if type(pagination.totalCount) == "number" then return next_offset < pagination.totalCount end
   end
   return got >= limit
