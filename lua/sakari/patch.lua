@@ -15,8 +15,7 @@ local ARRAY_MT = getmetatable(core.array())
 -- Per kind, from schemas.lua: the fields the server computes, which are pointless
 -- to send back at best (everything else is kept, unknown fields included: a
 -- writable field this library does not know yet must survive a patch), and the
--- JSON arrays (core.decode gives an empty one back as an empty table, which
--- would go out again as `{}`: these are re-marked as arrays).
+-- JSON arrays (an empty table a caller's changes hold would go out as `{}`).
 local READ_ONLY = { contact = schemas.read_only("Contact") }
 local ARRAYS = { contact = schemas.arrays("Contact") }
 
@@ -29,7 +28,7 @@ end
 -- A copy that encodes as the original does: the array mark, and the digits of
 -- numbers a float cannot hold (Lua 5.1 and LuaJIT past 2^53, any Lua past 64 bits).
 local function copy(value)
-  if type(value) ~= "table" or value == core.null then return value end
+  if type(value) ~= "table" then return value end -- sakari.null is not a table
   local out = {}
   for k, v in pairs(value) do out[k] = copy(v) end
   return core.keep_digits(value, setmetatable(out, getmetatable(value)))
@@ -44,8 +43,8 @@ function M.merge(target, changes)
     local current = target[key]
     if change == core.null then
       target[key] = nil
-    elseif type(change) == "table" and not M.is_array(change)
-        and type(current) == "table" and current ~= core.null and not M.is_array(current) then
+    elseif type(change) == "table" and type(current) == "table"
+        and not M.is_array(change) and not M.is_array(current) then
       M.merge(current, change)
     else
       target[key] = copy(change)

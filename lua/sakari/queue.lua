@@ -14,8 +14,7 @@ local owner = setmetatable({}, { __mode = "k" }) -- coroutine -> queue running i
 
 -- The queue running the current coroutine, or nil outside any queue.
 function M.current()
-  local co = coroutine.running()
-  return co and owner[co]
+  return owner[coroutine.running()] -- Lua 5.1 gives nil outside a coroutine: owner[nil] is nil
 end
 
 -- What a call does instead of blocking, when it runs inside a queue.

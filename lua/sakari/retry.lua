@@ -48,8 +48,7 @@ function M.retry_after(value, now)
   local d, mon, y, hh, mm, ss = value:match("^%s*%a%a%a, (%d%d) (%a%a%a) (%d%d%d%d) (%d%d):(%d%d):(%d%d) GMT%s*$")
   if not d or not MONTHS[mon] then return nil end
   local at = utc_epoch(tonumber(y), MONTHS[mon], tonumber(d), tonumber(hh), tonumber(mm), tonumber(ss))
-  local left = at - (now or os.time())
-  return left > 0 and left or 0
+  return math.max(0, at - (now or os.time()))
 end
 
 -- Seconds to wait after `attempt` tries (1 after the first failure) failed
