@@ -79,9 +79,7 @@ function OAuth:invalidate(token)
 end
 
 function OAuth:refresh(io)
-  self.token, self.refresh_at = nil, nil
-  self.fetcher = coroutine.running()
-  self.failure = nil
+  self.fetcher, self.failure = coroutine.running(), nil
   local fetched_at = M.now()
   -- no pcall around it: inside a queue the fetch yields, which Lua 5.1 cannot do
   -- across a pcall; fetch returns its failures rather than raising them
@@ -91,17 +89,16 @@ function OAuth:refresh(io)
     client_secret = self.client_secret,
   })
   self.fetcher = nil
-  if not answer then
-    self.failure = err
-    return nil, err
-  end
   local token = type(answer) == "table" and answer.access_token
-  if type(token) ~= "string" or token == "" then
-    self.failure = errors.new {
+  if answer and (type(token) ~= "string" or token == "") then
+    err = errors.new {
       method = "POST", path = M.TOKEN_PATH, status = 200, code = "auth",
       message = "token endpoint answered without an access_token",
     }
-    return nil, self.failure
+  end
+  if err then
+    self.failure = err
+    return nil, err
   end
   local life = lifetime(token, answer)
   if life then

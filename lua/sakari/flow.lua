@@ -84,9 +84,8 @@ function M.run(ctx, req, io)
       if not token then return nil, err end
     end
     attempt = attempt + 1
-    local started
     if ctx.on_request then ctx.on_request { method = req.method, path = req.path, attempt = attempt } end
-    if ctx.on_response then started = core.now() end
+    local started = ctx.on_response and core.now()
     local r = io.send(wire_request(ctx, req, token))
     local status = r.status
     envelope, err = interpret(req, r)
