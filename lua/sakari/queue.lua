@@ -23,13 +23,13 @@ local io = {
   sleep = function(seconds) coroutine.yield("sleep", seconds) end,
   -- the server said "slow down" (429): no call of this queue sends for that long
   throttle = function(seconds)
-    local q = owner[coroutine.running()] -- nil once a callback closed the queue
+    local q = owner[coroutine.running()]
     local until_ = core.now() + seconds
-    if q and until_ > q.pause_until then q.pause_until = until_ end
+    if until_ > q.pause_until then q.pause_until = until_ end
   end,
   wait = function() coroutine.yield("wait") end,
   -- whether a coroutine is still a live call of some queue (not finished, not closed)
-  alive = function(co) return owner[co] ~= nil end,
+  alive = function(co) return owner[co] ~= nil and not owner[co].closed end,
 }
 
 -- Stands in for core.multi under a custom transport without multi: its calls
@@ -250,9 +250,7 @@ end
 -- Frees the handles; calls not finished are dropped, and stop counting as
 -- live (a token fetch one of them was making no longer holds the others).
 function Queue:close()
-  for co, q in pairs(owner) do
-    if q == self then owner[co] = nil end
-  end
+  self.closed = true
   self.multi:close()
 end
 
