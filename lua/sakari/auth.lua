@@ -55,10 +55,9 @@ function OAuth:valid()
 end
 
 -- The current token, fetched first if there is none or it is about to expire.
--- Single flight: while one call fetches (self.fetcher, its coroutine), the
--- others of a queue wait (io.wait) for its token instead of fetching their own.
--- A blocking io has no wait, and fetches itself in the one case that happens
--- (a queue's fetch is paused).
+-- Single flight: while one call fetches (self.fetcher, its coroutine), the others
+-- of a queue wait (io.wait) for its token. A blocking io has no wait, and fetches
+-- itself in the one case that happens (a queue's fetch is paused).
 function OAuth:get(io)
   if self:valid() then return self.token end
   if self.fetcher and io.wait then

@@ -9,9 +9,8 @@ local retry = require "sakari.retry"
 local M = {}
 
 -- The envelope of a usable answer (true for a bodiless success), or nil, err.
--- r: what core (or a transport, through core.answer) made of the answer or of
--- its failure; see request.h. A raw_response request (a CSV report) gets
--- { raw = bytes, headers = ... }.
+-- r: core's result for the answer or its failure (request.h; a transport's
+-- through core.answer). A raw_response request (a CSV report) gets { raw, headers }.
 local function interpret(req, r)
   local method, path, status = req.method, req.path, r.status
   if not status then return nil, errors.transport(method, path, r) end

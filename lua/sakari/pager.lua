@@ -41,9 +41,8 @@ end
 
 -- fetch(query) -> items, pagination | nil, err   (one page request)
 -- query: the checked query table of the list call (offset and limit included).
--- Returns a function that fetches the next page on each call and returns its
--- items and pagination; nil once the last page was returned; nil, err when a
--- page failed (and nil after that).
+-- Returns a function giving the next page's items and pagination on each call;
+-- nil after the last page; nil, err when a page failed (and nil after that).
 function M.pages(fetch, query)
   local base = copy(query)
   local offset, limit = base.offset or 0, base.limit or M.DEFAULT_LIMIT

@@ -64,8 +64,7 @@ local function finish(self, task, value, err, rest)
   owner[task.co] = nil
   self.running = self.running - 1
   if task.callback then
-    -- a raising callback must not strand the results after it: its error waits
-    -- for the end of this push or poll
+    -- a raising callback must not strand the results after it: raised after this push or poll
     local ok, why = pcall(task.callback, task.id, value, err, rest)
     if not ok and self.callback_error == nil then self.callback_error = why end
   else
@@ -105,10 +104,9 @@ local function send(self, task)
   self.sending[id] = task
 end
 
--- Runs a task until it yields or ends. `first` marks its first run: an error
--- raised before the first yield is a bad argument (nothing was sent), which
--- reaches the caller of push when it runs inside push (`raise`), and otherwise
--- becomes the call's err with code "argument", without a position inside the library.
+-- Runs a task until it yields or ends. An error before its first yield (`first`)
+-- is a bad argument, nothing sent: raised to push's caller when it runs inside push
+-- (`raise`), else the call's err "argument", without a position inside the library.
 function resume(self, task, first, raise, ...)
   local ok, op, a, b = coroutine.resume(task.co, ...)
   if not ok then
@@ -143,10 +141,9 @@ local function start(self, task, raise)
   resume(self, task, true, raise)
 end
 
--- Queues fn (making client calls; it returns value, err, rest), started if a
--- slot is free; callback(id, value, err, rest), if given, gets the result
--- instead of poll. A bad argument raises here, unless `soft`: then it is the
--- call's err. Returns the call's id.
+-- Queues fn (making client calls; it returns value, err, rest), started if a slot
+-- is free; callback(id, value, err, rest), if given, gets the result instead of
+-- poll. A bad argument raises here, unless `soft` (then it is the call's err).
 function Queue:push(fn, callback, soft)
   self.next_id = self.next_id + 1
   local task = { id = self.next_id, fn = fn, callback = callback }
@@ -157,7 +154,7 @@ function Queue:push(fn, callback, soft)
     self.backlog_last = self.backlog_last + 1
     self.backlog[self.backlog_last] = task
   end
-  return task.id
+  return task.id -- the call's id
 end
 
 -- Calls not finished yet: queued, running, sleeping or in flight.

@@ -27,7 +27,8 @@ local CODES = { timeout = true, connect = true, dns = true, tls = true, transpor
 
 function M.check(t)
   return type(t) == "table" and type(t.request) == "function"
-    and (t.sleep == nil or type(t.sleep) == "function") and (t.close == nil or type(t.close) == "function")
+    and (t.sleep == nil or type(t.sleep) == "function")
+    and (t.close == nil or type(t.close) == "function")
 end
 
 local function lower_keys(headers)
