@@ -19,7 +19,6 @@ local util = require "sakari.util"
 local M = {}
 
 local Error = {}
-Error.__index = Error
 
 function Error.__tostring(e)
   -- no request behind it (webhooks.parse, say): no "METHOD path" to show

@@ -50,7 +50,6 @@ function M.merge(target, changes)
       target[key] = copy(change)
     end
   end
-  return target
 end
 
 local function strip(record, read_only)
@@ -74,8 +73,7 @@ function M.body(kind, current, changes)
   end
   M.merge(body, changes)
   for key in pairs(ARRAYS[kind]) do
-    local value = body[key]
-    if type(value) == "table" and next(value) == nil then body[key] = core.array() end
+    if type(body[key]) == "table" and next(body[key]) == nil then body[key] = core.array() end
   end
   return body
 end
