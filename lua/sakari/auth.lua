@@ -31,9 +31,7 @@ local function lifetime(token, answer)
   if not claims or type(claims.exp) ~= "number" then return nil end
   -- exp - iat is measured on the server's clock alone, so a skewed local clock
   -- cannot make a fresh token look expired (or a dead one alive).
-  if type(claims.iat) == "number" and claims.iat <= claims.exp then
-    return claims.exp - claims.iat
-  end
+  if type(claims.iat) == "number" and claims.iat <= claims.exp then return claims.exp - claims.iat end
   return claims.exp - M.now()
 end
 

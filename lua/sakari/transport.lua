@@ -41,11 +41,9 @@ end
 
 -- A transport's failure as core's result fields.
 local function failure(err)
-  if type(err) == "table" then
-    local kind = CODES[err.code] and err.code or "transport"
-    return { kind = kind, reason = tostring(err.message or kind) }
-  end
-  return { kind = "transport", reason = tostring(err or "transport failed") }
+  if type(err) ~= "table" then err = { message = err or "transport failed" } end
+  local kind = CODES[err.code] and err.code or "transport"
+  return { kind = kind, reason = tostring(err.message or kind) }
 end
 
 -- An io for flow.run over a transport: the same result table a core session gives.
