@@ -229,12 +229,8 @@ function Queue:batch(next_call, make, deliver)
           exhausted = true
         else
           local fn, why = make(call)
-          if fn then
-            self:push(fn, deliver, true)
-          else
-            self.next_id = self.next_id + 1 -- its id, though it is never queued
-            deliver(self.next_id, nil, errors.new { code = "argument", message = why })
-          end
+          -- a malformed call fails as one that raises before it sends
+          self:push(fn or function() error(why, 0) end, deliver, true)
         end
       end
       if self:pending() > 0 then self:poll(1) end
