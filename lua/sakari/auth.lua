@@ -23,8 +23,7 @@ function M.jwt_claims(token)
   return type(claims) == "table" and claims or nil
 end
 
--- Seconds the token is good for, counted from now; nil when unknown (then the
--- token is kept until the server answers 401).
+-- Seconds the token is good for from now; nil when unknown (kept until a 401).
 local function lifetime(token, answer)
   if type(answer.expires_in) == "number" then return answer.expires_in end
   local claims = M.jwt_claims(token)

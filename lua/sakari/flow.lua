@@ -65,11 +65,10 @@ local function wire_request(ctx, req, token)
   }
 end
 
--- ctx: { base_url, headers, auth (nil for the token request itself), settings,
---        on_request, on_response, redact(err, token) }
--- req: { method, path, query, raw_body (bytes) + content_type | multipart,
---        raw_response, accept, retry, idempotent, timeout, connect_timeout,
---        settings (per-call retry settings) }
+-- ctx: { base_url, headers, auth (false for the token request itself), settings, timeout,
+--        connect_timeout, want_headers, on_request, on_response, redact(err, token) }
+-- req: { method, path, query, raw_body (bytes) + content_type | multipart, raw_response,
+--        accept, retry, idempotent, secret_response, timeout, connect_timeout, settings }
 function M.run(ctx, req, io)
   local settings = ctx.settings
   if req.settings then -- this call's retry settings (a table of its own) over the client's

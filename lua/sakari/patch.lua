@@ -2,9 +2,8 @@
 --
 -- Sakari's PUT replaces the contact: a writable field missing from the body is
 -- cleared (lists, attributes, opt-in state, ...). So patch reads the contact,
--- deep-merges the changes into its writable fields and PUTs the result. It is a
--- read-modify-write, not atomic: a change made by someone else between the read
--- and the write is overwritten.
+-- deep-merges the changes into its writable fields and PUTs the result: not
+-- atomic, a change someone made between the read and the write is overwritten.
 local core = require "sakari.core"
 local schemas = require "sakari.schemas"
 
@@ -19,8 +18,7 @@ local ARRAY_MT = getmetatable(core.array())
 local READ_ONLY = { contact = schemas.read_only("Contact") }
 local ARRAYS = { contact = schemas.arrays("Contact") }
 
--- Decoded JSON marks its arrays (as sakari.array does); a table a caller
--- built is an array when it has items.
+-- Decoded JSON marks its arrays (as sakari.array does); a caller's table is one when it has items.
 function M.is_array(t)
   return getmetatable(t) == ARRAY_MT or t[1] ~= nil
 end
@@ -62,8 +60,7 @@ local function strip(record, read_only)
   end
 end
 
--- The body a PUT needs to turn `current` (as read) into `current` + `changes`.
--- kind: "contact".
+-- The body a PUT needs to turn `current` (as read) into `current` + `changes`; kind: "contact".
 function M.body(kind, current, changes)
   local body = copy(current)
   strip(body, READ_ONLY[kind])

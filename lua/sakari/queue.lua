@@ -212,13 +212,12 @@ function Queue:poll(timeout)
   return finished
 end
 
--- Runs the calls next_call() returns (nil at the end) with the queue full but
--- never fuller, so any number streams through in constant memory. make(call)
--- -> fn, or nil, why for a malformed call: that one fails alone with err.code
--- "argument", unsent, as one bad row of a bulk run must not strand those in
--- flight (so does a bad argument found when fn runs). deliver(i, value, err,
--- rest) gets the i-th call's result (on a queue of its own, call i has id i).
--- The queue is closed at the end, also when deliver raises (raised again).
+-- Runs the calls next_call() returns (nil at the end) with the queue full but never
+-- fuller, so any number streams through in constant memory. make(call) -> fn, or
+-- nil, why: a malformed call fails alone, unsent, with err.code "argument" (one bad
+-- row of a bulk run must not strand those in flight). deliver(i, value, err, rest)
+-- gets call i's result (id i on a queue of its own). The queue is closed at the
+-- end, also when deliver raises (raised again).
 function Queue:batch(next_call, make, deliver)
   local exhausted = false
   local ok, failure = pcall(function()

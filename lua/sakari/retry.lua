@@ -51,9 +51,8 @@ function M.retry_after(value, now)
   return math.max(0, at - (now or os.time()))
 end
 
--- Seconds to wait after `attempt` tries (1 after the first failure) failed
--- with err: its Retry-After, else full jitter (anywhere between 0 and the
--- exponential step), capped either way.
+-- Seconds to wait after `attempt` tries (1 after the first failure) failed with
+-- err: its Retry-After, else full jitter (0 to the exponential step), capped.
 function M.wait(err, attempt, settings, random)
   if (err.status == 429 or err.status == 503) and err.retry_after then
     return math.min(err.retry_after, settings.max_retry_delay)

@@ -17,8 +17,7 @@
 --   the request, send nothing yet), `pending(self)` (how many were added and not yet answered),
 --   `poll(self, wait)` (send those, at most `wait` seconds' waiting if it can, and return the results
 --   ready, each send's table with `id` added; with nothing added, wait `wait` seconds the host's
---   way) and `close(self)`.
---   `sakari.transport.nginx` has one (a light thread per request).
+--   way) and `close(self)`. `sakari.transport.nginx` has one (a light thread per request).
 local core = require "sakari.core"
 
 local M = {}
