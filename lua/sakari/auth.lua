@@ -58,12 +58,10 @@ end
 function OAuth:get(io)
   if self:valid() then return self.token end
   if self.fetcher and io.wait then
-    -- a fetcher that raised, or whose queue was closed, is no longer a live call
-    -- of a queue (io.alive) and must not hold the others forever
+    -- a fetcher that raised, or whose queue was closed, is no live call (io.alive): it holds none
     repeat io.wait() until not (self.fetcher and io.alive(self.fetcher))
     if self:valid() then return self.token end
-    -- the fetch waited for failed: share its err rather than each waiter
-    -- hammering a token endpoint that just failed
+    -- the fetch waited for failed: its err is every waiter's, none hammers a failing endpoint
     if self.failure then return nil, self.failure end
   end
   return self:refresh(io)
