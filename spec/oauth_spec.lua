@@ -90,6 +90,23 @@ describe("OAuth client credentials", function()
     assert.same({ TOKEN_LINE, GET_LINE, GET_LINE, TOKEN_LINE, GET_LINE }, sandbox.request_lines())
   end)
 
+  it("keeps a token of unknown lifetime that replaced one whose lifetime was known", function()
+    local answers = { { access_token = "first", expires_in = 10 }, { access_token = "second" } }
+    local fetched = 0
+    local source = auth.oauth("id", "secret", function()
+      fetched = fetched + 1
+      return answers[fetched] or { access_token = "another" }
+    end)
+    local t0 = os.time()
+    auth.now = function() return t0 end
+    assert.equal("first", source:get({}))
+    auth.now = function() return t0 + 20 end
+    assert.equal("second", source:get({}))
+    auth.now = function() return t0 + 40 end
+    assert.equal("second", source:get({}))
+    assert.equal(2, fetched)
+  end)
+
   it("on a 401 fetches one new token and repeats the call once", function()
     assert.truthy(client.contacts.get(ACC, SEED))
     sandbox.expire_tokens()

@@ -95,11 +95,11 @@ function OAuth:refresh(io)
     return nil, err
   end
   local life = lifetime(token, answer)
+  self.token, self.refresh_at = token, nil
   if life then
     local margin = math.max(0, math.min(MAX_MARGIN, life * MARGIN_SHARE))
     self.refresh_at = fetched_at + life - margin
   end
-  self.token = token
   return token
 end
 
