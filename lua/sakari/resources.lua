@@ -3,7 +3,8 @@
 -- Adding an endpoint is adding a row; `pages` writes a list and its `each`,
 -- `records` the six usual rows of a kind.
 --
--- A row: { METHOD, "/path/{placeholder}/...",
+-- A row (spec/endpoints_spec.lua refuses a key this does not list):
+--   { METHOD, "/path/{placeholder}/...",
 --   body     = name of the body argument (a table sent as JSON), if the call sends one
 --   upload   = "csv" | "file": the body argument is sent as CSV text / file bytes (upload.lua)
 --   schema   = name of the body's schema in schemas.lua (every JSON body has one): an
@@ -17,8 +18,11 @@
 --              "item" data (true when there is none) | "first" data[1] of a list, else data |
 --              "page" data, pagination | "success" true | "report" CSV records, header, text
 --   kind     = "call" (default) | "each" (lazy iterator over every page, pager.lua) |
---              "patch" (read with the `read` row, merge `merge`-kind, then send; patch.lua) |
---              "local" (no request: `fn` is the function)
+--              "patch" (read, merge, then send; patch.lua) | "local" (no request)
+--   read     = a patch's row that reads the record first
+--   merge    = a patch's kind of merge (patch.lua)
+--   fn       = a local row's function
+--   accept   = the Accept header, for an answer that may be other than JSON
 --   retry    = "never": the call must not be repeated once it may have reached the server
 --              (it costs money and cannot be undone); the client sees it as request.retry
 --   experimental = true: in no Sakari document, only in a third party's catalogue of the API }
