@@ -80,7 +80,7 @@ describe("webhooks.parse", function()
   end)
 
   it("needs no client and no credentials", function()
-    local config_module = require "sakari.config"
+    local config_module = require "sakari.settings"
     local real = config_module.getenv
     config_module.getenv = function() return nil end
     package.loaded.sakari = nil

@@ -1,4 +1,4 @@
--- A client: its settings (config.lua), credentials and I/O. Every call goes
+-- A client: its settings (settings.lua), credentials and I/O. Every call goes
 -- through flow.run (token, send, answer, retries), blocking on the client's
 -- session, or yielding to a queue when it runs inside one of the client's
 -- queues (batch, queue).
@@ -9,7 +9,6 @@
 -- client's namespaces and batch, queue and close.
 local core = require "sakari.core"
 local auth = require "sakari.auth"
-local config = require "sakari.config"
 local endpoint = require "sakari.endpoint"
 local errors = require "sakari.errors"
 local flow = require "sakari.flow"
@@ -67,7 +66,7 @@ Client.__index = Client
 -- connections. Raises at `level` (as error() counts) on a bad config: every
 -- caller sits at the same depth below the user's call, so the user's line is blamed.
 function Client:configure(cfg, fname, level)
-  local resolved, credentials = config.resolve(cfg)
+  local resolved, credentials = settings.resolve(cfg)
   if not resolved then
     local problem = credentials
     local fields = { setting = problem.setting, env = problem.env }
@@ -129,7 +128,7 @@ end
 -- content_type | multipart, raw_response?, accept?, retry?, settings? }
 function Client:call(request)
   if not self.ctx then self:configure(nil, "sakari", 4) end
-  if not self.ctx.auth then usage.raise(3, config.NO_CREDENTIALS) end
+  if not self.ctx.auth then usage.raise(3, settings.NO_CREDENTIALS) end
   local q = queue and queue.current()
   return flow.run(self.ctx, request, q and q.owner == self and q.io or self.blocking)
 end

@@ -6,7 +6,6 @@
 -- Ctrl-C: while a run goes, core.watch_sigint(true) turns SIGINT into a flag
 -- (core.interrupted()) that the loop polls between steps: the first Ctrl-C
 -- stops taking rows, the second stops waiting for the rows in flight.
-local config = require "sakari.config"
 local core = require "sakari.core"
 local context = require "sakari.cli.context"
 local diff = require "sakari.cli.diff"
@@ -15,6 +14,7 @@ local journal_file = require "sakari.cli.journal"
 local json_out = require "sakari.cli.json_out"
 local names = require "sakari.cli.names"
 local progress_display = require "sakari.cli.progress"
+local settings = require "sakari.settings"
 local util = require "sakari.util"
 
 local M = {}
@@ -337,7 +337,7 @@ function M.execute(args, kind, read)
   local progress = progress_display.new(mode, total)
   if source.warning then progress.message(source.warning) end
   -- the concurrency in effect, as the client resolved it (flag, variable, default)
-  local concurrency = assert(config.resolve(context.config)).concurrency
+  local concurrency = assert(settings.resolve(context.config)).concurrency
   local ok, counts, interrupted, crashed = pcall(M.run, {
     account = args.account, concurrency = concurrency, dry_run = dry_run, progress = progress,
     next_item = source.next_item, failures = failures, failures_path = failures_path, journal = journal,
