@@ -15,18 +15,15 @@ local util = require "sakari.util"
 
 local M = {}
 
--- How the answer {success, data, pagination} becomes the result.
+-- How the answer {success, data, pagination} becomes the result (resources.lua's `answer`).
 local ANSWER = {
-  -- data (true when there is no data)
   item = function(envelope) return envelope.data == nil or envelope.data end,
-  -- data[1] when data is a list, else data: creates answered "a list of one"
-  -- by the current docs and a single object by older ones
+  -- creates answer "a list of one" by the current docs, a single object by older ones
   first = function(envelope)
     local data = envelope.data
     if type(data) == "table" and data[1] ~= nil then return data[1] end
     return data == nil or data
   end,
-  -- items, pagination
   page = function(envelope)
     local data = envelope.data
     if type(data) ~= "table" or data == core.null then data = core.array() end
@@ -35,8 +32,7 @@ local ANSWER = {
     return data, pagination
   end,
   success = function() return true end,
-  -- a tabular report: records keyed by column name, the column names in order
-  -- and the raw text; a JSON answer (should Sakari switch) gives its data
+  -- a JSON answer (should Sakari switch from CSV) gives its data
   report = function(envelope, request)
     local content_type = envelope.headers and envelope.headers["content-type"] or ""
     if content_type:lower():find("json", 1, true) then
@@ -91,12 +87,10 @@ for namespace, rows in pairs(resources.endpoints) do
   M.specs[namespace] = specs
 end
 
--- An endpoint's options table -> its query table and the call's own settings.
--- The documented options are checked by name, so a typo (`firstname`) fails
--- loudly instead of being ignored by the server (Sakari ignores unknown query
--- parameters); `query = {...}` passes parameters this library does not know
--- yet, checked only for their type. The settings marked per_call in
--- settings.lua (timeout, max_retries, ...) are options of every call.
+-- A call's options: the documented query options are checked by name, so a
+-- typo (`firstname`) fails loudly instead of being ignored by the server
+-- (Sakari ignores unknown query parameters); `query = {...}` passes others,
+-- checked only for their type. The per_call settings are options of every call.
 --
 -- Documented ranges (https://developer.sakari.io/api-reference/contacts/fetch-contacts,
 -- offset and limit): a bad page size fails here, before anything is sent,
@@ -164,9 +158,8 @@ local function unknown(spec, key)
     util.suggest(key, names))
 end
 
--- spec: { accepted = {name = true}, enums = {name = {value = true}}, required = {names} }
--- Returns the query table (nil when there is none), nil, and the call settings
--- given (nil when none); or nil, detail.
+-- spec: its accepted, enums and required -> the query table (nil when there is
+-- none), nil, and the call settings given (nil when none); or nil, detail.
 function M.query(spec, options)
   if options == nil then
     if not spec.required then return nil end
