@@ -1,7 +1,6 @@
 /* A finished transfer -> one Lua table of named fields (see request.h). Every
  * libcurl code is mapped to a kind here and nowhere else. */
 #include <ctype.h>
-#include <string.h>
 
 #include "json.h"
 #include "request.h"
@@ -21,31 +20,22 @@ size_t sk_on_header(char *data, size_t size, size_t n, void *ud) {
 }
 
 static const char *failure_kind(CURLcode rc) {
-  switch (rc) {
-  case CURLE_OPERATION_TIMEDOUT:
-    return "timeout";
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_RESOLVE_PROXY:
-    return "dns";
-  case CURLE_COULDNT_CONNECT:
-    return "connect";
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_PEER_FAILED_VERIFICATION:
-  case CURLE_SSL_CERTPROBLEM:
-  case CURLE_SSL_CIPHER:
-  case CURLE_SSL_CACERT_BADFILE:
-  case CURLE_SSL_ISSUER_ERROR:
-  case CURLE_SSL_CRL_BADFILE:
-  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-  case CURLE_SSL_INVALIDCERTSTATUS:
-  case CURLE_SSL_ENGINE_NOTFOUND:
-  case CURLE_SSL_ENGINE_SETFAILED:
-  case CURLE_SSL_ENGINE_INITFAILED:
-  case CURLE_USE_SSL_FAILED:
-    return "tls";
-  default: /* CURLE_PARTIAL_FILE too: the answer was cut short, see "truncated" */
-    return "transport";
+  static const struct {
+    CURLcode code;
+    const char *kind;
+  } kinds[] = {{CURLE_OPERATION_TIMEDOUT, "timeout"},      {CURLE_COULDNT_RESOLVE_HOST, "dns"},
+               {CURLE_COULDNT_RESOLVE_PROXY, "dns"},       {CURLE_COULDNT_CONNECT, "connect"},
+               {CURLE_SSL_CONNECT_ERROR, "tls"},           {CURLE_PEER_FAILED_VERIFICATION, "tls"},
+               {CURLE_SSL_CERTPROBLEM, "tls"},             {CURLE_SSL_CIPHER, "tls"},
+               {CURLE_SSL_CACERT_BADFILE, "tls"},          {CURLE_SSL_ISSUER_ERROR, "tls"},
+               {CURLE_SSL_CRL_BADFILE, "tls"},             {CURLE_SSL_PINNEDPUBKEYNOTMATCH, "tls"},
+               {CURLE_SSL_INVALIDCERTSTATUS, "tls"},       {CURLE_SSL_ENGINE_NOTFOUND, "tls"},
+               {CURLE_SSL_ENGINE_SETFAILED, "tls"},        {CURLE_SSL_ENGINE_INITFAILED, "tls"},
+               {CURLE_USE_SSL_FAILED, "tls"}};
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    if (kinds[i].code == rc) return kinds[i].kind;
   }
+  return "transport"; /* CURLE_PARTIAL_FILE too: the answer was cut short, see "truncated" */
 }
 
 static void set_string(lua_State *L, const char *name, const char *value) {

@@ -1,6 +1,4 @@
 /* The checked fields of an sk_transfer -> options on its libcurl easy handle. */
-#include <string.h>
-
 #include "request.h"
 
 /* Once per process, however many Lua states load us, and only when the first
@@ -38,15 +36,10 @@ void sk_transfer_init(lua_State *L, struct sk_transfer *t, const struct sk_optio
 }
 
 void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req) {
-  sk_transfer_build(L, t, req);
-  curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, NULL);
+  curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, NULL); /* the last request's body, freed now */
   curl_mime_free(t->mime);
   t->mime = NULL;
-  if (t->multipart) {
-    t->mime = curl_mime_init(t->easy);
-    if (!t->mime) luaL_error(L, "sakari: out of memory building a multipart body");
-    sk_multipart_read(L, t, req, 1);
-  }
+  sk_transfer_build(L, t, req);
 
   /* Nothing below raises: the handle is only touched once the request is valid. */
   curl_easy_setopt(t->easy, CURLOPT_URL, t->url.data);

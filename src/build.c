@@ -1,12 +1,10 @@
 /* A Lua request table -> the checked fields of an sk_transfer. Nothing here
  * touches a curl handle, so a bad request raises with nothing sent. */
 #include <ctype.h>
-#include <string.h>
 #include <strings.h>
 
 #include "request.h"
 #include "timing.h"
-#include "url.h"
 
 static int has_bad_byte(const char *s, size_t len) {
   for (size_t i = 0; i < len; i++) {
@@ -162,7 +160,9 @@ static const char *read_payload(lua_State *L, struct sk_transfer *t, int req) {
   return type;
 }
 
-int sk_multipart_read(lua_State *L, struct sk_transfer *t, int req, int add) {
+/* Checks req.multipart, a list of {name, data, filename?, content_type?}, and
+ * when t has a handle adds each part to a new t->mime. Returns whether there is one. */
+static int read_multipart(lua_State *L, struct sk_transfer *t, int req) {
   int n;
   lua_getfield(L, req, "multipart");
   if (lua_isnil(L, -1)) {
@@ -171,6 +171,8 @@ int sk_multipart_read(lua_State *L, struct sk_transfer *t, int req, int add) {
   }
   if (!lua_istable(L, -1) || sk_rawlen(L, -1) == 0) luaL_error(L, "sakari: multipart must be a non-empty list of parts");
   n = (int)sk_rawlen(L, -1);
+  if (t->easy) t->mime = curl_mime_init(t->easy);
+  if (t->easy && !t->mime) luaL_error(L, "sakari: out of memory building a multipart body");
   for (int i = 1; i <= n; i++) {
     const char *where, *name, *data, *filename, *type;
     size_t len, data_len;
@@ -183,7 +185,7 @@ int sk_multipart_read(lua_State *L, struct sk_transfer *t, int req, int add) {
     data = string_field(L, tbl, "data", where, 1, 0, &data_len);
     filename = string_field(L, tbl, "filename", where, 0, 1, &len);
     type = string_field(L, tbl, "content_type", where, 0, 1, &len);
-    if (add) {
+    if (t->mime) {
       curl_mimepart *part = curl_mime_addpart(t->mime);
       if (!part || curl_mime_name(part, name) != CURLE_OK || curl_mime_data(part, data, data_len) != CURLE_OK ||
           (filename && curl_mime_filename(part, filename) != CURLE_OK) ||
@@ -212,7 +214,7 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req) {
   lua_pop(L, 3);
   build_url(L, t, req);
   content_type = read_payload(L, t, req);
-  t->multipart = sk_multipart_read(L, t, req, 0);
+  t->multipart = read_multipart(L, t, req);
   if (t->multipart && t->has_body) luaL_error(L, "sakari: a request has either raw_body or multipart");
   t->timeout_ms = required_millis(L, req, "timeout");
   t->connect_timeout_ms = required_millis(L, req, "connect_timeout");
@@ -231,29 +233,4 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req) {
     /* libcurl would label an empty POST/PUT body as a form: an empty value drops the header */
     append_header(L, t, "Content-Type:");
   }
-}
-
-void sk_transfer_push_prepared(lua_State *L, const struct sk_transfer *t) {
-  lua_createtable(L, 0, 6);
-  lua_pushstring(L, t->method->name);
-  lua_setfield(L, -2, "method");
-  lua_pushlstring(L, t->url.data, t->url.len);
-  lua_setfield(L, -2, "url");
-  lua_newtable(L);
-  for (const struct curl_slist *h = t->headers; h; h = h->next) {
-    const char *colon = strchr(h->data, ':');
-    if (colon[1] == '\0') continue; /* "Name:" only tells libcurl to leave a header out */
-    lua_pushlstring(L, h->data, (size_t)(colon - h->data));
-    lua_pushstring(L, colon + 2);
-    lua_rawset(L, -3);
-  }
-  lua_setfield(L, -2, "headers");
-  if (t->has_body) {
-    lua_pushlstring(L, t->payload.data ? t->payload.data : "", t->payload.len);
-    lua_setfield(L, -2, "body");
-  }
-  lua_pushnumber(L, (lua_Number)t->timeout_ms / 1000);
-  lua_setfield(L, -2, "timeout");
-  lua_pushnumber(L, (lua_Number)t->connect_timeout_ms / 1000);
-  lua_setfield(L, -2, "connect_timeout");
 }

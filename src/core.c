@@ -2,13 +2,8 @@
  * luaopen_sakari_core: the byte work of lua-sakari (HTTP, JSON, escaping).
  * Policy (auth, retries, errors for users) lives in the Lua layer.
  */
-#include <curl/curl.h>
-#include <string.h>
-
-#include "core.h"
 #include "json.h"
 #include "request.h"
-#include "url.h"
 
 #define SAKARI_VERSION "0.1.0"
 #define PREPARED_MT "sakari.core.prepared"
@@ -82,17 +77,37 @@ static int prepared_gc(lua_State *L) {
 }
 
 /* core.prepare(req): the request exactly as a session would send it, without
- * sending it, for transports that do their own I/O. */
+ * sending it, for transports that do their own I/O: {method, url, headers =
+ * {name = value}, body = bytes or nil, timeout, connect_timeout}. */
 static int core_prepare(lua_State *L) {
-  struct sk_transfer *t;
-  luaL_checktype(L, 1, LUA_TTABLE);
-  t = lua_newuserdata(L, sizeof *t); /* freed by __gc even when a bad request raises */
+  struct sk_transfer *t = lua_newuserdata(L, sizeof *t); /* freed by __gc even when a bad request raises */
   memset(t, 0, sizeof *t);
   luaL_getmetatable(L, PREPARED_MT);
   lua_setmetatable(L, -2);
   sk_transfer_build(L, t, 1);
   if (t->multipart) return luaL_error(L, "sakari: multipart bodies are built by libcurl; use a session");
-  sk_transfer_push_prepared(L, t);
+  lua_createtable(L, 0, 6);
+  lua_pushstring(L, t->method->name);
+  lua_setfield(L, -2, "method");
+  lua_pushlstring(L, t->url.data, t->url.len);
+  lua_setfield(L, -2, "url");
+  lua_newtable(L);
+  for (const struct curl_slist *h = t->headers; h; h = h->next) {
+    const char *colon = strchr(h->data, ':');
+    if (colon[1] == '\0') continue; /* "Name:" only tells libcurl to leave a header out */
+    lua_pushlstring(L, h->data, (size_t)(colon - h->data));
+    lua_pushstring(L, colon + 2);
+    lua_rawset(L, -3);
+  }
+  lua_setfield(L, -2, "headers");
+  if (t->has_body) {
+    lua_pushlstring(L, t->payload.data ? t->payload.data : "", t->payload.len);
+    lua_setfield(L, -2, "body");
+  }
+  lua_pushnumber(L, (lua_Number)t->timeout_ms / 1000);
+  lua_setfield(L, -2, "timeout");
+  lua_pushnumber(L, (lua_Number)t->connect_timeout_ms / 1000);
+  lua_setfield(L, -2, "connect_timeout");
   return 1;
 }
 
@@ -107,6 +122,15 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
                                        {"decode", core_decode},
                                        {"prepare", core_prepare},
                                        {"answer", sk_core_answer},
+                                       {"hmac_sha1", sk_core_hmac_sha1},
+                                       {"hmac_sha256", sk_core_hmac_sha256},
+                                       {"base64", sk_core_base64},
+                                       {"unbase64", sk_core_unbase64},
+                                       {"now", sk_core_now},
+                                       {"sleep", sk_core_sleep},
+                                       {"random", sk_core_random},
+                                       {"watch_sigint", sk_core_watch_sigint},
+                                       {"interrupted", sk_core_interrupted},
                                        {NULL, NULL}};
   sk_json_open(L);
   sk_newtype(L, PREPARED_MT, NULL, prepared_gc);
@@ -115,9 +139,6 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
   sk_setfuncs(L, functions);
   sk_session_open(L);
   sk_multi_open(L);
-  sk_crypto_open(L);
-  sk_timing_open(L);
-  sk_signals_open(L);
   lua_pushliteral(L, SAKARI_VERSION);
   lua_setfield(L, -2, "VERSION");
   lua_pushfstring(L, "libcurl/%s", curl_version_info(CURLVERSION_NOW)->version);

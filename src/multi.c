@@ -5,11 +5,6 @@
  * the multi handle's connection cache keeps connections open between them.
  * How many run at once, and what to do with a result, is the Lua layer's.
  */
-#include "core.h"
-
-#include <stdlib.h>
-#include <string.h>
-
 #include "request.h"
 #include "timing.h"
 
@@ -19,39 +14,36 @@ struct slot {
   struct sk_transfer t;
   lua_Integer id;
   int busy;
+  struct slot *next;
 };
 
 struct multi {
-  CURLM *handle;
-  struct slot **slots; /* owned; grows as more run at once */
-  size_t nslots;
+  CURLM *handle;      /* NULL once closed */
+  struct slot *slots; /* owned; the list grows as more run at once */
   size_t running;
   lua_Integer next_id;
   int options_ref; /* the creation options, reused for every new easy handle */
-  int closed;
 };
 
 static struct multi *check_multi(lua_State *L) {
   struct multi *m = luaL_checkudata(L, 1, MULTI_MT);
-  if (m->closed) luaL_error(L, "sakari: use of a closed multi");
+  if (!m->handle) luaL_error(L, "sakari: use of a closed multi");
   return m;
 }
 
 /* An idle slot, or a new one with its easy handle made from the options. */
 static struct slot *idle_slot(lua_State *L, struct multi *m) {
-  struct slot **grown, *s;
+  struct slot *s;
   struct sk_options o;
-  for (size_t i = 0; i < m->nslots; i++) {
-    if (!m->slots[i]->busy && m->slots[i]->t.easy) return m->slots[i];
+  for (s = m->slots; s; s = s->next) {
+    if (!s->busy && s->t.easy) return s;
   }
-  grown = realloc(m->slots, (m->nslots + 1) * sizeof *grown);
-  if (!grown) luaL_error(L, "sakari: out of memory");
-  m->slots = grown;
-  s = calloc(1, sizeof *s);
-  if (!s) luaL_error(L, "sakari: out of memory");
-  m->slots[m->nslots++] = s;
   lua_rawgeti(L, LUA_REGISTRYINDEX, m->options_ref);
   sk_options_read(L, lua_gettop(L), &o);
+  s = calloc(1, sizeof *s);
+  if (!s) luaL_error(L, "sakari: out of memory");
+  s->next = m->slots;
+  m->slots = s;
   sk_transfer_init(L, &s->t, &o);
   lua_pop(L, 1);
   curl_easy_setopt(s->t.easy, CURLOPT_PRIVATE, (void *)s);
@@ -68,11 +60,11 @@ static int multi_new(lua_State *L) {
   m->options_ref = LUA_NOREF;
   luaL_getmetatable(L, MULTI_MT);
   lua_setmetatable(L, -2);
+  sk_curl_ready(L);
+  m->handle = curl_multi_init();
+  if (!m->handle) return luaL_error(L, "sakari: libcurl could not create a multi handle");
   lua_pushvalue(L, 1);
   m->options_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* LUA_REFNIL without options */
-  sk_curl_ready(L);
-  m->handle = curl_multi_init(); /* closing a multi whose handle is NULL is safe */
-  if (!m->handle) return luaL_error(L, "sakari: libcurl could not create a multi handle");
   return 1;
 }
 
@@ -142,20 +134,17 @@ static int multi_pending(lua_State *L) {
 
 static int multi_close(lua_State *L) {
   struct multi *m = luaL_checkudata(L, 1, MULTI_MT);
-  if (m->closed) return 0;
-  m->closed = 1;
-  for (size_t i = 0; i < m->nslots; i++) {
-    if (m->slots[i]->busy) curl_multi_remove_handle(m->handle, m->slots[i]->t.easy);
-    sk_transfer_free(&m->slots[i]->t);
-    free(m->slots[i]);
+  if (!m->handle) return 0;
+  while (m->slots) {
+    struct slot *s = m->slots;
+    m->slots = s->next;
+    if (s->busy) curl_multi_remove_handle(m->handle, s->t.easy);
+    sk_transfer_free(&s->t);
+    free(s);
   }
-  free(m->slots);
-  m->slots = NULL;
-  m->nslots = m->running = 0;
   curl_multi_cleanup(m->handle);
   m->handle = NULL;
   luaL_unref(L, LUA_REGISTRYINDEX, m->options_ref);
-  m->options_ref = LUA_NOREF;
   return 0;
 }
 

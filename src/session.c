@@ -2,18 +2,13 @@
  * A blocking session: one easy handle reused for every request, so the
  * connection (and its TLS session) stays open between calls.
  */
-#include "core.h"
-
-#include <string.h>
-
 #include "request.h"
 
 #define SESSION_MT "sakari.core.session"
 
 struct session {
-  struct sk_transfer t;
+  struct sk_transfer t; /* t.easy is NULL once closed */
   lua_Integer connects; /* new connections opened so far: 1 for any number of keep-alive requests */
-  int closed;
 };
 
 static struct session *check_session(lua_State *L) {
@@ -38,7 +33,7 @@ static int session_request(lua_State *L) {
   struct session *s = check_session(L);
   CURLcode rc;
   long connects = 0;
-  if (s->closed) return luaL_error(L, "sakari: request on a closed session");
+  if (!s->t.easy) return luaL_error(L, "sakari: request on a closed session");
   sk_transfer_prepare(L, &s->t, 2);
   rc = curl_easy_perform(s->t.easy);
   if (curl_easy_getinfo(s->t.easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK) s->connects += connects;
@@ -54,13 +49,12 @@ static int session_connections(lua_State *L) {
 static int session_close(lua_State *L) {
   struct session *s = check_session(L);
   sk_transfer_free(&s->t);
-  s->closed = 1;
   return 0;
 }
 
 static int session_tostring(lua_State *L) {
   struct session *s = check_session(L);
-  lua_pushfstring(L, "sakari.core.session (%s): %p", s->closed ? "closed" : "open", (void *)s);
+  lua_pushfstring(L, "sakari.core.session (%s): %p", s->t.easy ? "open" : "closed", (void *)s);
   return 1;
 }
 

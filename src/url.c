@@ -1,8 +1,8 @@
-#include "url.h"
-
+/* Percent-encoding of path segments and query strings (RFC 3986). */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
+
+#include "request.h"
 
 static int is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -51,7 +51,7 @@ static int add_scalar(lua_State *L, struct sk_buf *out, int idx) {
   const char *s;
   switch (lua_type(L, idx)) {
   case LUA_TBOOLEAN:
-    add_or_fail(L, sk_buf_addstr(out, lua_toboolean(L, idx) ? "true" : "false"));
+    add_or_fail(L, lua_toboolean(L, idx) ? sk_buf_add(out, "true", 4) : sk_buf_add(out, "false", 5));
     return 1;
   case LUA_TNUMBER: {
     lua_Number n = lua_tonumber(L, idx);
