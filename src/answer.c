@@ -7,18 +7,6 @@
 
 #define EXCERPT_MAX 200
 
-size_t sk_on_body(char *data, size_t size, size_t n, void *ud) {
-  struct sk_transfer *t = ud;
-  return sk_buf_add(&t->body, data, size * n) ? size * n : 0;
-}
-
-size_t sk_on_header(char *data, size_t size, size_t n, void *ud) {
-  struct sk_transfer *t = ud;
-  /* A new status line starts a new response (a 100 Continue, say): keep the last one only. */
-  if (size * n >= 5 && memcmp(data, "HTTP/", 5) == 0) t->head.len = 0;
-  return sk_buf_add(&t->head, data, size * n) ? size * n : 0;
-}
-
 static const char *failure_kind(CURLcode rc) {
   static const struct {
     CURLcode code;

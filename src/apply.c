@@ -10,6 +10,19 @@ void sk_curl_ready(lua_State *L) {
   ready = 1;
 }
 
+/* libcurl's write and header callbacks; userdata is the sk_transfer. */
+static size_t on_body(char *data, size_t size, size_t n, void *ud) {
+  struct sk_transfer *t = ud;
+  return sk_buf_add(&t->body, data, size * n) ? size * n : 0;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *ud) {
+  struct sk_transfer *t = ud;
+  /* A new status line starts a new response (a 100 Continue, say): keep the last one only. */
+  if (size * n >= 5 && memcmp(data, "HTTP/", 5) == 0) t->head.len = 0;
+  return sk_buf_add(&t->head, data, size * n) ? size * n : 0;
+}
+
 void sk_transfer_init(lua_State *L, struct sk_transfer *t, const struct sk_options *o) {
   sk_curl_ready(L);
   t->easy = curl_easy_init();
@@ -23,9 +36,9 @@ void sk_transfer_init(lua_State *L, struct sk_transfer *t, const struct sk_optio
 #endif
   curl_easy_setopt(t->easy, CURLOPT_PATH_AS_IS, 1L); /* send the escaped path exactly as built */
   curl_easy_setopt(t->easy, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, sk_on_body);
+  curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
-  curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, sk_on_header);
+  curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
   curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
   curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);

@@ -9,10 +9,13 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+/* sk_setfuncs registers l into the table on top (no upvalues needed). */
 #if LUA_VERSION_NUM >= 502
 #define sk_rawlen(L, i) lua_rawlen((L), (i))
+#define sk_setfuncs(L, l) luaL_setfuncs((L), (l), 0)
 #else
 #define sk_rawlen(L, i) lua_objlen((L), (i))
+#define sk_setfuncs(L, l) luaL_register((L), NULL, (l))
 #endif
 
 #if LUA_VERSION_NUM >= 503
@@ -22,14 +25,6 @@
 #define SK_HAS_INTEGERS 0
 #define sk_isinteger(L, i) 0
 #endif
-
-/* Registers l into the table on top of the stack (no upvalues needed). */
-static inline void sk_setfuncs(lua_State *L, const luaL_Reg *l) {
-  for (; l->name != NULL; l++) {
-    lua_pushcfunction(L, l->func);
-    lua_setfield(L, -2, l->name);
-  }
-}
 
 /* Registers the metatable tname (reused when it exists: luaopen may run
  * twice) with methods, unless NULL, as __index and f as __gc and, where the

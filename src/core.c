@@ -6,7 +6,6 @@
 #include "request.h"
 
 #define SAKARI_VERSION "0.1.0"
-#define PREPARED_MT "sakari.core.prepared"
 
 static int core_escape(lua_State *L) {
   size_t len;
@@ -71,46 +70,6 @@ static int core_decode(lua_State *L) {
   return 2;
 }
 
-static int prepared_gc(lua_State *L) {
-  sk_transfer_free(lua_touserdata(L, 1));
-  return 0;
-}
-
-/* core.prepare(req): the request exactly as a session would send it, without
- * sending it, for transports that do their own I/O: {method, url, headers =
- * {name = value}, body = bytes or nil, timeout, connect_timeout}. */
-static int core_prepare(lua_State *L) {
-  struct sk_transfer *t = lua_newuserdata(L, sizeof *t); /* freed by __gc even when a bad request raises */
-  memset(t, 0, sizeof *t);
-  luaL_getmetatable(L, PREPARED_MT);
-  lua_setmetatable(L, -2);
-  sk_transfer_build(L, t, 1);
-  if (t->multipart) return luaL_error(L, "sakari: multipart bodies are built by libcurl; use a session");
-  lua_createtable(L, 0, 6);
-  lua_pushstring(L, t->method->name);
-  lua_setfield(L, -2, "method");
-  lua_pushlstring(L, t->url.data, t->url.len);
-  lua_setfield(L, -2, "url");
-  lua_newtable(L);
-  for (const struct curl_slist *h = t->headers; h; h = h->next) {
-    const char *colon = strchr(h->data, ':');
-    if (colon[1] == '\0') continue; /* "Name:" only tells libcurl to leave a header out */
-    lua_pushlstring(L, h->data, (size_t)(colon - h->data));
-    lua_pushstring(L, colon + 2);
-    lua_rawset(L, -3);
-  }
-  lua_setfield(L, -2, "headers");
-  if (t->has_body) {
-    lua_pushlstring(L, t->payload.data ? t->payload.data : "", t->payload.len);
-    lua_setfield(L, -2, "body");
-  }
-  lua_pushnumber(L, (lua_Number)t->timeout_ms / 1000);
-  lua_setfield(L, -2, "timeout");
-  lua_pushnumber(L, (lua_Number)t->connect_timeout_ms / 1000);
-  lua_setfield(L, -2, "connect_timeout");
-  return 1;
-}
-
 /* The build hides every other symbol (-fvisibility=hidden). */
 __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L);
 
@@ -120,7 +79,7 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
                                        {"keep_digits", core_keep_digits},
                                        {"encode", core_encode},
                                        {"decode", core_decode},
-                                       {"prepare", core_prepare},
+                                       {"prepare", sk_core_prepare},
                                        {"answer", sk_core_answer},
                                        {"hmac_sha1", sk_core_hmac_sha1},
                                        {"hmac_sha256", sk_core_hmac_sha256},
@@ -133,8 +92,6 @@ __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
                                        {"interrupted", sk_core_interrupted},
                                        {NULL, NULL}};
   sk_json_open(L);
-  sk_newtype(L, PREPARED_MT, NULL, prepared_gc);
-  lua_pop(L, 1);
   lua_newtable(L);
   sk_setfuncs(L, functions);
   sk_session_open(L);

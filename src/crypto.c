@@ -46,13 +46,11 @@ int sk_core_base64(lua_State *L) {
   return 1;
 }
 
+/* c's value in either alphabet, or -1. */
 static int sextet(unsigned char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
+  const char *p = c ? strchr(STD, c) : NULL;
+  if (p) return (int)(p - STD);
+  return c == '-' ? 62 : c == '_' ? 63 : -1;
 }
 
 /* core.unbase64(text): either alphabet, padding optional; nil on a bad character. */

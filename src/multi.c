@@ -12,15 +12,13 @@
 
 struct slot {
   struct sk_transfer t;
-  lua_Integer id;
-  int busy;
+  lua_Integer id; /* the request it runs; 0 while idle */
   struct slot *next;
 };
 
 struct multi {
   CURLM *handle;      /* NULL once closed */
   struct slot *slots; /* owned; the list grows as more run at once */
-  size_t running;
   lua_Integer next_id;
   int options_ref; /* the creation options, reused for every new easy handle */
 };
@@ -36,7 +34,7 @@ static struct slot *idle_slot(lua_State *L, struct multi *m) {
   struct slot *s;
   struct sk_options o;
   for (s = m->slots; s; s = s->next) {
-    if (!s->busy && s->t.easy) return s;
+    if (!s->id && s->t.easy) return s;
   }
   lua_rawgeti(L, LUA_REGISTRYINDEX, m->options_ref);
   sk_options_read(L, lua_gettop(L), &o);
@@ -75,60 +73,53 @@ static int multi_add(lua_State *L) {
   sk_transfer_prepare(L, &s->t, 2);
   rc = curl_multi_add_handle(m->handle, s->t.easy);
   if (rc != CURLM_OK) return luaL_error(L, "sakari: cannot start a request: %s", curl_multi_strerror(rc));
-  s->busy = 1;
   s->id = ++m->next_id;
-  m->running++;
   lua_pushinteger(L, s->id);
   return 1;
 }
 
-/* Appends the result table of each finished transfer (see request.h), with its id. */
-static int collect(lua_State *L, struct multi *m, int results) {
-  CURLMsg *msg;
-  int left, n = (int)sk_rawlen(L, results);
-  while ((msg = curl_multi_info_read(m->handle, &left)) != NULL) {
-    struct slot *s = NULL;
-    CURLcode rc;
-    if (msg->msg != CURLMSG_DONE) continue;
-    rc = msg->data.result;
-    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-    curl_multi_remove_handle(m->handle, s->t.easy);
-    s->busy = 0;
-    m->running--;
-    sk_transfer_push_result(L, &s->t, rc);
-    lua_pushinteger(L, s->id);
-    lua_setfield(L, -2, "id");
-    lua_rawseti(L, results, ++n);
-  }
-  return n;
-}
-
+/* poll([wait]): advances every transfer, waiting up to wait seconds while none
+ * has finished, and returns the result table of each finished one (see
+ * request.h) with its id. */
 static int multi_poll(lua_State *L) {
   struct multi *m = check_multi(L);
   lua_Number wait = luaL_optnumber(L, 2, 0);
   double deadline = sk_now() + (wait > 0 ? (wait < SK_MAX_SECONDS ? wait : SK_MAX_SECONDS) : 0);
-  int results, still;
+  int n = 0, queued, still;
   lua_settop(L, 2);
   lua_newtable(L);
-  results = lua_gettop(L);
   for (;;) {
-    double left;
+    CURLMsg *msg;
     CURLMcode rc = curl_multi_perform(m->handle, &still);
     if (rc != CURLM_OK) return luaL_error(L, "sakari: multi perform failed: %s", curl_multi_strerror(rc));
+    while ((msg = curl_multi_info_read(m->handle, &queued)) != NULL) {
+      struct slot *s = NULL;
+      CURLcode done = msg->data.result; /* msg is gone once its handle is removed */
+      lua_Integer id;
+      if (msg->msg != CURLMSG_DONE) continue;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+      curl_multi_remove_handle(m->handle, s->t.easy);
+      id = s->id;
+      s->id = 0;
+      sk_transfer_push_result(L, &s->t, done);
+      lua_pushinteger(L, id);
+      lua_setfield(L, -2, "id");
+      lua_rawseti(L, 3, ++n);
+    }
     /* with nothing running this still waits (curl_multi_poll sleeps the full
      * timeout), so a queue whose calls are all between retries waits here */
-    if (collect(L, m, results) > 0) break;
-    left = deadline - sk_now();
-    if (left <= 0) break;
-    rc = curl_multi_poll(m->handle, NULL, 0, (int)(left * 1000) + 1, NULL);
+    if (n > 0 || sk_now() >= deadline) break;
+    rc = curl_multi_poll(m->handle, NULL, 0, (int)((deadline - sk_now()) * 1000) + 1, NULL);
     if (rc != CURLM_OK) return luaL_error(L, "sakari: multi poll failed: %s", curl_multi_strerror(rc));
   }
   return 1;
 }
 
+/* pending(): how many requests are running. */
 static int multi_pending(lua_State *L) {
-  struct multi *m = check_multi(L);
-  lua_pushinteger(L, (lua_Integer)m->running);
+  lua_Integer n = 0;
+  for (struct slot *s = check_multi(L)->slots; s; s = s->next) n += s->id != 0;
+  lua_pushinteger(L, n);
   return 1;
 }
 
@@ -138,7 +129,7 @@ static int multi_close(lua_State *L) {
   while (m->slots) {
     struct slot *s = m->slots;
     m->slots = s->next;
-    if (s->busy) curl_multi_remove_handle(m->handle, s->t.easy);
+    if (s->id) curl_multi_remove_handle(m->handle, s->t.easy);
     sk_transfer_free(&s->t);
     free(s);
   }

@@ -93,15 +93,10 @@ void sk_curl_ready(lua_State *L);
 void sk_transfer_init(lua_State *L, struct sk_transfer *t, const struct sk_options *o);
 
 /* apply.c: sk_transfer_build, then every per-request option on t's handle.
- * Raises, with nothing sent and the handle's options untouched, when the
- * table is malformed. */
+ * Raises, with nothing sent, when the table is malformed. */
 void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req);
 
 void sk_transfer_free(struct sk_transfer *t);
-
-/* answer.c: libcurl's write and header callbacks; userdata is the sk_transfer. */
-size_t sk_on_body(char *data, size_t size, size_t n, void *ud);
-size_t sk_on_header(char *data, size_t size, size_t n, void *ud);
 
 /* answer.c: pushes the result of a finished transfer, one table:
  *   status       the HTTP status; nil when no answer arrived
@@ -125,6 +120,7 @@ int sk_core_answer(lua_State *L);
  * register their types and put core.session and core.multi into the table on top. */
 void sk_session_open(lua_State *L); /* session.c: one reused handle, blocking */
 void sk_multi_open(lua_State *L);   /* multi.c: many requests in flight */
+int sk_core_prepare(lua_State *L); /* session.c */
 int sk_core_hmac_sha1(lua_State *L); /* crypto.c, for webhook signatures and JWTs */
 int sk_core_hmac_sha256(lua_State *L);
 int sk_core_base64(lua_State *L);

@@ -1,6 +1,7 @@
 /*
  * A blocking session: one easy handle reused for every request, so the
- * connection (and its TLS session) stays open between calls.
+ * connection (and its TLS session) stays open between calls. And core.prepare,
+ * the request as a session would send it.
  */
 #include "request.h"
 
@@ -15,17 +16,53 @@ static struct session *check_session(lua_State *L) {
   return luaL_checkudata(L, 1, SESSION_MT);
 }
 
-/* core.session([options]): options are ca_file, proxy, insecure, user_agent;
- * each request carries its own timeouts. */
-static int session_new(lua_State *L) {
-  struct session *s;
-  struct sk_options o;
-  sk_options_read(L, 1, &o);
-  s = lua_newuserdata(L, sizeof *s);
+/* A new session, all zero: its __gc frees whatever the caller goes on to make. */
+static struct session *push_session(lua_State *L) {
+  struct session *s = lua_newuserdata(L, sizeof *s);
   memset(s, 0, sizeof *s);
   luaL_getmetatable(L, SESSION_MT);
   lua_setmetatable(L, -2);
-  sk_transfer_init(L, &s->t, &o); /* on a raise, __gc frees what exists */
+  return s;
+}
+
+/* core.session([options]): options are ca_file, proxy, insecure, user_agent;
+ * each request carries its own timeouts. */
+static int session_new(lua_State *L) {
+  struct sk_options o;
+  sk_options_read(L, 1, &o);
+  sk_transfer_init(L, &push_session(L)->t, &o);
+  return 1;
+}
+
+/* core.prepare(req): the request exactly as a session would send it, without
+ * sending it, for transports that do their own I/O: {method, url, headers =
+ * {name = value}, body = bytes or nil, timeout, connect_timeout}. */
+int sk_core_prepare(lua_State *L) {
+  struct sk_transfer *t = &push_session(L)->t; /* never handed out: __gc frees it even when a bad request raises */
+  sk_transfer_build(L, t, 1);
+  if (t->multipart) return luaL_error(L, "sakari: multipart bodies are built by libcurl; use a session");
+  lua_createtable(L, 0, 6);
+  lua_pushstring(L, t->method->name);
+  lua_setfield(L, -2, "method");
+  lua_pushlstring(L, t->url.data, t->url.len);
+  lua_setfield(L, -2, "url");
+  lua_newtable(L);
+  for (const struct curl_slist *h = t->headers; h; h = h->next) {
+    const char *colon = strchr(h->data, ':');
+    if (colon[1] == '\0') continue; /* "Name:" only tells libcurl to leave a header out */
+    lua_pushlstring(L, h->data, (size_t)(colon - h->data));
+    lua_pushstring(L, colon + 2);
+    lua_rawset(L, -3);
+  }
+  lua_setfield(L, -2, "headers");
+  if (t->has_body) {
+    lua_pushlstring(L, t->payload.data ? t->payload.data : "", t->payload.len);
+    lua_setfield(L, -2, "body");
+  }
+  lua_pushnumber(L, (lua_Number)t->timeout_ms / 1000);
+  lua_setfield(L, -2, "timeout");
+  lua_pushnumber(L, (lua_Number)t->connect_timeout_ms / 1000);
+  lua_setfield(L, -2, "connect_timeout");
   return 1;
 }
 
@@ -52,20 +89,12 @@ static int session_close(lua_State *L) {
   return 0;
 }
 
-static int session_tostring(lua_State *L) {
-  struct session *s = check_session(L);
-  lua_pushfstring(L, "sakari.core.session (%s): %p", s->t.easy ? "open" : "closed", (void *)s);
-  return 1;
-}
-
 void sk_session_open(lua_State *L) {
   static const luaL_Reg methods[] = {{"request", session_request},
                                      {"connections", session_connections},
                                      {"close", session_close},
                                      {NULL, NULL}};
   sk_newtype(L, SESSION_MT, methods, session_close);
-  lua_pushcfunction(L, session_tostring);
-  lua_setfield(L, -2, "__tostring");
   lua_pop(L, 1);
   lua_pushcfunction(L, session_new);
   lua_setfield(L, -2, "session");
