@@ -128,12 +128,11 @@ int sk_core_answer(lua_State *L) {
   lua_Integer status = luaL_checkinteger(L, 1);
   size_t len;
   const char *body = luaL_optlstring(L, 3, "", &len);
-  int raw = lua_toboolean(L, 4);
   if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 4);
   lua_createtable(L, 0, 4);
   lua_pushvalue(L, 2);
   lua_setfield(L, -2, "headers");
-  set_answer(L, (long)status, raw, body, len);
+  set_answer(L, (long)status, lua_toboolean(L, 4), body, len);
   return 1;
 }

@@ -3,7 +3,7 @@
 
 /* Once per process, however many Lua states load us, and only when the first
  * handle is made: it initialises OpenSSL, a third of what loading would cost. */
-void sk_curl_ready(lua_State *L) {
+static void curl_ready(lua_State *L) {
   static int ready = 0;
   if (ready) return;
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) luaL_error(L, "sakari: curl_global_init failed");
@@ -23,8 +23,25 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud) {
   return sk_buf_add(&t->head, data, size * n) ? size * n : 0;
 }
 
-void sk_transfer_init(lua_State *L, struct sk_transfer *t, const struct sk_options *o) {
-  sk_curl_ready(L);
+/* The options of core.session and core.multi that libcurl takes as strings (and copies). */
+static const struct {
+  const char *name;
+  CURLoption option;
+} string_options[] = {{"ca_file", CURLOPT_CAINFO}, {"proxy", CURLOPT_PROXY}, {"user_agent", CURLOPT_USERAGENT}};
+
+void sk_transfer_init(lua_State *L, struct sk_transfer *t, int options) {
+  const char *given[3] = {NULL, NULL, NULL};
+  size_t len;
+  int insecure = 0;
+  if (!lua_isnoneornil(L, options)) { /* all checked before the handle is made */
+    luaL_checktype(L, options, LUA_TTABLE);
+    for (int i = 0; i < 3; i++) given[i] = sk_string_field(L, options, string_options[i].name, "option ", 0, 1, &len);
+    lua_getfield(L, options, "insecure");
+    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) luaL_error(L, "sakari: option 'insecure' must be a boolean");
+    insecure = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  curl_ready(L);
   t->easy = curl_easy_init();
   if (!t->easy) luaL_error(L, "sakari: libcurl could not create a handle");
   curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for DNS timeouts: threads and nginx */
@@ -41,11 +58,11 @@ void sk_transfer_init(lua_State *L, struct sk_transfer *t, const struct sk_optio
   curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
   curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
-  curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
-  curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
-  if (o->ca_file) curl_easy_setopt(t->easy, CURLOPT_CAINFO, o->ca_file);
-  if (o->proxy) curl_easy_setopt(t->easy, CURLOPT_PROXY, o->proxy);
-  if (o->user_agent) curl_easy_setopt(t->easy, CURLOPT_USERAGENT, o->user_agent);
+  curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
+  curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
+  for (int i = 0; i < 3; i++) {
+    if (given[i]) curl_easy_setopt(t->easy, string_options[i].option, given[i]);
+  }
 }
 
 void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req) {

@@ -7,16 +7,11 @@
 #include "timing.h"
 
 static int has_bad_byte(const char *s, size_t len) {
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') return 1;
-  }
-  return 0;
+  return memchr(s, '\r', len) || memchr(s, '\n', len) || memchr(s, '\0', len);
 }
 
-/* t[name] as a string, or NULL when it is nil and optional; with no_breaks, a
- * CR, LF or NUL in it raises too. Errors read "sakari: <where>'<name>' ...". */
-static const char *string_field(lua_State *L, int t, const char *name, const char *where, int required, int no_breaks,
-                                size_t *len) {
+const char *sk_string_field(lua_State *L, int t, const char *name, const char *where, int required, int no_breaks,
+                            size_t *len) {
   const char *s;
   lua_getfield(L, t, name);
   if (lua_isnil(L, -1) && !required) {
@@ -28,20 +23,6 @@ static const char *string_field(lua_State *L, int t, const char *name, const cha
   if (no_breaks && has_bad_byte(s, *len)) luaL_error(L, "sakari: %s'%s' contains CR, LF or NUL", where, name);
   lua_pop(L, 1); /* still referenced by t */
   return s;
-}
-
-void sk_options_read(lua_State *L, int idx, struct sk_options *o) {
-  size_t len;
-  memset(o, 0, sizeof *o);
-  if (lua_isnoneornil(L, idx)) return;
-  luaL_checktype(L, idx, LUA_TTABLE);
-  o->ca_file = string_field(L, idx, "ca_file", "option ", 0, 1, &len);
-  o->proxy = string_field(L, idx, "proxy", "option ", 0, 1, &len);
-  o->user_agent = string_field(L, idx, "user_agent", "option ", 0, 1, &len);
-  lua_getfield(L, idx, "insecure");
-  if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) luaL_error(L, "sakari: option 'insecure' must be a boolean");
-  o->insecure = lua_toboolean(L, -1);
-  lua_pop(L, 1);
 }
 
 /* A required number of seconds, as milliseconds: the Lua layer owns the defaults. */
@@ -74,7 +55,7 @@ static const struct sk_method *check_method(lua_State *L, int req) {
 
 static void build_url(lua_State *L, struct sk_transfer *t, int req) {
   size_t len;
-  const char *url = string_field(L, req, "url", "request ", 1, 0, &len);
+  const char *url = sk_string_field(L, req, "url", "request ", 1, 0, &len);
   if (!(len > 7 && strncmp(url, "http://", 7) == 0) && !(len > 8 && strncmp(url, "https://", 8) == 0)) {
     luaL_error(L, "sakari: request url must start with http:// or https://");
   }
@@ -147,7 +128,7 @@ static const char *read_payload(lua_State *L, struct sk_transfer *t, int req) {
   lua_getfield(L, req, "body");
   if (!lua_isnil(L, -1)) luaL_error(L, "sakari: request body is not taken; pass JSON text as raw_body");
   lua_pop(L, 1);
-  s = string_field(L, req, "raw_body", "request ", 0, 0, &len);
+  s = sk_string_field(L, req, "raw_body", "request ", 0, 0, &len);
   t->has_body = s != NULL;
   if (!s) return NULL;
   if (!sk_buf_add(&t->payload, s, len)) luaL_error(L, "sakari: out of memory");
@@ -181,10 +162,10 @@ static int read_multipart(lua_State *L, struct sk_transfer *t, int req) {
     if (!lua_istable(L, -1)) luaL_error(L, "sakari: multipart part %d must be a table", i);
     tbl = lua_gettop(L);
     where = lua_pushfstring(L, "multipart part %d: ", i);
-    name = string_field(L, tbl, "name", where, 1, 1, &len);
-    data = string_field(L, tbl, "data", where, 1, 0, &data_len);
-    filename = string_field(L, tbl, "filename", where, 0, 1, &len);
-    type = string_field(L, tbl, "content_type", where, 0, 1, &len);
+    name = sk_string_field(L, tbl, "name", where, 1, 1, &len);
+    data = sk_string_field(L, tbl, "data", where, 1, 0, &data_len);
+    filename = sk_string_field(L, tbl, "filename", where, 0, 1, &len);
+    type = sk_string_field(L, tbl, "content_type", where, 0, 1, &len);
     if (t->mime) {
       curl_mimepart *part = curl_mime_addpart(t->mime);
       if (!part || curl_mime_name(part, name) != CURLE_OK || curl_mime_data(part, data, data_len) != CURLE_OK ||

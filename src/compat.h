@@ -27,16 +27,14 @@
 #endif
 
 /* Registers the metatable tname (reused when it exists: luaopen may run
- * twice) with methods, unless NULL, as __index and f as __gc and, where the
- * language has to-be-closed variables (5.4), as __close too. f must be safe to
- * run twice. Leaves the metatable on top. */
+ * twice) with methods as __index and f as __gc and, where the language has
+ * to-be-closed variables (5.4), as __close too. f must be safe to run twice.
+ * Leaves the metatable on top. */
 static inline void sk_newtype(lua_State *L, const char *tname, const luaL_Reg *methods, lua_CFunction f) {
   luaL_newmetatable(L, tname);
-  if (methods) {
-    lua_newtable(L);
-    sk_setfuncs(L, methods);
-    lua_setfield(L, -2, "__index");
-  }
+  lua_newtable(L);
+  sk_setfuncs(L, methods);
+  lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, f);
   lua_setfield(L, -2, "__gc");
 #if LUA_VERSION_NUM >= 504

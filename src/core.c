@@ -11,13 +11,10 @@ static int core_escape(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
   struct sk_buf out = {NULL, 0, 0};
-  if (!sk_url_escape(&out, s, len)) {
-    sk_buf_free(&out);
-    return luaL_error(L, "sakari: out of memory");
-  }
-  lua_pushlstring(L, out.data ? out.data : "", out.len);
+  int ok = sk_url_escape(&out, s, len);
+  if (ok) lua_pushlstring(L, out.data ? out.data : "", out.len);
   sk_buf_free(&out);
-  return 1;
+  return ok ? 1 : luaL_error(L, "sakari: out of memory");
 }
 
 static int core_array(lua_State *L) {
@@ -74,23 +71,15 @@ static int core_decode(lua_State *L) {
 __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L);
 
 __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
-  static const luaL_Reg functions[] = {{"escape", core_escape},
-                                       {"array", core_array},
-                                       {"keep_digits", core_keep_digits},
-                                       {"encode", core_encode},
-                                       {"decode", core_decode},
-                                       {"prepare", sk_core_prepare},
-                                       {"answer", sk_core_answer},
-                                       {"hmac_sha1", sk_core_hmac_sha1},
-                                       {"hmac_sha256", sk_core_hmac_sha256},
-                                       {"base64", sk_core_base64},
-                                       {"unbase64", sk_core_unbase64},
-                                       {"now", sk_core_now},
-                                       {"sleep", sk_core_sleep},
-                                       {"random", sk_core_random},
-                                       {"watch_sigint", sk_core_watch_sigint},
-                                       {"interrupted", sk_core_interrupted},
-                                       {NULL, NULL}};
+  static const luaL_Reg functions[] = {
+      {"escape", core_escape}, {"array", core_array}, {"keep_digits", core_keep_digits},
+      {"encode", core_encode}, {"decode", core_decode},
+      {"prepare", sk_core_prepare}, {"answer", sk_core_answer},
+      {"hmac_sha1", sk_core_hmac_sha1}, {"hmac_sha256", sk_core_hmac_sha256},
+      {"base64", sk_core_base64}, {"unbase64", sk_core_unbase64},
+      {"now", sk_core_now}, {"sleep", sk_core_sleep}, {"random", sk_core_random},
+      {"watch_sigint", sk_core_watch_sigint}, {"interrupted", sk_core_interrupted},
+      {NULL, NULL}};
   sk_json_open(L);
   lua_newtable(L);
   sk_setfuncs(L, functions);

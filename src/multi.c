@@ -32,17 +32,15 @@ static struct multi *check_multi(lua_State *L) {
 /* An idle slot, or a new one with its easy handle made from the options. */
 static struct slot *idle_slot(lua_State *L, struct multi *m) {
   struct slot *s;
-  struct sk_options o;
   for (s = m->slots; s; s = s->next) {
-    if (!s->id && s->t.easy) return s;
+    if (!s->id && s->t.easy) return s; /* one whose options raised has no handle */
   }
-  lua_rawgeti(L, LUA_REGISTRYINDEX, m->options_ref);
-  sk_options_read(L, lua_gettop(L), &o);
   s = calloc(1, sizeof *s);
   if (!s) luaL_error(L, "sakari: out of memory");
   s->next = m->slots;
   m->slots = s;
-  sk_transfer_init(L, &s->t, &o);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, m->options_ref);
+  sk_transfer_init(L, &s->t, lua_gettop(L));
   lua_pop(L, 1);
   curl_easy_setopt(s->t.easy, CURLOPT_PRIVATE, (void *)s);
   return s;
@@ -50,19 +48,20 @@ static struct slot *idle_slot(lua_State *L, struct multi *m) {
 
 static int multi_new(lua_State *L) {
   struct multi *m;
-  struct sk_options o;
-  sk_options_read(L, 1, &o); /* checked now rather than at the first add */
+  if (!lua_isnoneornil(L, 1)) luaL_checktype(L, 1, LUA_TTABLE); /* named as argument 1, not as its copy */
   lua_settop(L, 1);
   m = lua_newuserdata(L, sizeof *m);
   memset(m, 0, sizeof *m);
   m->options_ref = LUA_NOREF;
   luaL_getmetatable(L, MULTI_MT);
   lua_setmetatable(L, -2);
-  sk_curl_ready(L);
-  m->handle = curl_multi_init();
-  if (!m->handle) return luaL_error(L, "sakari: libcurl could not create a multi handle");
   lua_pushvalue(L, 1);
   m->options_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* LUA_REFNIL without options */
+  /* The first easy handle now: bad options raise here rather than at the first
+   * add, and curl_global_init runs before curl_multi_init. */
+  idle_slot(L, m);
+  m->handle = curl_multi_init();
+  if (!m->handle) return luaL_error(L, "sakari: libcurl could not create a multi handle");
   return 1;
 }
 
@@ -125,17 +124,17 @@ static int multi_pending(lua_State *L) {
 
 static int multi_close(lua_State *L) {
   struct multi *m = luaL_checkudata(L, 1, MULTI_MT);
-  if (!m->handle) return 0;
-  while (m->slots) {
+  while (m->slots) { /* also after a creation that raised, and none on a second close */
     struct slot *s = m->slots;
     m->slots = s->next;
     if (s->id) curl_multi_remove_handle(m->handle, s->t.easy);
     sk_transfer_free(&s->t);
     free(s);
   }
-  curl_multi_cleanup(m->handle);
+  curl_multi_cleanup(m->handle); /* NULL is fine */
   m->handle = NULL;
   luaL_unref(L, LUA_REGISTRYINDEX, m->options_ref);
+  m->options_ref = LUA_NOREF;
   return 0;
 }
 

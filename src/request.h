@@ -43,12 +43,6 @@ static inline void sk_buf_free(struct sk_buf *b) {
   b->len = b->cap = 0;
 }
 
-/* What never changes per request: read from the options of core.session/core.multi. */
-struct sk_options {
-  const char *ca_file, *proxy, *user_agent; /* NULL when not given; owned by the options table */
-  int insecure;
-};
-
 /* A method a request may use, and how libcurl is told to send it. */
 struct sk_method {
   const char *name;
@@ -77,8 +71,10 @@ int sk_url_escape(struct sk_buf *out, const char *s, size_t len);
  * repeat the key); raises a Lua error naming a bad key or value. */
 void sk_url_add_query(lua_State *L, struct sk_buf *out, int idx);
 
-/* build.c: reads and checks the options table at idx (none or nil for none). */
-void sk_options_read(lua_State *L, int idx, struct sk_options *o);
+/* build.c: t[name] as a string, or NULL when it is nil and optional; with
+ * no_breaks, a CR, LF or NUL in it raises too. Errors read "sakari: <where>'<name>' ...". */
+const char *sk_string_field(lua_State *L, int t, const char *name, const char *where, int required, int no_breaks,
+                            size_t *len);
 
 /* build.c: reads the request table at idx into t's URL, payload, header list,
  * timeouts and, when t has a handle, multipart body, without setting any
@@ -86,11 +82,10 @@ void sk_options_read(lua_State *L, int idx, struct sk_options *o);
  * (method, url, timeout, connect_timeout). */
 void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req);
 
-/* apply.c: curl_global_init, the first time any handle is about to be made. */
-void sk_curl_ready(lua_State *L);
-
-/* apply.c: creates t's easy handle with the options that never change per request. */
-void sk_transfer_init(lua_State *L, struct sk_transfer *t, const struct sk_options *o);
+/* apply.c: checks the options table at idx (ca_file, proxy, user_agent,
+ * insecure; none or nil for none), then creates t's easy handle with them and
+ * the other options that never change per request. */
+void sk_transfer_init(lua_State *L, struct sk_transfer *t, int options);
 
 /* apply.c: sk_transfer_build, then every per-request option on t's handle.
  * Raises, with nothing sent, when the table is malformed. */

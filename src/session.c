@@ -12,10 +12,6 @@ struct session {
   lua_Integer connects; /* new connections opened so far: 1 for any number of keep-alive requests */
 };
 
-static struct session *check_session(lua_State *L) {
-  return luaL_checkudata(L, 1, SESSION_MT);
-}
-
 /* A new session, all zero: its __gc frees whatever the caller goes on to make. */
 static struct session *push_session(lua_State *L) {
   struct session *s = lua_newuserdata(L, sizeof *s);
@@ -28,9 +24,8 @@ static struct session *push_session(lua_State *L) {
 /* core.session([options]): options are ca_file, proxy, insecure, user_agent;
  * each request carries its own timeouts. */
 static int session_new(lua_State *L) {
-  struct sk_options o;
-  sk_options_read(L, 1, &o);
-  sk_transfer_init(L, &push_session(L)->t, &o);
+  lua_settop(L, 1);
+  sk_transfer_init(L, &push_session(L)->t, 1);
   return 1;
 }
 
@@ -67,7 +62,7 @@ int sk_core_prepare(lua_State *L) {
 }
 
 static int session_request(lua_State *L) {
-  struct session *s = check_session(L);
+  struct session *s = luaL_checkudata(L, 1, SESSION_MT);
   CURLcode rc;
   long connects = 0;
   if (!s->t.easy) return luaL_error(L, "sakari: request on a closed session");
@@ -79,12 +74,12 @@ static int session_request(lua_State *L) {
 }
 
 static int session_connections(lua_State *L) {
-  lua_pushinteger(L, check_session(L)->connects);
+  lua_pushinteger(L, ((struct session *)luaL_checkudata(L, 1, SESSION_MT))->connects);
   return 1;
 }
 
 static int session_close(lua_State *L) {
-  struct session *s = check_session(L);
+  struct session *s = luaL_checkudata(L, 1, SESSION_MT);
   sk_transfer_free(&s->t);
   return 0;
 }
