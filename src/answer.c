@@ -8,27 +8,18 @@
 #define EXCERPT_MAX 200
 
 static const char *failure_kind(CURLcode rc) {
-  static const struct {
-    CURLcode code;
-    const char *kind;
-  } kinds[] = {{CURLE_OPERATION_TIMEDOUT, "timeout"},      {CURLE_COULDNT_RESOLVE_HOST, "dns"},
-               {CURLE_COULDNT_RESOLVE_PROXY, "dns"},       {CURLE_COULDNT_CONNECT, "connect"},
-               {CURLE_SSL_CONNECT_ERROR, "tls"},           {CURLE_PEER_FAILED_VERIFICATION, "tls"},
-               {CURLE_SSL_CERTPROBLEM, "tls"},             {CURLE_SSL_CIPHER, "tls"},
-               {CURLE_SSL_CACERT_BADFILE, "tls"},          {CURLE_SSL_ISSUER_ERROR, "tls"},
-               {CURLE_SSL_CRL_BADFILE, "tls"},             {CURLE_SSL_PINNEDPUBKEYNOTMATCH, "tls"},
-               {CURLE_SSL_INVALIDCERTSTATUS, "tls"},       {CURLE_SSL_ENGINE_NOTFOUND, "tls"},
-               {CURLE_SSL_ENGINE_SETFAILED, "tls"},        {CURLE_SSL_ENGINE_INITFAILED, "tls"},
-               {CURLE_USE_SSL_FAILED, "tls"}};
-  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
-    if (kinds[i].code == rc) return kinds[i].kind;
+  static const CURLcode tls[] = {CURLE_SSL_CONNECT_ERROR,     CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+                                 CURLE_SSL_CIPHER,            CURLE_SSL_CACERT_BADFILE,       CURLE_SSL_ISSUER_ERROR,
+                                 CURLE_SSL_CRL_BADFILE,       CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
+                                 CURLE_SSL_ENGINE_NOTFOUND,   CURLE_SSL_ENGINE_SETFAILED,     CURLE_SSL_ENGINE_INITFAILED,
+                                 CURLE_USE_SSL_FAILED};
+  if (rc == CURLE_OPERATION_TIMEDOUT) return "timeout";
+  if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY) return "dns";
+  if (rc == CURLE_COULDNT_CONNECT) return "connect";
+  for (size_t i = 0; i < sizeof tls / sizeof *tls; i++) {
+    if (tls[i] == rc) return "tls";
   }
   return "transport"; /* CURLE_PARTIAL_FILE too: the answer was cut short, see "truncated" */
-}
-
-static void set_string(lua_State *L, const char *name, const char *value) {
-  lua_pushstring(L, value);
-  lua_setfield(L, -2, name);
 }
 
 static void set_true(lua_State *L, const char *name) {
@@ -102,7 +93,8 @@ static void set_answer(lua_State *L, long status, int raw_response, const char *
   }
   lua_setfield(L, -2, "reason");
   if (decoded == SK_JSON_NOT_UTF8) set_true(L, "bad_utf8");
-  set_string(L, "kind", "decode");
+  lua_pushliteral(L, "decode");
+  lua_setfield(L, -2, "kind");
   set_excerpt(L, body, len);
 }
 
@@ -110,8 +102,10 @@ void sk_transfer_push_result(lua_State *L, struct sk_transfer *t, CURLcode rc) {
   long status = 0;
   lua_createtable(L, 0, 4);
   if (rc != CURLE_OK) {
-    set_string(L, "kind", failure_kind(rc));
-    set_string(L, "reason", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+    lua_pushstring(L, failure_kind(rc));
+    lua_setfield(L, -2, "kind");
+    lua_pushstring(L, t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+    lua_setfield(L, -2, "reason");
     lua_pushinteger(L, (lua_Integer)rc);
     lua_setfield(L, -2, "curl_code");
     if (rc == CURLE_PARTIAL_FILE) set_true(L, "truncated");

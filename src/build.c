@@ -1,6 +1,5 @@
 /* A Lua request table -> the checked fields of an sk_transfer. Nothing here
  * touches a curl handle, so a bad request raises with nothing sent. */
-#include <ctype.h>
 #include <strings.h>
 
 #include "request.h"
@@ -75,49 +74,55 @@ static void build_url(lua_State *L, struct sk_transfer *t, int req) {
   lua_pop(L, 1);
 }
 
-static int is_token_char(unsigned char c) {
-  return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
 static void append_header(lua_State *L, struct sk_transfer *t, const char *line) {
   struct curl_slist *next = curl_slist_append(t->headers, line);
   if (!next) luaL_error(L, "sakari: out of memory");
   t->headers = next;
 }
 
-/* Adds the caller's headers; returns which of Accept/Content-Type were given. */
-static int add_headers(lua_State *L, struct sk_transfer *t, int req, int *has_type) {
-  int has_accept = 0;
-  *has_type = 0;
+/* t's header list: the caller's headers, then Accept, Content-Type and Expect
+ * where the caller gave none. */
+static void build_headers(lua_State *L, struct sk_transfer *t, int req, const char *content_type) {
+  static const char token[] = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  int has_accept = 0, has_type = 0;
+  curl_slist_free_all(t->headers);
+  t->headers = NULL;
   lua_getfield(L, req, "headers");
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
-    return 0;
-  }
-  if (!lua_istable(L, -1)) luaL_error(L, "sakari: request headers must be a table");
-  lua_pushnil(L);
-  while (lua_next(L, -2)) {
-    size_t nlen, vlen;
-    const char *name, *value;
-    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
-      luaL_error(L, "sakari: request headers must map strings to strings");
+  if (lua_istable(L, -1)) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      size_t nlen, vlen;
+      const char *name, *value;
+      if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
+        luaL_error(L, "sakari: request headers must map strings to strings");
+      }
+      name = lua_tolstring(L, -2, &nlen);
+      value = lua_tolstring(L, -1, &vlen);
+      if (strspn(name, token) != nlen) luaL_error(L, "sakari: header name is not a valid HTTP token");
+      if (nlen == 0) luaL_error(L, "sakari: header name is empty");
+      /* The value is never echoed: it may be a bearer token. */
+      if (has_bad_byte(value, vlen)) luaL_error(L, "sakari: value of header '%s' contains CR, LF or NUL", name);
+      if (strcasecmp(name, "accept") == 0) has_accept = 1;
+      if (strcasecmp(name, "content-type") == 0) has_type = 1;
+      lua_pushfstring(L, "%s: %s", name, value);
+      append_header(L, t, lua_tostring(L, -1));
+      lua_pop(L, 2);
     }
-    name = lua_tolstring(L, -2, &nlen);
-    value = lua_tolstring(L, -1, &vlen);
-    for (size_t i = 0; i < nlen; i++) {
-      if (!is_token_char((unsigned char)name[i])) luaL_error(L, "sakari: header name is not a valid HTTP token");
-    }
-    if (nlen == 0) luaL_error(L, "sakari: header name is empty");
-    /* The value is never echoed: it may be a bearer token. */
-    if (has_bad_byte(value, vlen)) luaL_error(L, "sakari: value of header '%s' contains CR, LF or NUL", name);
-    if (strcasecmp(name, "accept") == 0) has_accept = 1;
-    if (strcasecmp(name, "content-type") == 0) *has_type = 1;
-    lua_pushfstring(L, "%s: %s", name, value);
-    append_header(L, t, lua_tostring(L, -1));
-    lua_pop(L, 2);
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "sakari: request headers must be a table");
   }
   lua_pop(L, 1);
-  return has_accept;
+  if (!has_accept) append_header(L, t, "Accept: application/json");
+  if (content_type && !has_type) {
+    lua_pushfstring(L, "Content-Type: %s", content_type);
+    append_header(L, t, lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  append_header(L, t, "Expect:"); /* no 100-continue round trip before a large body */
+  if (!t->has_body && !t->multipart && !has_type) {
+    /* libcurl would label an empty POST/PUT body as a form: an empty value drops the header */
+    append_header(L, t, "Content-Type:");
+  }
 }
 
 /* Fills t->payload from raw_body (bytes, sent as they are); returns its content type or NULL. */
@@ -182,8 +187,6 @@ static int read_multipart(lua_State *L, struct sk_transfer *t, int req) {
 
 void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req) {
   const char *content_type;
-  int has_accept, has_type;
-
   luaL_checktype(L, req, LUA_TTABLE);
   t->method = check_method(L, req);
   lua_getfield(L, req, "raw_response");
@@ -199,19 +202,5 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req) {
   if (t->multipart && t->has_body) luaL_error(L, "sakari: a request has either raw_body or multipart");
   t->timeout_ms = required_millis(L, req, "timeout");
   t->connect_timeout_ms = required_millis(L, req, "connect_timeout");
-
-  curl_slist_free_all(t->headers);
-  t->headers = NULL;
-  has_accept = add_headers(L, t, req, &has_type);
-  if (!has_accept) append_header(L, t, "Accept: application/json");
-  if (content_type && !has_type) {
-    lua_pushfstring(L, "Content-Type: %s", content_type);
-    append_header(L, t, lua_tostring(L, -1));
-    lua_pop(L, 1);
-  }
-  append_header(L, t, "Expect:"); /* no 100-continue round trip before a large body */
-  if (!t->has_body && !t->multipart && !has_type) {
-    /* libcurl would label an empty POST/PUT body as a form: an empty value drops the header */
-    append_header(L, t, "Content-Type:");
-  }
+  build_headers(L, t, req, content_type);
 }

@@ -28,9 +28,10 @@
 
 /* Registers the metatable tname (reused when it exists: luaopen may run
  * twice) with methods as __index and f as __gc and, where the language has
- * to-be-closed variables (5.4), as __close too. f must be safe to run twice.
- * Leaves the metatable on top. */
-static inline void sk_newtype(lua_State *L, const char *tname, const luaL_Reg *methods, lua_CFunction f) {
+ * to-be-closed variables (5.4), as __close too; f must be safe to run twice.
+ * Then puts the constructor ctor into the table on top as name. */
+static inline void sk_newtype(lua_State *L, const char *tname, const luaL_Reg *methods, lua_CFunction f,
+                              const char *name, lua_CFunction ctor) {
   luaL_newmetatable(L, tname);
   lua_newtable(L);
   sk_setfuncs(L, methods);
@@ -41,6 +42,9 @@ static inline void sk_newtype(lua_State *L, const char *tname, const luaL_Reg *m
   lua_pushcfunction(L, f);
   lua_setfield(L, -2, "__close");
 #endif
+  lua_pop(L, 1);
+  lua_pushcfunction(L, ctor);
+  lua_setfield(L, -2, name);
 }
 
 #endif

@@ -144,8 +144,5 @@ void sk_multi_open(lua_State *L) {
                                      {"pending", multi_pending},
                                      {"close", multi_close},
                                      {NULL, NULL}};
-  sk_newtype(L, MULTI_MT, methods, multi_close);
-  lua_pop(L, 1);
-  lua_pushcfunction(L, multi_new);
-  lua_setfield(L, -2, "multi");
+  sk_newtype(L, MULTI_MT, methods, multi_close, "multi", multi_new);
 }

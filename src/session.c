@@ -89,8 +89,5 @@ void sk_session_open(lua_State *L) {
                                      {"connections", session_connections},
                                      {"close", session_close},
                                      {NULL, NULL}};
-  sk_newtype(L, SESSION_MT, methods, session_close);
-  lua_pop(L, 1);
-  lua_pushcfunction(L, session_new);
-  lua_setfield(L, -2, "session");
+  sk_newtype(L, SESSION_MT, methods, session_close, "session", session_new);
 }
