@@ -97,13 +97,11 @@ void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req) {
 
 void sk_transfer_free(struct sk_transfer *t) {
   curl_easy_cleanup(t->easy); /* NULL is fine, as for every free below */
-  t->easy = NULL;
   curl_mime_free(t->mime);
-  t->mime = NULL;
   curl_slist_free_all(t->headers);
-  t->headers = NULL;
-  sk_buf_free(&t->url);
-  sk_buf_free(&t->payload);
-  sk_buf_free(&t->body);
-  sk_buf_free(&t->head);
+  free(t->url.data);
+  free(t->payload.data);
+  free(t->body.data);
+  free(t->head.data);
+  memset(t, 0, sizeof *t); /* so freeing twice (close, then __gc) frees nothing twice */
 }

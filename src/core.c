@@ -13,7 +13,7 @@ static int core_escape(lua_State *L) {
   struct sk_buf out = {NULL, 0, 0};
   int ok = sk_url_escape(&out, s, len);
   if (ok) lua_pushlstring(L, out.data ? out.data : "", out.len);
-  sk_buf_free(&out);
+  free(out.data);
   return ok ? 1 : luaL_error(L, "sakari: out of memory");
 }
 

@@ -37,12 +37,6 @@ static inline int sk_buf_add(struct sk_buf *b, const char *s, size_t n) {
   return 1;
 }
 
-static inline void sk_buf_free(struct sk_buf *b) {
-  free(b->data);
-  b->data = NULL;
-  b->len = b->cap = 0;
-}
-
 /* A method a request may use, and how libcurl is told to send it. */
 struct sk_method {
   const char *name;
