@@ -1,5 +1,5 @@
 /* A Lua request table -> the checked fields of an sk_transfer. Nothing here
- * touches a curl handle, so a bad request raises with nothing sent. */
+ * sets a curl option, so a bad request raises with nothing sent. */
 #include <strings.h>
 
 #include "request.h"
@@ -44,7 +44,7 @@ static const struct sk_method *check_method(lua_State *L, int req) {
                                            {"DELETE", 0, 1, 0}, {"PATCH", 1, 1, 0}, {"HEAD", 0, 0, 1}};
   const char *m;
   lua_getfield(L, req, "method");
-  m = lua_tostring(L, -1);
+  m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL; /* a number would convert to a string popped here */
   lua_pop(L, 1);
   for (size_t i = 0; m && i < sizeof known / sizeof *known; i++) {
     if (strcmp(m, known[i].name) == 0) return &known[i];

@@ -114,7 +114,6 @@ static int multi_poll(lua_State *L) {
   return 1;
 }
 
-/* pending(): how many requests are running. */
 static int multi_pending(lua_State *L) {
   lua_Integer n = 0;
   for (struct slot *s = check_multi(L)->slots; s; s = s->next) n += s->id != 0;

@@ -23,10 +23,8 @@ struct sk_buf {
 /* Returns 0 when memory ran out; the buffer is left as it was. */
 static inline int sk_buf_add(struct sk_buf *b, const char *s, size_t n) {
   if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    char *p;
-    while (cap < b->len + n + 1) cap *= 2;
-    p = realloc(b->data, cap);
+    size_t cap = (b->len + n + 1) * 2; /* doubling: a reused buffer soon stops growing */
+    char *p = realloc(b->data, cap);
     if (!p) return 0;
     b->data = p;
     b->cap = cap;

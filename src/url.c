@@ -15,15 +15,9 @@ int sk_url_escape(struct sk_buf *out, const char *s, size_t len) {
   while (dots < len && s[dots] == '.') dots++;
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
-    char esc[3];
-    if (is_unreserved(c) && !(c == '.' && dots == len)) {
-      if (!sk_buf_add(out, (const char *)&c, 1)) return 0;
-      continue;
-    }
-    esc[0] = '%';
-    esc[1] = hex[c >> 4];
-    esc[2] = hex[c & 15];
-    if (!sk_buf_add(out, esc, 3)) return 0;
+    char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+    int keep = is_unreserved(c) && !(c == '.' && dots == len);
+    if (!sk_buf_add(out, keep ? s + i : esc, keep ? 1 : 3)) return 0;
   }
   return 1;
 }
