@@ -1,15 +1,6 @@
 /* The checked fields of an sk_transfer -> options on its libcurl easy handle. */
 #include "request.h"
 
-/* Once per process, however many Lua states load us, and only when the first
- * handle is made: it initialises OpenSSL, a third of what loading would cost. */
-static void curl_ready(lua_State *L) {
-  static int ready = 0;
-  if (ready) return;
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) luaL_error(L, "sakari: curl_global_init failed");
-  ready = 1;
-}
-
 /* libcurl's write and header callbacks; userdata is the sk_transfer. */
 static size_t on_body(char *data, size_t size, size_t n, void *ud) {
   struct sk_transfer *t = ud;
@@ -30,6 +21,9 @@ static const struct {
 } string_options[] = {{"ca_file", CURLOPT_CAINFO}, {"proxy", CURLOPT_PROXY}, {"user_agent", CURLOPT_USERAGENT}};
 
 void sk_transfer_init(lua_State *L, struct sk_transfer *t, int options) {
+  /* curl_global_init once per process, however many Lua states load us, and only when the
+   * first handle is made: it initialises OpenSSL, a third of what loading would cost */
+  static int curl_ready = 0;
   const char *given[3] = {NULL, NULL, NULL};
   size_t len;
   int insecure = 0;
@@ -41,7 +35,8 @@ void sk_transfer_init(lua_State *L, struct sk_transfer *t, int options) {
     insecure = lua_toboolean(L, -1);
     lua_pop(L, 1);
   }
-  curl_ready(L);
+  if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) luaL_error(L, "sakari: curl_global_init failed");
+  curl_ready = 1;
   t->easy = curl_easy_init();
   if (!t->easy) luaL_error(L, "sakari: libcurl could not create a handle");
   curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for DNS timeouts: threads and nginx */
