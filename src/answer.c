@@ -62,23 +62,10 @@ static void set_headers(lua_State *L, const struct sk_buf *head) {
   lua_setfield(L, -2, "headers");
 }
 
-/* The first bytes of a body that did not decode, safe to print. */
-static void set_excerpt(lua_State *L, const char *body, size_t len) {
-  luaL_Buffer b;
-  size_t n = len < EXCERPT_MAX ? len : EXCERPT_MAX;
-  luaL_buffinit(L, &b);
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)body[i];
-    luaL_addchar(&b, (c < 0x20 || c == 0x7f) ? ' ' : (char)c);
-  }
-  if (len > n) luaL_addstring(&b, "...");
-  luaL_pushresult(&b);
-  lua_setfield(L, -2, "excerpt");
-}
-
 /* status and body into the result table on top. */
 static void set_answer(lua_State *L, long status, int raw_response, const char *body, size_t len) {
   enum sk_decoded decoded;
+  luaL_Buffer excerpt;
   lua_pushinteger(L, (lua_Integer)status);
   lua_setfield(L, -2, "status");
   if (raw_response) { /* the caller reads the bytes itself (CSV reports, say) */
@@ -96,7 +83,14 @@ static void set_answer(lua_State *L, long status, int raw_response, const char *
   if (decoded == SK_JSON_NOT_UTF8) set_true(L, "bad_utf8");
   lua_pushliteral(L, "decode");
   lua_setfield(L, -2, "kind");
-  set_excerpt(L, body, len);
+  luaL_buffinit(L, &excerpt); /* the body's first bytes, safe to print */
+  for (size_t i = 0; i < len && i < EXCERPT_MAX; i++) {
+    unsigned char c = (unsigned char)body[i];
+    luaL_addchar(&excerpt, (c < 0x20 || c == 0x7f) ? ' ' : (char)c);
+  }
+  if (len > EXCERPT_MAX) luaL_addstring(&excerpt, "...");
+  luaL_pushresult(&excerpt);
+  lua_setfield(L, -2, "excerpt");
 }
 
 void sk_transfer_push_result(lua_State *L, struct sk_transfer *t, CURLcode rc) {

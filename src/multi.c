@@ -94,14 +94,13 @@ static int multi_poll(lua_State *L) {
     while ((msg = curl_multi_info_read(m->handle, &queued)) != NULL) {
       struct slot *s = NULL;
       CURLcode done = msg->data.result; /* msg is gone once its handle is removed */
-      lua_Integer id;
       if (msg->msg != CURLMSG_DONE) continue;
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
       curl_multi_remove_handle(m->handle, s->t.easy);
-      id = s->id;
-      s->id = 0;
+      lua_pushinteger(L, s->id);
+      s->id = 0; /* idle again, even if building its result raises */
       sk_transfer_push_result(L, &s->t, done);
-      lua_pushinteger(L, id);
+      lua_insert(L, -2);
       lua_setfield(L, -2, "id");
       lua_rawseti(L, 3, ++n);
     }

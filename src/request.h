@@ -22,12 +22,12 @@ struct sk_buf {
 
 /* Returns 0 when memory ran out; the buffer is left as it was. */
 static inline int sk_buf_add(struct sk_buf *b, const char *s, size_t n) {
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = (b->len + n + 1) * 2; /* doubling: a reused buffer soon stops growing */
-    char *p = realloc(b->data, cap);
-    if (!p) return 0;
-    b->data = p;
-    b->cap = cap;
+  size_t need = b->len + n + 1; /* and a NUL */
+  if (need > b->cap) {
+    char *grown = realloc(b->data, need * 2); /* twice: a reused buffer soon stops growing */
+    if (!grown) return 0;
+    b->data = grown;
+    b->cap = need * 2;
   }
   memcpy(b->data + b->len, s, n);
   b->len += n;
@@ -68,10 +68,9 @@ void sk_url_add_query(lua_State *L, struct sk_buf *out, int idx);
 const char *sk_string_field(lua_State *L, int t, const char *name, const char *where, int required, int no_breaks,
                             size_t *len);
 
-/* build.c: reads the request table at idx into t's URL, payload, header list,
- * timeouts and, when t has a handle, multipart body, without setting any
- * option. Raises when the table is malformed or lacks a required field
- * (method, url, timeout, connect_timeout). */
+/* build.c: reads the request table at idx into t's URL, payload, header list, timeouts
+ * and, when t has a handle, multipart body, without setting any option. Raises when
+ * the table is malformed or lacks method, url, timeout or connect_timeout. */
 void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req);
 
 /* apply.c: checks the options table at idx (ca_file, proxy, user_agent,

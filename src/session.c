@@ -1,8 +1,5 @@
-/*
- * A blocking session: one easy handle reused for every request, so the
- * connection (and its TLS session) stays open between calls. And core.prepare,
- * the request as a session would send it.
- */
+/* A blocking session: one easy handle reused for every request, so the connection
+ * (and its TLS session) stays open between calls; and core.prepare (see below). */
 #include "request.h"
 
 #define SESSION_MT "sakari.core.session"
@@ -63,13 +60,11 @@ int sk_core_prepare(lua_State *L) {
 
 static int session_request(lua_State *L) {
   struct session *s = luaL_checkudata(L, 1, SESSION_MT);
-  CURLcode rc;
   long connects = 0;
   if (!s->t.easy) return luaL_error(L, "sakari: request on a closed session");
   sk_transfer_prepare(L, &s->t, 2);
-  rc = curl_easy_perform(s->t.easy);
+  sk_transfer_push_result(L, &s->t, curl_easy_perform(s->t.easy));
   if (curl_easy_getinfo(s->t.easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK) s->connects += connects;
-  sk_transfer_push_result(L, &s->t, rc);
   return 1;
 }
 
