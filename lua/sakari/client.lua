@@ -3,10 +3,10 @@
 -- session, or yielding to a queue when it runs inside one of the client's
 -- queues (batch, queue).
 --
--- Three small objects: a State is one configuration's I/O (session, auth,
--- hooks); a Client holds the State in use (the default client makes its own
--- from the environment on its first call, and sakari.configure swaps it); the
--- table a user holds has the client's namespaces and batch, queue and close.
+-- Two small objects: a Client holds one configuration's I/O (session, auth,
+-- hooks), which configure replaces whole (the default client makes its own
+-- from the environment on its first call); the table a user holds has the
+-- client's namespaces and batch, queue and close.
 local core = require "sakari.core"
 local auth = require "sakari.auth"
 local config = require "sakari.config"
@@ -24,16 +24,9 @@ local util = require "sakari.util"
 local M = {}
 local unpack = table.unpack or unpack
 
-function M.user_agent(suffix)
-  local runtime = (jit and jit.version) or _VERSION
-  local ua = ("lua-sakari/%s (%s; %s)"):format(core.VERSION, runtime, core.curl_version)
-  if suffix then ua = ua .. " " .. suffix end
-  return ua
-end
-
 -- A call's results as value, err, rest: a failure is nil, err; a success its
 -- first value, and the values after it (a list's pagination) in the array rest.
-function M.settle(...)
+local function settle(...)
   local first, second = ...
   if first == nil and second ~= nil then return nil, second end
   local n = select("#", ...)
@@ -43,14 +36,12 @@ end
 
 -- Secrets that must never survive into an error message, even if a server echoes them.
 local function redactor(credentials)
+  local secrets = credentials
+    and { credentials.client_secret, credentials.client_id, credentials.token } or {}
   return function(err, token)
     if errors.is_error(err) and type(err.message) == "string" then
       local message = util.redact(err.message, token)
-      if credentials then
-        message = util.redact(message, credentials.client_secret)
-        message = util.redact(message, credentials.client_id)
-        message = util.redact(message, credentials.token)
-      end
+      for i = 1, 3 do message = util.redact(message, secrets[i]) end
       err.message = message
     end
     return err
@@ -69,26 +60,34 @@ local function debug_hook(sink, on_response)
   end
 end
 
--- One configuration's I/O.
-local State = {}
-State.__index = State
+local Client = {}
+Client.__index = Client
 
-local function new_state(resolved, credentials)
-  local self = setmetatable({
-    resolved = resolved,
-    custom = resolved.transport,
-    options = { ca_file = resolved.ca_file, proxy = resolved.proxy, insecure = resolved.insecure },
-  }, State)
+-- Resolves config and makes it the client's, closing the previous one's
+-- connections. Raises at `level` (as error() counts) on a bad config: every
+-- caller sits at the same depth below the user's call, so the user's line is blamed.
+function Client:configure(cfg, fname, level)
+  local resolved, credentials = config.resolve(cfg)
+  if not resolved then
+    local problem = credentials
+    local fields = { setting = problem.setting, env = problem.env }
+    if problem.argument then usage.argument(level, 1, fname, problem.detail, fields) end
+    usage.raise(level, fname .. ": " .. problem.detail, fields)
+  end
+  self:close()
+  self.resolved, self.custom = resolved, resolved.transport
+  self.options = { ca_file = resolved.ca_file, proxy = resolved.proxy, insecure = resolved.insecure }
+  local retry_settings = {} -- the per-call settings that flow.lua and retry.lua read from here
+  for _, name in ipairs(settings.PER_CALL) do retry_settings[name] = resolved[name] end
+  local ua = ("lua-sakari/%s (%s; %s)"):format(core.VERSION, jit and jit.version or _VERSION,
+    core.curl_version)
+  local suffix = resolved.user_agent_suffix
   local ctx = {
     base_url = resolved.base_url,
     timeout = resolved.timeout,
     connect_timeout = resolved.connect_timeout,
-    headers = { ["User-Agent"] = M.user_agent(resolved.user_agent_suffix) },
-    settings = {
-      max_retries = resolved.max_retries,
-      retry_backoff = resolved.retry_backoff,
-      max_retry_delay = resolved.max_retry_delay,
-    },
+    headers = { ["User-Agent"] = suffix and ua .. " " .. suffix or ua },
+    settings = retry_settings,
     on_request = resolved.on_request,
     on_response = debug_hook(resolved.debug, resolved.on_response),
     redact = redactor(credentials),
@@ -117,7 +116,8 @@ local function new_state(resolved, credentials)
   return self
 end
 
-function State:close()
+-- Closes the connections; a later call opens new ones.
+function Client:close()
   if self.session then
     self.session:close()
     self.session = nil
@@ -125,60 +125,39 @@ function State:close()
   if self.custom and self.custom.close then self.custom.close() end
 end
 
--- The State in use, and the configuration it came from.
-local Client = {}
-Client.__index = Client
-
--- Resolves config and makes it the client's State, closing the previous one.
--- Raises at `level` (as error() counts) on a bad config: every caller sits at
--- the same depth below the user's call, so the user's line is blamed.
-function Client:configure(cfg, fname, level)
-  local resolved, credentials = config.resolve(cfg)
-  if not resolved then
-    local problem = credentials
-    local fields = { setting = problem.setting, env = problem.env }
-    if problem.argument then usage.argument(level, 1, fname, problem.detail, fields) end
-    usage.raise(level, fname .. ": " .. problem.detail, fields)
-  end
-  local state = new_state(resolved, credentials)
-  if self.current then self.current:close() end
-  self.current = state
-  return state
-end
-
 -- request: as endpoint.lua builds it: { fname, method, path, query?, raw_body +
 -- content_type | multipart, raw_response?, accept?, retry?, settings? }
 function Client:call(request)
-  local state = self.current or self:configure(nil, "sakari", 4)
-  if not state.ctx.auth then usage.raise(3, config.NO_CREDENTIALS) end
+  if not self.ctx then self:configure(nil, "sakari", 4) end
+  if not self.ctx.auth then usage.raise(3, config.NO_CREDENTIALS) end
   local q = queue and queue.current()
-  return flow.run(state.ctx, request, q and q.owner == self and q.io or state.blocking)
+  return flow.run(self.ctx, request, q and q.owner == self and q.io or self.blocking)
 end
 
 -- A queue of calls: libcurl's multi handle, or the custom transport's multi;
 -- over a transport without one, calls run one at a time, inside push and poll.
 function Client:queue(concurrency)
-  local state = self.current or self:configure(nil, "sakari", 4)
+  if not self.ctx then self:configure(nil, "sakari", 4) end
   queue = queue or require "sakari.queue"
-  local custom = state.custom
-  local multi = custom and custom.multi and custom.multi(state.blocking.send)
-  local q = queue.new(multi or custom and queue.serial() or core.multi(state.options),
-    concurrency or state.resolved.concurrency)
+  local custom = self.custom
+  local multi = custom and custom.multi and custom.multi(self.blocking.send)
+  local q = queue.new(multi or custom and queue.serial() or core.multi(self.options),
+    concurrency or self.resolved.concurrency)
   q.owner = self
-  if custom and not multi then q.io = state.blocking end
+  if custom and not multi then q.io = self.blocking end
   return q
 end
 
 -- A setting of the configuration in use.
 function Client:setting(name)
-  local state = self.current or self:configure(nil, "sakari", 5)
-  return state.resolved[name]
+  if not self.ctx then self:configure(nil, "sakari", 5) end
+  return self.resolved[name]
 end
 
 -- A batch or queue call: { "namespace.function", args... } or a function ->
 -- the function running it; or nil, why, and true when the name is wrong.
 function Client:call_function(call)
-  if type(call) == "function" then return function() return M.settle(call()) end end
+  if type(call) == "function" then return function() return settle(call()) end end
   if type(call) ~= "table" or type(call[1]) ~= "string" then
     return nil, ("a call is { \"namespace.function\", arguments... } or a function, got %s"):format(util.describe(call))
   end
@@ -188,7 +167,7 @@ function Client:call_function(call)
   local f = type(functions) == "table" and rawget(functions, name)
   if type(f) ~= "function" then return nil, endpoint.no_function(namespace, name), true end
   local n = call.n or #call
-  return function() return M.settle(f(unpack(call, 2, n))) end
+  return function() return settle(f(unpack(call, 2, n))) end
 end
 
 local function concurrency_of(opts, argn, fname)
@@ -274,9 +253,7 @@ local function expose(self)
     return results or counts
   end
 
-  function public.close()
-    if self.current then self.current:close() end
-  end
+  function public.close() self:close() end
 
   function public.account(id)
     if not util.non_empty_string(id) then
@@ -288,18 +265,13 @@ local function expose(self)
   return public
 end
 
--- A new client; `fname` names the public function in errors. Raises a usage
--- error at the line that called that public function.
+-- A client: the table a user holds, and the Client itself (sakari.configure
+-- calls its configure). With `fname`, the public function named in errors, it
+-- is configured at once and raises at the line that called that function;
+-- without (the default client), from the environment on its first call.
 function M.new(cfg, fname)
   local self = setmetatable({}, Client)
-  self:configure(cfg, fname, 4)
-  return expose(self)
-end
-
--- The default client, configured from the environment on its first call: its
--- public table, and the Client itself (sakari.configure calls its configure).
-function M.default()
-  local self = setmetatable({}, Client)
+  if fname then self:configure(cfg, fname, 4) end
   return expose(self), self
 end
 

@@ -36,14 +36,6 @@ local function credentials(config, resolved)
   return nil, { env = env(lack), detail = ("%s is set but %s is not"):format(env(have), env(lack)) }
 end
 
-local function unknown_key(key)
-  local detail = ("unknown config key '%s' (accepted: %s)")
-    :format(tostring(key), table.concat(util.sorted_keys(settings.by_name), ", "))
-  local guess = type(key) == "string" and util.closest(key, settings.by_name)
-  if guess then detail = detail .. "; did you mean " .. guess .. "?" end
-  return detail
-end
-
 -- config (a table or nil) -> resolved, credentials; or nil, problem, where
 -- problem = { detail, argument = true when config itself is wrong, setting, env }.
 function M.resolve(config)
@@ -52,7 +44,10 @@ function M.resolve(config)
     return nil, { argument = true, detail = "config: expected a table, got " .. util.describe(config) }
   end
   for key, value in pairs(config) do
-    if not settings.by_name[key] then return nil, { argument = true, detail = unknown_key(key) } end
+    if not settings.by_name[key] then
+      return nil, { argument = true, detail = ("unknown config key '%s' (accepted: %s)%s")
+        :format(tostring(key), util.listed(settings.by_name), util.suggest(key, settings.by_name)) }
+    end
     local detail = settings.check(key, value)
     if detail then
       return nil, { argument = true, setting = key, env = env(key),

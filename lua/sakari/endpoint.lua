@@ -1,10 +1,6 @@
 -- Turns the rows of resources.lua into the functions a user calls. Every row is
 -- compiled once, when this module loads; `bind` makes one client's functions
--- from the compiled specs, one constructor per row kind:
---   call  (default) one request: arguments -> request -> answer
---   each  a lazy iterator over every page of the same request (pager.lua)
---   patch read with the row named by `read`, merge, then this row's request (patch.lua)
---   local no request at all (webhooks.parse): the row's `fn` as is
+-- from the compiled specs, one constructor per row kind (MAKE).
 --
 -- Every argument is checked before anything is sent. A raise counts a fixed
 -- number of frames up to the user's call, never through a tail call, so the
@@ -17,9 +13,6 @@ local usage = require "sakari.usage"
 local util = require "sakari.util"
 
 local M = {}
-
-local describe = util.describe
-
 
 -- How the answer {success, data, pagination} becomes the result.
 local ANSWER = {
@@ -40,9 +33,7 @@ local ANSWER = {
     if type(pagination) ~= "table" then pagination = {} end
     return data, pagination
   end,
-  success = function()
-    return true
-  end,
+  success = function() return true end,
   -- a tabular report: records keyed by column name, the column names in order
   -- and the raw text; a JSON answer (should Sakari switch) gives its data
   report = function(envelope, request)
@@ -62,64 +53,30 @@ local ANSWER = {
   end,
 }
 
-local METHODS = { GET = true, POST = true, PUT = true, PATCH = true, DELETE = true }
-
 local function set_of(list)
   local set = {}
   for _, v in ipairs(list or {}) do set[v] = true end
   return set
 end
 
--- One row -> the spec its function works from.
+-- One row -> the spec its function works from: the row's own fields, and
+-- what every call would otherwise work out again. A row that is wrong fails
+-- spec/endpoints_spec.lua, which calls every function once.
 function M.compile(namespace, name, row)
-  local fname = namespace .. "." .. name
-  local kind = row.kind or "call"
-  if kind == "local" then
-    assert(type(row.fn) == "function", fname .. ": a local row needs fn")
-    return { fname = fname, kind = kind, fn = row.fn }
-  end
-  local method, template = row[1], row[2]
-  -- rows are checked once, at load; spec/endpoints_spec.lua checks the upload
-  -- kinds and spec/schemas_spec.lua the schema names, which load lazily
-  local function need(ok, problem) if not ok then error(fname .. ": " .. problem, 3) end end
-  need(METHODS[method], "bad method")
-  need(type(template) == "string" and template:sub(1, 1) == "/", "bad path")
-  need(kind == "call" or kind == "each" or kind == "patch", "bad kind")
-  local answer = row.answer or (kind == "each" and "page") or "item"
-  need(ANSWER[answer], "bad answer kind")
-  need(kind ~= "each" or answer == "page", "each walks pages")
-  need(row.retry == nil or row.retry == "never", "bad retry flag")
-  need(row.check == nil or type(row.check) == "string", "check names a function of checks.lua")
-
-  local params = {}
-  for p in template:gmatch("{([%w_]+)}") do params[#params + 1] = p end
-  local enums = {}
-  for key, values in pairs(row.enums or {}) do enums[key] = set_of(values) end
-
-  return {
-    fname = fname,
-    kind = kind,
-    method = method,
-    template = template,
-    params = params,
-    -- the account may be left out (account_id) or bound (client.account); not
-    -- for uploads, whose body may be a string just like an id
-    account = params[1] == "accountId" and not row.upload,
-    body = row.body,
-    upload = row.upload,
-    check = row.check,
-    schema = row.schema,
-    accepted = set_of(row.query),
-    enums = enums,
-    required = row.required,
-    answer = answer,
-    unwrap = ANSWER[answer],
-    retry = row.retry,
-    raw_response = answer == "report" or nil,
-    accept = row.accept,
-    read = row.read,
-    merge = row.merge,
-  }
+  local spec = {}
+  for key, value in pairs(row) do spec[key] = value end
+  spec.fname, spec.kind = namespace .. "." .. name, row.kind or "call"
+  if spec.kind == "local" then return spec end
+  local template, answer = row[2], row.answer or (spec.kind == "each" and "page") or "item"
+  spec.method, spec.template = row[1], template
+  spec.params, spec.enums, spec.accepted = {}, {}, set_of(row.query)
+  for p in template:gmatch("{([%w_]+)}") do spec.params[#spec.params + 1] = p end
+  for key, values in pairs(row.enums or {}) do spec.enums[key] = set_of(values) end
+  -- the account may be left out (account_id) or bound (client.account); not
+  -- for uploads, whose body may be a string just like an id
+  spec.account = spec.params[1] == "accountId" and not row.upload
+  spec.answer, spec.unwrap, spec.raw_response = answer, ANSWER[answer], answer == "report" or nil
+  return spec
 end
 
 -- Every row, compiled once for the whole process (every client shares them).
@@ -128,58 +85,50 @@ for namespace, rows in pairs(resources.endpoints) do
   local specs = {}
   for name, row in pairs(rows) do specs[name] = M.compile(namespace, name, row) end
   for _, spec in pairs(specs) do
-    if spec.kind == "patch" then
-      local read = assert(specs[spec.read], spec.fname .. ": bad read row")
-      assert(read.template == spec.template, spec.fname .. ": the read row has another path")
-      spec.read = read
-    end
+    if spec.kind == "patch" then spec.read = specs[spec.read] end
   end
   M.specs[namespace] = specs
 end
 
--- The body argument -> the request's body fields, or nil, detail (naming the
--- argument). The one place a body is validated before it is encoded.
--- `strict`: the call's own strict option, nil to follow the client's setting,
--- read only where a schema check needs it. An unknown name (schemas.lua)
--- speaks first, then the row's own check, then the schema's types; a body JSON
--- cannot carry at all is left to the encoder, which names the fault more
--- exactly (a cycle, a function).
-local function body_fields(spec, client, body, strict)
+-- The body argument -> the request's body (or an upload's fields); returns
+-- what is wrong, naming the argument. The one place a body is validated before
+-- it is encoded. The call's strict option, else the client's, says whether
+-- the schema is checked. An unknown name (schemas.lua) speaks first, then the
+-- row's own check, then the schema's types; a body JSON cannot carry at all is
+-- left to the encoder, which names the fault more exactly (a cycle, a function).
+local function set_body(spec, client, request, body)
   local name = spec.body
   if spec.upload then
     local fields, detail = require("sakari.upload")[spec.upload](body) -- required on use, as pager
-    if not fields then return nil, name .. ": " .. detail end
-    return fields
+    if not fields then return name .. ": " .. detail end
+    for k, v in pairs(fields) do request[k] = v end
+    return nil
   end
   if type(body) ~= "table" or body == core.null then
-    return nil, name .. ": expected a table, got " .. describe(body)
+    return name .. ": expected a table, got " .. util.describe(body)
   end
-  local detail, unknown_name
-  if spec.schema then
-    if strict == nil then strict = client:setting("strict") end
-    if strict then
-      -- required on use, not with the module: `require "sakari"` stays quick
-      detail, unknown_name = require("sakari.schemas").check(spec.schema, body, name)
-      if detail and not pcall(core.encode, body) then detail = nil end
-      if detail and unknown_name then return nil, detail end
-    end
+  local strict, detail, unknown_name = request.strict
+  if strict == nil and spec.schema then strict = client:setting("strict") end
+  if strict and spec.schema then
+    -- required on use, not with the module: `require "sakari"` stays quick
+    detail, unknown_name = require("sakari.schemas").check(spec.schema, body, name)
+    if detail and not pcall(core.encode, body) then detail = nil end
+    if detail and unknown_name then return detail end
   end
   local specific = spec.check and require("sakari.checks")[spec.check](body) -- required on use, as pager
-  if specific then return nil, name .. ": " .. specific end
-  if detail then return nil, detail end
-  return { body = body }
+  if specific then return name .. ": " .. specific end
+  if detail then return detail end
+  request.body = body
 end
 
--- The arguments of a call -> the request table for client:call, or nil,
--- argument number, detail. Arguments, in order: one per path placeholder
--- (non-empty strings, escaped into one path segment each), then the body when
--- the row has one, then an optional options table.
+-- The arguments of a call (in the order resources.lua gives) -> the request
+-- table for client:call, or nil, argument number, detail.
 function M.request(spec, client, ...)
   local values = {}
   for i, param in ipairs(spec.params) do
     local v = select(i, ...)
     if type(v) ~= "string" or v == "" then
-      return nil, i, ("%s: expected a non-empty string, got %s"):format(param, describe(v))
+      return nil, i, ("%s: expected a non-empty string, got %s"):format(param, util.describe(v))
     end
     local allowed = spec.enums[param]
     if allowed and not allowed[v] then
@@ -192,33 +141,28 @@ function M.request(spec, client, ...)
   local query, detail, settings = options.query(spec, (select(optn, ...)))
   if detail then return nil, optn, detail end
   local request = {
-    fname = spec.fname, method = spec.method, retry = spec.retry,
-    raw_response = spec.raw_response, accept = spec.accept, query = query,
+    fname = spec.fname, method = spec.method, path = spec.template:gsub("{([%w_]+)}", values),
+    retry = spec.retry, raw_response = spec.raw_response, accept = spec.accept, query = query,
+    settings = settings, -- flow.lua reads the retry ones there, the rest from the request
   }
   if settings then
-    request.timeout, request.connect_timeout, request.strict = settings.timeout, settings.connect_timeout,
-      settings.strict
-    settings.timeout, settings.connect_timeout, settings.strict = nil, nil, nil
-    if next(settings) then request.settings = settings end
+    request.timeout, request.connect_timeout = settings.timeout, settings.connect_timeout
+    request.strict = settings.strict
   end
   if spec.body then
-    local fields, why = body_fields(spec, client, (select(argn, ...)), request.strict)
-    if not fields then return nil, argn, why end
-    for k, v in pairs(fields) do request[k] = v end
+    detail = set_body(spec, client, request, (select(argn, ...)))
+    if detail then return nil, argn, detail end
   end
-  request.path = (spec.template:gsub("{([%w_]+)}", values))
   return request
 end
 
 -- The namespace tables' metatable marks them, so that a colon call is told apart.
 local Namespace = {}
 
--- "sakari: no function contacts.updat; did you mean contacts.update?";
--- `names`: the set of the names that exist there.
+-- "sakari: no function contacts.updat; did you mean contacts.update?"
 local function missing(kind, prefix, name, names)
-  local guess = type(name) == "string" and util.closest(name, names)
   return ("sakari: no %s %s%s%s"):format(kind, prefix, tostring(name),
-    guess and ("; did you mean %s%s?"):format(prefix, guess) or "")
+    util.suggest(name, names, prefix))
 end
 
 -- The message for "namespace.name" when there is no such function.
@@ -229,15 +173,10 @@ end
 
 -- The request of a call, its arguments checked (after the bound account, if
 -- any), or a raise at the user's line (level 3: prepare < the endpoint
--- function < user): a colon call, a call that leaves out the account (see
--- below), or a bad argument.
---
--- The account is left out when the row's first placeholder is the account,
--- the client has an account_id, and the call gives one string fewer than the
--- row has placeholders: the argument where the last id belongs is then a
--- table (the body or the options) or absent. Ids are non-empty strings, so
--- that is never a full call; a nil in that place is ambiguous (a missing id,
--- or options left nil) and raises. Uploads always take the account.
+-- function < user). When the account may be left out (account_id), see
+-- init.lua's client.account: ids are non-empty strings, so a table (or
+-- nothing) where the last id belongs is never a full call; a nil there is
+-- ambiguous (a missing id, or options left nil) and raises.
 local function prepare(spec, client, account, ...)
   local request, argn, detail
   if account then request, argn, detail = M.request(spec, client, account, ...)
@@ -265,8 +204,7 @@ end
 
 -- The JSON body as text. Encoded here rather than by core's request so that an
 -- error names the user's argument ("fields.attributes.n: NaN is not ...") and
--- is raised before anything is sent; the bytes are the same either way.
--- Raises at the caller of the user-facing function's caller: level 3.
+-- is raised (level 3, as prepare) before anything is sent.
 local function encode_body(spec, request)
   if request.body == nil then return end
   local ok, json = pcall(core.encode, request.body, spec.body)
@@ -295,10 +233,8 @@ function MAKE.each(spec, client, account)
   return function(...)
     local request = prepare(spec, client, account, ...)
     return require("sakari.pager").each(function(query) -- required on use, as patch: most scripts never page
-      local page_request = {}
-      for k, v in pairs(request) do page_request[k] = v end
-      page_request.query = query
-      return answer(spec, page_request, client:call(page_request))
+      request.query = query -- the pages go one after another: one request serves them all
+      return answer(spec, request, client:call(request))
     end, request.query)
   end
 end
@@ -325,18 +261,14 @@ end
 MAKE["local"] = function(spec) return spec.fn end
 
 -- A missing name raises at the line that asked for it; __index only runs on a
--- miss, so a call that exists pays nothing.
-local function namespace_table(namespace, functions)
-  return setmetatable(functions, {
-    __index = function(_, name) usage.raise(2, missing("function", namespace .. ".", name, functions)) end,
-    __metatable = Namespace,
-  })
-end
-
--- The same for a client's own table (or the module's): a missing namespace.
-function M.guard(t, namespaces)
+-- miss, so a call that exists pays nothing. `t`: a client's (or the module's)
+-- namespaces, `names` the set of them; or with `namespace`, its functions.
+function M.guard(t, names, namespace)
+  local kind, prefix = "namespace", ""
+  if namespace then kind, prefix = "function", namespace .. "." end
   return setmetatable(t, {
-    __index = function(_, name) usage.raise(2, missing("namespace", "", name, namespaces)) end,
+    __index = function(_, name) usage.raise(2, missing(kind, prefix, name, names)) end,
+    __metatable = namespace and Namespace or nil,
   })
 end
 
@@ -345,7 +277,7 @@ end
 -- `client:setting(name)` reads its settings. With `account`, only the rows
 -- that take the account, bound to it (client.account).
 function M.bind(client, account)
-  local namespaces = {}
+  local namespaces, names = {}, {}
   for namespace, specs in pairs(M.specs) do
     local functions = {}
     for name, spec in pairs(specs) do
@@ -353,10 +285,10 @@ function M.bind(client, account)
         functions[name] = MAKE[spec.kind](spec, client, account)
       end
     end
-    if next(functions) then namespaces[namespace] = namespace_table(namespace, functions) end
+    if next(functions) then
+      namespaces[namespace], names[namespace] = M.guard(functions, functions, namespace), true
+    end
   end
-  local names = {}
-  for namespace in pairs(namespaces) do names[namespace] = true end
   return M.guard(namespaces, names)
 end
 

@@ -77,8 +77,7 @@ local M = {
 --- Closes the client's connections; a later call opens new ones.
 -- @function client.close
 
-
-local default, default_client = client.default()
+local default, default_client = client.new()
 
 --- A new client.
 -- @tparam[opt] table config see `config`

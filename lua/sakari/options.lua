@@ -12,8 +12,6 @@ local util = require "sakari.util"
 
 local M = {}
 
-local describe = util.describe
-
 -- Documented ranges (https://developer.sakari.io/api-reference/contacts/fetch-contacts,
 -- offset and limit): a bad page size fails here, before anything is sent,
 -- rather than as a 400 from the server.
@@ -42,7 +40,7 @@ local function check_value(key, value)
   end
   if ok then return nil end
   return ("option '%s': expected a string, number, boolean or an array of them, got %s")
-    :format(tostring(key), describe(value))
+    :format(tostring(key), util.describe(value))
 end
 
 -- An integral float (10.0) becomes an integer, so the query says limit=10, not 10.0.
@@ -51,7 +49,7 @@ local function check_range(key, value)
   if not range then return value end
   if type(value) ~= "number" or value ~= math.floor(value)
       or value < range.min or (range.max and value > range.max) then
-    local got = type(value) == "number" and tostring(value) or describe(value)
+    local got = type(value) == "number" and tostring(value) or util.describe(value)
     return nil, ("option '%s': expected %s, got %s"):format(key, range.expected, got)
   end
   return math.floor(value)
@@ -70,16 +68,13 @@ table.sort(COMMON)
 local COMMON_LIST = table.concat(COMMON, ", ")
 
 local function unknown(spec, key)
-  local accepted = util.listed(spec.accepted)
-  local detail = accepted == "" and ("unknown option '%s' (accepted on every call: %s)")
-    :format(tostring(key), COMMON_LIST)
-    or ("unknown option '%s' (accepted: %s; on every call: %s)"):format(tostring(key), accepted, COMMON_LIST)
   local names = {}
   for name in pairs(spec.accepted) do names[name] = true end
   for _, name in ipairs(COMMON) do names[name] = true end
-  local guess = type(key) == "string" and util.closest(key, names)
-  if guess then detail = detail .. "; did you mean " .. guess .. "?" end
-  return detail
+  local accepted = next(spec.accepted) and ("accepted: %s; on every call"):format(util.listed(spec.accepted))
+    or "accepted on every call"
+  return ("unknown option '%s' (%s: %s)%s"):format(tostring(key), accepted, COMMON_LIST,
+    util.suggest(key, names))
 end
 
 -- spec: { accepted = {name = true}, enums = {name = {value = true}}, required = {names} }
@@ -87,11 +82,11 @@ end
 -- given (nil when none); or nil, detail.
 function M.query(spec, options)
   if options == nil then
-    if spec.required then return nil, ("option '%s' is required"):format(spec.required[1]) end
-    return nil
+    if not spec.required then return nil end
+    options = {} -- to say which option is missing
   end
   if type(options) ~= "table" then
-    return nil, "options: expected a table, got " .. describe(options)
+    return nil, "options: expected a table, got " .. util.describe(options)
   end
   local query, call_settings = {}, nil
   for key, value in pairs(options) do
@@ -113,11 +108,11 @@ function M.query(spec, options)
   local extra = options[M.PASSTHROUGH]
   if extra ~= nil then
     if type(extra) ~= "table" then
-      return nil, "options.query: expected a table, got " .. describe(extra)
+      return nil, "options.query: expected a table, got " .. util.describe(extra)
     end
     for key, value in pairs(extra) do
       if type(key) ~= "string" or key == "" then
-        return nil, "options.query: keys must be non-empty strings, got " .. describe(key)
+        return nil, "options.query: keys must be non-empty strings, got " .. util.describe(key)
       end
       local detail = check_value(key, value)
       if detail then return nil, detail end
@@ -126,9 +121,7 @@ function M.query(spec, options)
     end
   end
   for _, name in ipairs(spec.required or {}) do
-    if query[name] == nil then
-      return nil, ("option '%s' is required"):format(name)
-    end
+    if query[name] == nil then return nil, ("option '%s' is required"):format(name) end
   end
   if next(query) == nil then query = nil end
   return query, nil, call_settings

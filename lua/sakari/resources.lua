@@ -1,6 +1,6 @@
 -- Every function of the API as one row; endpoint.lua turns the rows into the
 -- functions a user calls (`client.contacts.update(accountId, contactId, fields)`).
--- Adding an endpoint is adding a row.
+-- Adding an endpoint is adding a row; `records` writes the six usual ones of a kind.
 --
 -- A row: { METHOD, "/path/{placeholder}/...",
 --   body     = name of the body argument (a table sent as JSON), if the call sends one
@@ -44,20 +44,31 @@ local DATE_RANGE = { "start", "end" }
 -- [G] names the filters of calls but not their wire names; these are the likely ones
 local CALL_FILTERS = paged("contactId", "conversationId", "direction", "status", "from", "to")
 
+-- The six rows of a kind of record at `path` (list, each, get, create, update,
+-- delete), `id` its placeholder, `schema` its body's; `more`: its other rows.
+local function records(path, id, schema, filters, more)
+  local one = path .. "/{" .. id .. "}"
+  local rows = {
+    list   = { "GET",    path, answer = "page", query = filters },
+    each   = { "GET",    path, kind = "each", query = filters },
+    get    = { "GET",    one },
+    create = { "POST",   path, body = "fields", schema = schema, answer = "first" },
+    update = { "PUT",    one, body = "fields", schema = schema },
+    delete = { "DELETE", one, answer = "success" },
+  }
+  for name, row in pairs(more or {}) do rows[name] = row end
+  return rows
+end
+
 M.endpoints = {
-  contacts = {
-    list   = { "GET",    ACCOUNT .. "/contacts", answer = "page", query = CONTACT_FILTERS },
-    each   = { "GET",    ACCOUNT .. "/contacts", kind = "each", query = CONTACT_FILTERS },
-    get    = { "GET",    ACCOUNT .. "/contacts/{contactId}" },
+  contacts = records(ACCOUNT .. "/contacts", "contactId", "ContactRequest", CONTACT_FILTERS, {
     create = { "POST",   ACCOUNT .. "/contacts", body = "fields", schema = "ContactRequest", answer = "first",
                query = { "mergeStrategy" }, enums = MERGE },
-    update = { "PUT",    ACCOUNT .. "/contacts/{contactId}", body = "fields", schema = "ContactRequest" },
     patch  = { "PUT",    ACCOUNT .. "/contacts/{contactId}", body = "changes", schema = "ContactRequest",
                kind = "patch", read = "get", merge = "contact" },
-    delete = { "DELETE", ACCOUNT .. "/contacts/{contactId}", answer = "success" },
     import = { "POST",   ACCOUNT .. "/contacts", body = "csv", upload = "csv",
                query = { "mergeStrategy" }, enums = MERGE },
-  },
+  }),
 
   messages = {
     send = { "POST", ACCOUNT .. "/messages", body = "request", schema = "SendMessagesRequest",
@@ -74,25 +85,12 @@ M.endpoints = {
     close = { "PUT", ACCOUNT .. "/conversations/{conversationId}/close" },
   },
 
-  templates = {
-    list   = { "GET",    ACCOUNT .. "/templates", answer = "page", query = NAME_FILTER },
-    each   = { "GET",    ACCOUNT .. "/templates", kind = "each", query = NAME_FILTER },
-    get    = { "GET",    ACCOUNT .. "/templates/{templateId}" },
-    create = { "POST",   ACCOUNT .. "/templates", body = "fields", schema = "TemplateRequest", answer = "first" },
-    update = { "PUT",    ACCOUNT .. "/templates/{templateId}", body = "fields", schema = "TemplateRequest" },
-    delete = { "DELETE", ACCOUNT .. "/templates/{templateId}", answer = "success" },
-  },
+  templates = records(ACCOUNT .. "/templates", "templateId", "TemplateRequest", NAME_FILTER),
 
-  campaigns = {
-    list   = { "GET",    ACCOUNT .. "/campaigns", answer = "page", query = NAME_FILTER },
-    each   = { "GET",    ACCOUNT .. "/campaigns", kind = "each", query = NAME_FILTER },
-    get    = { "GET",    ACCOUNT .. "/campaigns/{campaignId}" },
-    create = { "POST",   ACCOUNT .. "/campaigns", body = "fields", schema = "CampaignRequest", answer = "first" },
-    update = { "PUT",    ACCOUNT .. "/campaigns/{campaignId}", body = "fields", schema = "CampaignRequest" },
-    delete = { "DELETE", ACCOUNT .. "/campaigns/{campaignId}", answer = "success" },
-    quick  = { "POST",   ACCOUNT .. "/quickcampaigns", body = "fields", schema = "QuickCampaignRequest",
-               check = "quick_campaign", retry = "never" },
-  },
+  campaigns = records(ACCOUNT .. "/campaigns", "campaignId", "CampaignRequest", NAME_FILTER, {
+    quick = { "POST", ACCOUNT .. "/quickcampaigns", body = "fields", schema = "QuickCampaignRequest",
+              check = "quick_campaign", retry = "never" },
+  }),
 
   webhooks = {
     list        = { "GET",    ACCOUNT .. "/webhooks", answer = "page", query = PAGE },
@@ -136,21 +134,16 @@ M.endpoints = {
     executions = { "GET", ACCOUNT .. "/dripcampaigns/{dripCampaignId}/executions", answer = "page", query = PAGE },
   },
 
-  lead_forms = {
-    list        = { "GET",    ACCOUNT .. "/forms", answer = "page", query = FORM_FILTERS },
-    each        = { "GET",    ACCOUNT .. "/forms", kind = "each", query = FORM_FILTERS },
+  lead_forms = records(ACCOUNT .. "/forms", "formId", "LeadFormRequest", FORM_FILTERS, {
     create      = { "POST",   ACCOUNT .. "/forms", body = "fields", schema = "LeadFormRequest", answer = "first",
                     query = { "template" } },
     templates   = { "GET",    ACCOUNT .. "/forms/templates", answer = "page", query = FORM_FILTERS },
-    get         = { "GET",    ACCOUNT .. "/forms/{formId}" },
-    update      = { "PUT",    ACCOUNT .. "/forms/{formId}", body = "fields", schema = "LeadFormRequest" },
-    delete      = { "DELETE", ACCOUNT .. "/forms/{formId}", answer = "success" },
     activate    = { "PUT",    ACCOUNT .. "/forms/{formId}/activate" },
     deactivate  = { "PUT",    ACCOUNT .. "/forms/{formId}/deactivate" },
     analytics   = { "GET",    ACCOUNT .. "/forms/{formId}/analytics", query = DATE_RANGE },
     conversions = { "GET",    ACCOUNT .. "/forms/{formId}/conversions", answer = "page",
                     query = paged("start", "end") },
-  },
+  }),
 
   phone_numbers = {
     available = { "GET", ACCOUNT .. "/availablephonenumbers", answer = "page",

@@ -101,22 +101,22 @@ M.rows = {
   { name = "transport", kind = TRANSPORT, doc = "I/O of the host's own (sakari.transport); default libcurl" },
 }
 
-M.by_name = {}
-for _, row in ipairs(M.rows) do M.by_name[row.name] = row end
-
--- The names of the per-call settings, sorted.
-M.PER_CALL = {}
+-- Every row by name, and the names of the per-call settings, sorted.
+M.by_name, M.PER_CALL = {}, {}
 for _, row in ipairs(M.rows) do
+  M.by_name[row.name] = row
   if row.per_call then M.PER_CALL[#M.PER_CALL + 1] = row.name end
 end
 table.sort(M.PER_CALL)
 
--- A value as a message shows it: never a secret, numbers as they are.
-local function shown(row, value)
-  if row.secret then return "a " .. type(value) end
-  if finite(value) or type(value) == "boolean" then return tostring(value) end
-  if util.non_empty_string(value) then return ("%q"):format(util.snippet(value, 60)) end
-  return util.describe(value)
+-- "expected X, got Y", Y as a message shows a value: never a secret, numbers as they are.
+local function mismatch(row, value)
+  local got
+  if row.secret then got = "a " .. type(value)
+  elseif finite(value) or type(value) == "boolean" then got = tostring(value)
+  elseif util.non_empty_string(value) then got = ("%q"):format(util.snippet(value, 60))
+  else got = util.describe(value) end -- not sooner: describe loads the core
+  return ("expected %s, got %s"):format(row.kind.expected, got)
 end
 
 --- Checks one value of a setting.
@@ -127,9 +127,7 @@ end
 function M.check(name, value)
   local row = M.by_name[name]
   if row.kind.check(value) then return nil end
-  local detail = ("expected %s, got %s"):format(row.kind.expected, shown(row, value))
-  if row.env then detail = detail .. " (env " .. row.env .. ")" end
-  return detail
+  return mismatch(row, value) .. (row.env and " (env " .. row.env .. ")" or "")
 end
 
 --- The value of a setting's environment variable, or nil when unset (or empty).
@@ -143,11 +141,8 @@ function M.from_env(name, getenv)
   if text == nil or text == "" then return nil end
   local value = text
   if row.kind.from_env then value = row.kind.from_env(text) end
-  if value == nil or not row.kind.check(value) then
-    local got = row.secret and "a string" or ("%q"):format(util.snippet(text, 60))
-    return nil, ("expected %s, got %s"):format(row.kind.expected, got)
-  end
-  return value
+  if value ~= nil and row.kind.check(value) then return value end
+  return nil, mismatch(row, text)
 end
 
 --- Every setting, for the CLI's flags and the generated docs.

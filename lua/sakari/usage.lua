@@ -17,8 +17,7 @@ local M = {}
 local Usage = {}
 
 function Usage.__tostring(e)
-  if e.where then return e.where .. ": " .. e.message end
-  return e.message
+  return e.where and e.where .. ": " .. e.message or e.message
 end
 
 function Usage.__concat(a, b) return tostring(a) .. tostring(b) end

@@ -58,6 +58,12 @@ function M.closest(name, names)
   return best
 end
 
+-- "; did you mean <prefix><name>?" when `names` (a set) has one close to `name`, else "".
+function M.suggest(name, names, prefix)
+  local guess = type(name) == "string" and M.closest(name, names)
+  return guess and ("; did you mean %s%s?"):format(prefix or "", guess) or ""
+end
+
 -- string.gsub would treat a secret as a pattern; secrets are arbitrary bytes.
 function M.replace_plain(s, needle, replacement)
   if needle == nil or needle == "" then return s end
@@ -74,9 +80,8 @@ function M.replace_plain(s, needle, replacement)
 end
 
 -- An error message without the "file.lua:12: " position that error() put in
--- front: raised again on the caller's behalf, it gets the caller's line instead.
--- A usage error gives its message; anything else but a string (an error
--- object) is returned as it is.
+-- front, to be raised again at the caller's line; a usage error gives its
+-- message, an error object is returned as it is.
 function M.strip_position(message)
   if usage.is(message) then return message.message end
   if type(message) ~= "string" then return message end
@@ -89,9 +94,8 @@ local MIN_SECRET_PART = 6
 -- Replaces every occurrence of secret in text, and the start of one where an
 -- excerpt of a server's answer was cut off inside it (text ending, or "...").
 function M.redact(text, secret)
-  if secret == nil or #secret < MIN_SECRET_PART then return M.replace_plain(text, secret, "[redacted]") end
   text = M.replace_plain(text, secret, "[redacted]")
-  for k = #secret - 1, MIN_SECRET_PART, -1 do
+  for k = #(secret or "") - 1, MIN_SECRET_PART, -1 do
     local head = secret:sub(1, k)
     local i = text:find(head, 1, true)
     while i do
@@ -111,8 +115,7 @@ function M.snippet(text, max, markup)
   max = max or 120
   text = tostring(text or "")
   if markup then text = text:gsub("<[^>]*>", " ") end
-  text = text:gsub("[%z\1-\31\127]", " ")     -- no control characters in messages
-  text = text:gsub("%s+", " ")
+  text = text:gsub("[%z\1-\31\127 ]+", " ") -- no control characters in messages, one space for a run
   text = text:gsub("^ ", ""):gsub(" $", "")
   if #text > max then
     text = text:sub(1, max)
