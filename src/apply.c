@@ -1,7 +1,6 @@
 /* The checked fields of an sk_transfer -> options on its libcurl easy handle. */
 #include "request.h"
 
-/* libcurl's write and header callbacks; userdata is the sk_transfer. */
 static size_t on_body(char *data, size_t size, size_t n, void *ud) {
   struct sk_transfer *t = ud;
   return sk_buf_add(&t->body, data, size * n) ? size * n : 0;

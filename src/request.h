@@ -24,10 +24,12 @@ struct sk_buf {
 static inline int sk_buf_add(struct sk_buf *b, const char *s, size_t n) {
   size_t need = b->len + n + 1; /* and a NUL */
   if (need > b->cap) {
-    char *grown = realloc(b->data, need * 2); /* twice: a reused buffer soon stops growing */
+    char *grown;
+    need = need < 128 ? 256 : need * 2; /* one allocation for a short text, then doubling */
+    grown = realloc(b->data, need);
     if (!grown) return 0;
     b->data = grown;
-    b->cap = need * 2;
+    b->cap = need;
   }
   memcpy(b->data + b->len, s, n);
   b->len += n;
