@@ -142,6 +142,8 @@ describe("client.batch", function()
       results[1].err.message)
     assert.are.equal(ids[1], results[2].value.id)
     assert.are.equal("argument", results[3].err.code)
+    assert.matches('^a call is { "namespace.function", arguments%.%.%. } or a function, got ',
+      results[3].err.message)
     assert.are.same({ "GET " .. CONTACTS .. ids[1] }, sandbox.request_lines())
     assert.is_false(pcall(client.batch, { { "contacts.get", ACC, SEED } }, { concurrency = 0 }))
     assert.is_false(pcall(client.batch, 42))

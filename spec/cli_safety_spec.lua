@@ -416,6 +416,7 @@ describe("sakari contacts restore", function()
     assert.are.equal((journal:gsub("%.jsonl$", ".failed.jsonl")), summary.failures)
     local lines = journal_lines(summary.failures)
     assert.are.equal("not sent: no before (the contact as it was)", lines[1].error)
+    assert.are.equal("x", lines[1].id) -- the line's own fields, to fix and feed back
     assert.are.equal("not json", lines[2].line)
     assert.are.same({}, sandbox.requests())
   end)

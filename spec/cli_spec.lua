@@ -66,6 +66,8 @@ describe("sakari (the command line)", function()
       { { "contacts", "list", ACC, "--limit", "0" }, "--limit: expected a whole number >= 1" },
       { { "contacts", "bulk-update", ACC }, "missing option '--csv'" },
       { { "contacts", "bulk-update", ACC, "--csv", "x.csv", "--concurrency", "two" }, "--concurrency" },
+      { { "contacts", "restore", ACC, "--journal", "x.jsonl", "--dry-run", "--output-journal", "y.jsonl" },
+        "--dry-run writes nothing: no --output-journal" },
       { { "contacts", "frobnicate" }, "unknown command 'frobnicate'" },
       { { "contacts", "update", ACC, sandbox.SEED_CONTACT }, "nothing to set" },
       { { "contacts", "create", ACC, "--firstName", "Ann" }, "--mobile is required" },

@@ -90,6 +90,23 @@ describe("OAuth client credentials", function()
     assert.same({ TOKEN_LINE, GET_LINE, GET_LINE, TOKEN_LINE, GET_LINE }, sandbox.request_lines())
   end)
 
+  it("keeps a token of unknown lifetime that replaced one whose lifetime was known", function()
+    local answers = { { access_token = "first", expires_in = 10 }, { access_token = "second" } }
+    local fetched = 0
+    local source = auth.oauth("id", "secret", function()
+      fetched = fetched + 1
+      return answers[fetched] or { access_token = "another" }
+    end)
+    local t0 = os.time()
+    auth.now = function() return t0 end
+    assert.equal("first", source:get({}))
+    auth.now = function() return t0 + 20 end
+    assert.equal("second", source:get({}))
+    auth.now = function() return t0 + 40 end
+    assert.equal("second", source:get({}))
+    assert.equal(2, fetched)
+  end)
+
   it("on a 401 fetches one new token and repeats the call once", function()
     assert.truthy(client.contacts.get(ACC, SEED))
     sandbox.expire_tokens()
@@ -190,6 +207,39 @@ describe("OAuth client credentials", function()
       assert.equal("/oauth2/token", results[i].err.path)
     end
     assert.same({ TOKEN_LINE }, sandbox.request_lines())
+  end)
+
+  it("a token fetch of a closed queue holds no call of the next queue", function()
+    sandbox.fault({ path = "/oauth2/token", delay = 0.3, times = 1 })
+    local first = client.queue()
+    first.push({ "contacts.get", ACC, SEED })
+    first.poll(0) -- the fetch is in flight
+    first.close()
+    local second = client.queue()
+    local value, err
+    second.push({ "contacts.get", ACC, SEED }, function(v, e) value, err = v, e end)
+    local deadline = core.now() + 5
+    while second.pending() > 0 and core.now() < deadline do second.poll(0.05) end
+    second.close()
+    assert.is_nil(err)
+    assert.equal(SEED, value.id)
+  end)
+
+  it("in a batch, a token fetch that raised holds no other call: the next one fetches", function()
+    local raised = false
+    local flaky = sandbox.oauth_client {
+      on_request = function(event)
+        if event.path == "/oauth2/token" and not raised then
+          raised = true
+          error("hook broke")
+        end
+      end,
+    }
+    local results = flaky.batch({ { "contacts.get", ACC, SEED }, { "contacts.get", ACC, SEED } })
+    flaky.close()
+    assert.matches("hook broke", results[1].err.message)
+    assert.equal(SEED, results[2].value.id)
+    assert.same({ TOKEN_LINE, GET_LINE }, sandbox.request_lines())
   end)
 
   it("never shows the token or the secret in an error", function()

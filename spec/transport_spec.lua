@@ -68,6 +68,27 @@ describe("a Lua transport", function()
     assert.are.equal("timeout", err.code)
   end)
 
+  it("turns a string, an unknown code or a raise of the transport into a transport err", function()
+    local answers = {
+      function() return nil, "socket went away" end,
+      function() return nil, { code = "weird", message = "odd failure" } end,
+      function() return nil, { code = "dns" } end,
+      function() error("transport bug", 0) end,
+      function() return nil end,
+    }
+    local expected = {
+      { "transport", "socket went away" }, { "transport", "odd failure" }, { "dns", "dns" },
+      { "transport", "transport bug" }, { "transport", "transport failed" },
+    }
+    for i, answer in ipairs(answers) do
+      local odd = sakari.new { access_token = "a-long-test-token", max_retries = 0,
+        transport = { request = answer } }
+      local _, err = odd.contacts.get(ACC, SEED)
+      assert.are.same(expected[i], { err.code, err.message })
+      assert.is_nil(err.status)
+    end
+  end)
+
   it("authenticates with client credentials: fetch, reuse, refresh on 401", function()
     local oauth = sandbox.oauth_client { transport = luasocket.new() }
     assert.are.equal(SEED, oauth.contacts.get(ACC, SEED).id)

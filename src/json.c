@@ -2,12 +2,10 @@
  * lua-cjson driven from C.
  *
  * lua-cjson has no C API, so a private instance (cjson.new()) is fetched once
- * per Lua state and its encode/decode are called under lua_pcall. Two
- * flavours exist in the wild and they disagree: Debian's 2.1.0 formats every
- * number with at most 14 significant digits, decodes every number as a float
- * on Lua 5.3+, and cannot tell [] from {}; OpenResty's fork differs on some of
- * these points. json_encode.c and json_decode.c give one behaviour on both,
- * using nothing but encode, decode and the settings both flavours have.
+ * per Lua state and its encode/decode are called under lua_pcall. Debian's
+ * 2.1.0 and OpenResty's fork disagree on numbers and on [] versus {};
+ * json_encode.c and json_decode.c give one behaviour on both, using only the
+ * functions and settings both flavours have.
  */
 #include "json.h"
 
@@ -16,27 +14,18 @@
 
 #include "timing.h"
 
-#define REG_KEY "sakari.core.json"
+char sk_json_mark[SK_MARK_LEN + 1] = "sk";
 
-char sk_json_nonce[SK_NONCE_LEN + 1];
-
-void sk_json_push_state(lua_State *L) {
-  lua_getfield(L, LUA_REGISTRYINDEX, REG_KEY);
-}
-
-/* instance[name](arg); returns 0 when this flavour lacks the setting or
- * refuses the value. */
-static int setting(lua_State *L, int instance, const char *name, int arg, int is_bool) {
+/* instance[name](arg), when this flavour has the setting and takes the value. */
+static void setting(lua_State *L, int instance, const char *name, int arg, int is_bool) {
   lua_getfield(L, instance, name);
   if (!lua_isfunction(L, -1)) {
     lua_pop(L, 1);
-    return 0;
+    return;
   }
   if (is_bool) lua_pushboolean(L, arg);
   else lua_pushinteger(L, arg);
-  if (lua_pcall(L, 1, 0, 0) == 0) return 1;
-  lua_pop(L, 1);
-  return 0;
+  if (lua_pcall(L, 1, 0, 0) != 0) lua_pop(L, 1);
 }
 
 /* require "cjson", or an error that says which package to install. */
@@ -48,16 +37,14 @@ static void require_cjson(lua_State *L) {
   why = lua_tostring(L, -1);
   why = why ? why : "?";
   eol = strchr(why, '\n'); /* Lua's "module not found" goes on to list every path it tried */
-  lua_pushfstring(L,
-                  "sakari: lua-cjson is not installed (Debian/Ubuntu: apt install lua-cjson; "
-                  "elsewhere: luarocks install lua-cjson): ");
   lua_pushlstring(L, why, eol ? (size_t)(eol - why) : strlen(why));
-  lua_concat(L, 2);
-  lua_error(L);
+  luaL_error(L, "sakari: lua-cjson is not installed (Debian/Ubuntu: apt install lua-cjson; "
+                "elsewhere: luarocks install lua-cjson): %s", lua_tostring(L, -1));
 }
 
 void sk_json_open(lua_State *L) {
-  int state, instance, precision;
+  static const char *const taken[] = {"encode", "decode", "null"};
+  int state, instance;
 
   /* A second luaopen in this state (busted re-requires) keeps the first one's
    * state: tables marked or decoded before stay arrays, kept texts stay kept. */
@@ -68,10 +55,10 @@ void sk_json_open(lua_State *L) {
   }
   lua_pop(L, 1);
 
-  if (sk_json_nonce[0] == '\0') { /* once per process */
-    unsigned char bytes[SK_NONCE_LEN / 2];
-    sk_random_bytes(bytes, sizeof bytes);
-    for (size_t i = 0; i < sizeof bytes; i++) snprintf(sk_json_nonce + 2 * i, 3, "%02x", bytes[i]);
+  if (sk_json_mark[2] == '\0') { /* once per process */
+    unsigned char nonce[(SK_MARK_LEN - 2) / 2];
+    sk_random_bytes(nonce, sizeof nonce);
+    for (size_t i = 0; i < sizeof nonce; i++) snprintf(sk_json_mark + 2 + 2 * i, 3, "%02x", nonce[i]);
   }
 
   lua_newtable(L);
@@ -82,22 +69,17 @@ void sk_json_open(lua_State *L) {
   lua_call(L, 0, 1); /* a private instance: a caller's cjson settings stay theirs */
   instance = lua_gettop(L);
 
-  /* 16 digits where the fork allows it, else 2.1.0's maximum of 14. */
-  precision = setting(L, instance, "encode_number_precision", 16, 0) ? 16 : 14;
-  if (precision == 14) setting(L, instance, "encode_number_precision", 14, 0);
-  lua_pushinteger(L, precision);
-  lua_setfield(L, state, "precision");
+  /* 2.1.0's maximum; the fork could do 16, but one precision for both keeps
+   * one behaviour: json_encode.c writes any number it would round itself. */
+  setting(L, instance, "encode_number_precision", SK_JSON_PRECISION, 0);
   setting(L, instance, "encode_max_depth", SK_JSON_MAX_DEPTH, 0);
   setting(L, instance, "decode_max_depth", SK_JSON_MAX_DEPTH, 0);
   /* JSON has no NaN, Infinity or hex numbers: refuse them when decoding. */
   setting(L, instance, "decode_invalid_numbers", 0, 1);
-
-  lua_getfield(L, instance, "encode");
-  lua_setfield(L, state, "encode");
-  lua_getfield(L, instance, "decode");
-  lua_setfield(L, state, "decode");
-  lua_getfield(L, instance, "null");
-  lua_setfield(L, state, "null");
+  for (size_t i = 0; i < sizeof taken / sizeof *taken; i++) {
+    lua_getfield(L, instance, taken[i]);
+    lua_setfield(L, state, taken[i]);
+  }
   lua_pop(L, 2); /* instance, module */
 
   lua_newtable(L);
@@ -112,11 +94,5 @@ void sk_json_open(lua_State *L) {
   lua_setmetatable(L, -2);
   lua_setfield(L, state, "exact");
 
-  lua_setfield(L, LUA_REGISTRYINDEX, REG_KEY);
-}
-
-void sk_json_push_field(lua_State *L, const char *name) {
-  sk_json_push_state(L);
-  lua_getfield(L, -1, name);
-  lua_remove(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, SK_JSON_STATE);
 }

@@ -3,16 +3,15 @@
  * on both lua-cjson flavours (Debian's 2.1.0 and OpenResty's fork).
  *
  * The round trip rule: what core.decode reads, core.encode writes back the
- * same. A decoded array, empty or not, carries the sakari.array metatable, so
- * it is written as [] even once emptied; a decoded object is written as {}.
- * An integer literal decodes exactly as a Lua integer where Lua has them
- * (5.3+, from -2^63 to 2^63-1). Where it cannot (Lua 5.1/LuaJIT past 2^53,
- * or past 64 bits anywhere) it decodes as the nearest float, and the literal's
+ * same. A decoded array, even empty, carries the sakari.array metatable and
+ * goes back as [] even once emptied; a decoded object goes back as {}. An
+ * integer literal decodes as a Lua integer on 5.3+ (-2^63 to 2^63-1); past
+ * that, or past 2^53 on 5.1/LuaJIT, as the nearest float, and the literal's
  * text is kept in a weak side table keyed by the table holding it: encoding
- * that table writes the kept text for as long as the field still holds that
- * float, so a get -> update sends back the digits the server sent. A changed
- * value or a number at the top level has no kept text; a copy has it only when
- * made with core.keep_digits (as contacts.patch copies what it read).
+ * that table writes the kept text while the field still holds that float, so
+ * a get -> update sends back the server's digits. A changed value or a number
+ * at the top level has no kept text; a copy has it only when made with
+ * core.keep_digits (as contacts.patch copies what it read).
  */
 #ifndef SAKARI_JSON_H
 #define SAKARI_JSON_H
@@ -28,8 +27,9 @@
  * package to install, if cjson is missing. */
 void sk_json_open(lua_State *L);
 
-/* Pushes the JSON text for the value at idx; raises a Lua error naming the
- * offending place (root is what the caller calls the value, e.g. "body"). */
+/* Pushes the JSON text for the value at idx (an absolute index); raises a Lua
+ * error naming the offending place (root is what the caller calls the value,
+ * e.g. "body"). */
 void sk_json_encode(lua_State *L, int idx, const char *root);
 
 /* What sk_json_decode found. */
@@ -38,48 +38,34 @@ enum sk_decoded { SK_JSON_OK, SK_JSON_INVALID, SK_JSON_NOT_UTF8 };
 /* Pushes the decoded value (SK_JSON_OK), or a message saying why not. */
 enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len);
 
-/* Pushes a field of the per-state table (see sk_json_push_state): "array_mt",
- * the metatable that marks a table as a JSON array, or "null", lua-cjson's
- * cjson.null. */
-void sk_json_push_field(lua_State *L, const char *name);
+/* Pushes the per-state table (encode, decode, null, array_mt, exact), or one
+ * of its fields: "array_mt", the metatable that marks a table as a JSON array,
+ * "null", lua-cjson's cjson.null, or "exact", the weak side table of kept
+ * number texts. */
+#define SK_JSON_STATE "sakari.core.json"
+#define sk_json_push_state(L) lua_getfield((L), LUA_REGISTRYINDEX, SK_JSON_STATE)
+#define sk_json_push_field(L, name) (sk_json_push_state(L), lua_getfield((L), -1, (name)), lua_remove((L), -2))
 
 /* Shared by json.c, json_encode.c and json_decode.c. */
 
-/* Pushes the per-state table: encode, decode, null, array_mt, exact (the
- * weak side table of kept number texts), precision. */
-void sk_json_push_state(lua_State *L);
+/* Significant digits cjson writes a number with. */
+#define SK_JSON_PRECISION 14
 
-/* The per-process random text in every marker string: server data cannot
- * know it, so it cannot forge a marker. */
-#define SK_NONCE_LEN 16
-extern char sk_json_nonce[SK_NONCE_LEN + 1];
-
-/* A marker string starts with a NUL, "sk" and the nonce (SK_MARK_LEN bytes),
- * then one byte saying what it stands for. In JSON text, as cjson writes it
- * and as the decoder writes it for cjson, it opens with SK_MARK_JSON. */
-#define SK_MARK_LEN (3 + SK_NONCE_LEN)
-#define SK_MARK_JSON "\"\\u0000sk"
+/* Every marker string starts with "sk" and a per-process random nonce (the
+ * SK_MARK_LEN bytes here), then one byte saying what it stands for: server
+ * data cannot know the nonce, so it cannot forge a marker. */
+#define SK_MARK_LEN 18
+extern char sk_json_mark[SK_MARK_LEN + 1];
 
 /* 2^53: every integer up to it is exact as a double. */
 #define SK_2_53 9007199254740992.0
 
-/* Just past the valid UTF-8 sequence at s (a non-ASCII lead byte), or NULL
- * when there is none: no overlongs, no surrogates, nothing above U+10FFFF.
- * Inline: it is the inner step of every byte pass. */
-static inline const unsigned char *sk_utf8_next(const unsigned char *s, const unsigned char *end) {
-  unsigned c = *s, cp, min;
-  size_t n;
-  if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F, min = 0x80;
-  else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F, min = 0x800;
-  else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07, min = 0x10000;
-  else return NULL;
-  if ((size_t)(end - s) <= n) return NULL;
-  for (size_t i = 1; i <= n; i++) {
-    if ((s[i] & 0xC0) != 0x80) return NULL;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return NULL;
-  return s + n + 1;
-}
+/* The pass over every text decoded and every string encoded: SK_TEXT_BAD when
+ * it is not UTF-8 (overlongs, surrogates and anything past U+10FFFF count as
+ * not), else flags saying what the decoder's careful pass must look for. */
+#define SK_TEXT_BAD (-1)
+#define SK_TEXT_ARRAYS 1  /* maybe an array */
+#define SK_TEXT_SPECIAL 2 /* maybe an empty array or a long integer literal */
+int sk_json_prescan(const unsigned char *s, const unsigned char *end);
 
 #endif

@@ -2,20 +2,20 @@
  * Decoding: one byte pass, cjson.decode, one table walk, as before the exact
  * round trip; the round trip rides on them.
  *
- * The byte pass validates UTF-8 (JSON text is UTF-8, RFC 8259; cjson would
- * pass other bytes through unseen) and on the way notes whether the text may
- * hold what cjson 2.1.0 would lose: an empty array (it decodes [] and {}
- * alike) or an integer literal of 16 digits or more (it reads numbers with
- * strtod, so past 2^53 digits are gone). Only then does a careful pass, which
- * tells strings apart, write a new text in which each of these outside a
- * string is a marker string only this process can write (sk_json_nonce):
- *   []        ->  ["\u0000sk<nonce>["]
- *   123...    ->  "\u0000sk<nonce>#123..."
+ * The byte pass (sk_json_prescan, which checks encoded strings too) validates
+ * UTF-8 (JSON text is UTF-8, RFC 8259; cjson would pass other bytes through
+ * unseen) and on the way notes whether the text may hold what cjson 2.1.0
+ * would lose: an empty array (it decodes [] and {} alike) or an integer
+ * literal of 16 digits or more (it reads numbers with strtod, so past 2^53
+ * digits are gone). Only then does a careful pass, which tells strings apart,
+ * write a new text in which each of these outside a string is a marker string
+ * only this process can write (sk_json_mark):
+ *   []        ->  ["sk<nonce>["]
+ *   123...    ->  "sk<nonce>#123..."
  * The walk that turns integral floats into integers (Lua 5.3+) marks every
  * array with the sakari.array metatable and turns the markers back. An answer
  * with neither pays only the pass it always paid.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,85 +49,59 @@ static uint64_t bytes_equal(uint64_t v, unsigned char c) {
   return (x - ONES) & ~x & HIGHS;
 }
 
-/* Puts the text from `from` to `to` in b as `open`, then the nonce: the caller
- * writes the rest of the marker. */
-static void start_marker(struct scan *s, const unsigned char *from, const unsigned char *to, const char *open) {
+/* Writes a marker of this kind in place of the text from `from` to `to`: an
+ * empty array holds one, a long integer literal becomes one holding its text. */
+static void put_marker(struct scan *s, const unsigned char *from, const unsigned char *to, char kind) {
+  int array = kind == '[';
   if (!s->started) {
     luaL_buffinit(s->L, s->b);
     s->started = 1;
   }
   luaL_addlstring(s->b, (const char *)s->copied, (size_t)(from - s->copied));
-  luaL_addstring(s->b, open);
-  luaL_addstring(s->b, sk_json_nonce);
+  luaL_addstring(s->b, array ? "[\"" : "\"");
+  luaL_addstring(s->b, sk_json_mark);
+  luaL_addchar(s->b, kind);
+  if (!array) luaL_addlstring(s->b, (const char *)from, (size_t)(to - from));
+  luaL_addstring(s->b, array ? "\"]" : "\"");
   s->copied = to;
 }
 
-/* From just past an opening quote to just past the closing one (or the end);
- * NULL on bytes that are not UTF-8. */
+/* From just past an opening quote to just past the closing one (or the end).
+ * The text is UTF-8 by now: no byte of a multi-byte character is a quote. */
 static const unsigned char *skip_string(const unsigned char *p, const unsigned char *end) {
-  while (p < end) {
-    unsigned c;
-    uint64_t word;
-    while ((size_t)(end - p) >= 8) {
-      memcpy(&word, p, 8);
-      if ((bytes_equal(word, '"') | bytes_equal(word, '\\') | word) & HIGHS) break; /* a quote, a backslash or not ASCII */
-      p += 8;
-    }
-    if (p >= end) break;
-    c = *p;
-    if (c == '"') return p + 1;
-    if (c == '\\') {
-      p += (p + 1 < end && p[1] < 0x80) ? 2 : 1; /* a non-ASCII byte after it is checked next */
-    } else if (c >= 0x80) {
-      p = sk_utf8_next(p, end);
-      if (!p) return NULL;
-    } else {
-      p++;
-    }
+  const unsigned char *from = p, *quote;
+  while ((quote = memchr(p, '"', (size_t)(end - p))) != NULL) {
+    const unsigned char *slash = quote;
+    while (slash > from && slash[-1] == '\\') slash--;
+    if ((quote - slash) % 2 == 0) return quote + 1; /* not escaped */
+    p = quote + 1;
   }
   return end;
 }
 
-/* The careful pass, for a text the quick pass flagged: rewrites each empty
- * array and long integer literal outside strings. Returns 0 when not UTF-8. */
-static int scan(struct scan *s, const unsigned char *p, const unsigned char *end) {
+/* The careful pass, for a text the byte pass flagged: rewrites each empty
+ * array and long integer literal outside strings. */
+static void scan(struct scan *s, const unsigned char *p, const unsigned char *end) {
   while (p < end) {
-    unsigned c = *p;
-    if (c == '"') {
+    if (*p == '"') {
       p = skip_string(p + 1, end);
-      if (!p) return 0;
-    } else if (c == '[') {
+    } else if (*p == '[') {
       const unsigned char *q = p + 1;
       while (q < end && is_space(*q)) q++;
-      if (q < end && *q == ']') {
-        start_marker(s, p, q + 1, "[" SK_MARK_JSON);
-        luaL_addstring(s->b, "[\"]");
-        p = q;
-      }
-      p++;
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
-      const unsigned char *digits = p + (c == '-'), *q = digits;
-      while (q < end && *q >= '0' && *q <= '9') q++;
-      if (q < end && (*q == '.' || *q == 'e' || *q == 'E')) {
-        while (q < end && ((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E' || *q == '+' ||
-                           *q == '-')) {
-          q++;
-        }
-      } else if (q - digits >= LONG_DIGITS && *digits != '0') {
-        start_marker(s, p, q, SK_MARK_JSON);
-        luaL_addchar(s->b, '#');
-        luaL_addlstring(s->b, (const char *)p, (size_t)(q - p));
-        luaL_addchar(s->b, '"');
-      }
+      if (q < end && *q == ']') put_marker(s, p, ++q, '[');
       p = q;
-    } else if (c >= 0x80) {
-      p = sk_utf8_next(p, end);
-      if (!p) return 0;
+    } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+      const unsigned char *digits = p + (*p == '-'), *q = digits;
+      while (q < end && *q >= '0' && *q <= '9') q++;
+      if (q - digits >= LONG_DIGITS && *digits != '0' && (q == end || !memchr(".eE", *q, 3))) {
+        put_marker(s, p, q, '#');
+      }
+      while (q < end && memchr("0123456789.eE+-", *q, 15)) q++; /* a fraction, an exponent */
+      p = q;
     } else {
       p++;
     }
   }
-  return 1;
 }
 
 /* Whether every byte of a word is a digit: high nibbles all 3 (most words
@@ -142,27 +116,39 @@ static int closes_empty(const unsigned char *start, const unsigned char *p) {
   return p > start && p[-1] == '[';
 }
 
-struct quick {
-  int special; /* maybe an empty array or a long integer literal: scan carefully */
-  int arrays;  /* maybe an array */
-};
+/* Just past the valid UTF-8 sequence at s (a non-ASCII lead byte), or NULL
+ * when there is none: no overlongs, no surrogates, nothing above U+10FFFF. */
+static const unsigned char *utf8_next(const unsigned char *s, const unsigned char *end) {
+  unsigned c = *s, cp, min;
+  size_t n;
+  if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07, min = 0x10000;
+  else return NULL;
+  if ((size_t)(end - s) <= n) return NULL;
+  for (size_t i = 1; i <= n; i++) {
+    if ((s[i] & 0xC0) != 0x80) return NULL;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return NULL;
+  return s + n + 1;
+}
 
-/* The pass every answer pays: UTF-8, eight ASCII bytes at a time, and on the
- * way whether anything may need the careful pass. A long integer holds an
- * all-digit word of the stepping (16 digits, 8-byte steps); strings are not
- * told apart here, so a digit run in a string costs a careful pass, nothing
- * more. Returns 0 when not UTF-8. */
-static int quick_pass(const unsigned char *start, const unsigned char *end, struct quick *q) {
-  const unsigned char *s = start;
-  int special = 0, arrays = 0;
+/* The byte pass, eight ASCII bytes at a time (sixteen with SSE2). A long
+ * integer holds an all-digit word of the stepping (16 digits, 8-byte steps);
+ * strings are not told apart here, so a digit run in a string costs a careful
+ * pass, nothing more. */
+int sk_json_prescan(const unsigned char *s, const unsigned char *end) {
+  const unsigned char *start = s;
+  int flags = 0;
 #ifdef __SSE2__
   const __m128i close = _mm_set1_epi8(']'), high_nibble = _mm_set1_epi8((char)0xF0), three = _mm_set1_epi8(0x30);
 #endif
   while (s < end) {
     uint64_t word;
     if (*s >= 0x80) {
-      s = sk_utf8_next(s, end);
-      if (!s) return 0;
+      s = utf8_next(s, end);
+      if (!s) return SK_TEXT_BAD;
       continue;
     }
 #ifdef __SSE2__
@@ -179,26 +165,17 @@ static int quick_pass(const unsigned char *start, const unsigned char *end, stru
 #endif
     if ((size_t)(end - s) >= 8) {
       memcpy(&word, s, 8);
-      if (!(word & HIGHS)) {
-        if (bytes_equal(word, ']')) {
-          arrays = 1;
-          for (int i = 0; i < 8; i++) special |= s[i] == ']' && closes_empty(start, s + i);
-        }
-        special |= all_digits(word);
+      if (!(word & HIGHS) && !bytes_equal(word, ']')) {
+        if (all_digits(word)) flags |= SK_TEXT_SPECIAL;
         s += 8;
         continue;
       }
     }
-    /* next to a non-ASCII byte, or at the end: one byte */
-    if (*s == ']') {
-      arrays = 1;
-      special |= closes_empty(start, s);
-    }
+    /* near a ']' or a non-ASCII byte, or at the end: one byte */
+    if (*s == ']') flags |= SK_TEXT_ARRAYS | (closes_empty(start, s) ? SK_TEXT_SPECIAL : 0);
     s++;
   }
-  q->special = special;
-  q->arrays = arrays;
-  return 1;
+  return flags;
 }
 
 struct settle {
@@ -212,8 +189,7 @@ static int is_marker(lua_State *L, int idx, char kind) {
   const char *s;
   if (lua_type(L, idx) != LUA_TSTRING) return 0;
   s = lua_tolstring(L, idx, &len);
-  return len > SK_MARK_LEN && s[0] == '\0' && s[SK_MARK_LEN] == kind && s[1] == 's' && s[2] == 'k' &&
-         memcmp(s + 3, sk_json_nonce, SK_NONCE_LEN) == 0;
+  return len > SK_MARK_LEN && s[SK_MARK_LEN] == kind && memcmp(s, sk_json_mark, SK_MARK_LEN) == 0;
 }
 
 /* The number a long-integer marker on top stands for replaces it; when that
@@ -223,17 +199,11 @@ static void number_back(struct settle *w, int t) {
   lua_State *L = w->L;
   const char *text = lua_tostring(L, -1) + SK_MARK_LEN + 1;
 #if SK_HAS_INTEGERS
-  long long i;
-  errno = 0;
-  i = strtoll(text, NULL, 10);
-  if (errno == 0) {
-    lua_pop(L, 1);
-    lua_pushinteger(L, (lua_Integer)i);
-    return;
-  }
-#endif
+  lua_stringtonumber(L, text); /* an integer where it fits 64 bits, else a float */
+#else
   lua_pushnumber(L, (lua_Number)strtod(text, NULL));
-  if (t) {
+#endif
+  if (t && !sk_isinteger(L, -1)) {
     lua_pushvalue(L, t);
     lua_rawget(L, w->exact);
     if (lua_isnil(L, -1)) {
@@ -274,10 +244,9 @@ static void settle_value(struct settle *w, int t) {
     /* cjson 2.1.0 decodes 123 as 123.0 on Lua 5.3+; long literals never get here */
     if (!lua_isinteger(L, -1)) {
       lua_Number n = lua_tonumber(L, -1);
-      lua_Integer i;
-      if (n == floor(n) && fabs(n) < SK_2_53 && lua_numbertointeger(n, &i)) {
+      if (n == floor(n) && fabs(n) < SK_2_53) { /* so the cast is exact */
         lua_pop(L, 1);
-        lua_pushinteger(L, i);
+        lua_pushinteger(L, (lua_Integer)n);
         store_back(L, t);
       }
     }
@@ -317,25 +286,23 @@ static void settle_table(struct settle *w, int t) {
 }
 
 enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len) {
+  const unsigned char *start = (const unsigned char *)text, *end = start + len;
   luaL_Buffer b;
-  struct scan s = {L, &b, (const unsigned char *)text, 0};
-  struct quick quick = {0, 0};
-  int state;
+  struct scan s = {L, &b, start, 0};
+  int flags = sk_json_prescan(start, end), state;
 
+  if (flags == SK_TEXT_BAD) {
+    lua_pushliteral(L, "text is not valid UTF-8");
+    return SK_JSON_NOT_UTF8;
+  }
   sk_json_push_state(L);
   state = lua_gettop(L);
   lua_getfield(L, state, "array_mt");
   lua_getfield(L, state, "exact");
   lua_getfield(L, state, "decode");
-  if (!quick_pass((const unsigned char *)text, (const unsigned char *)text + len, &quick) ||
-      (quick.special && !scan(&s, (const unsigned char *)text, (const unsigned char *)text + len))) {
-    if (s.started) luaL_pushresult(&b);
-    lua_settop(L, state - 1);
-    lua_pushliteral(L, "text is not valid UTF-8");
-    return SK_JSON_NOT_UTF8;
-  }
+  if (flags & SK_TEXT_SPECIAL) scan(&s, start, end);
   if (s.started) {
-    luaL_addlstring(&b, (const char *)s.copied, (size_t)(text + len - (const char *)s.copied));
+    luaL_addlstring(&b, (const char *)s.copied, (size_t)(end - s.copied));
     luaL_pushresult(&b);
   } else {
     lua_pushlstring(L, text, len);
@@ -345,7 +312,7 @@ enum sk_decoded sk_json_decode(lua_State *L, const char *text, size_t len) {
     lua_settop(L, state);
     return SK_JSON_INVALID;
   }
-  if (SK_HAS_INTEGERS || quick.arrays || s.started) {
+  if (SK_HAS_INTEGERS || flags) {
     struct settle w = {L, state + 1, state + 2, s.started};
     settle_value(&w, 0);
   }

@@ -1,10 +1,9 @@
 /*
- * Encoding: first a walk over the value, which also rejects what JSON cannot
- * carry, with the place named. Only when the value holds something cjson would
- * get wrong (an empty array, a number its fixed precision would round, a
- * number whose decoded text was kept) does a second walk build a copy in which
- * those values are marker strings, and the exact text is spliced in place of
- * each marker in cjson's output.
+ * Encoding: a walk over the value rejects what JSON cannot carry, naming the
+ * place. Only when the value holds something cjson would get wrong (an empty
+ * array, a number its precision would round, a number whose decoded text was
+ * kept) does a second walk build a copy in which those values are marker
+ * strings, and the exact text replaces each marker in cjson's output.
  */
 #include <math.h>
 #include <stdint.h>
@@ -13,8 +12,6 @@
 #include <string.h>
 
 #include "json.h"
-
-#define MARK_CLOSE "\\u0000\"" /* how cjson writes the NUL that ends a marker */
 
 /* Where a value sits, as a chain up to the root on the C stack: cheap while
  * walking, and enough to name the place in an error or to spot a cycle. */
@@ -27,11 +24,10 @@ struct pathpart {
 
 struct walk {
   lua_State *L;
-  int array_mt;  /* stack index of the array marker metatable */
-  int exact;     /* stack index of the side table of kept number texts */
-  int build;     /* 0: check and count, 1: push an encodable copy */
-  int specials;  /* values that need a marker */
-  int precision; /* significant digits this cjson writes */
+  int array_mt; /* stack index of the array marker metatable */
+  int exact;    /* stack index of the side table of kept number texts */
+  int build;    /* 0: check and count, 1: push an encodable copy */
+  int specials; /* values that need a marker */
   const char *root;
 };
 
@@ -72,105 +68,73 @@ static int walk_error(struct walk *w, const struct pathpart *at, int depth, cons
   return lua_error(L);
 }
 
-/* True when cjson's fixed precision would not write this number back exactly. */
-static int needs_exact_text(struct walk *w, int idx) {
-  char buf[64];
-  double d;
+/* The exact text of the number at idx when cjson's precision would round it,
+ * else NULL. */
+static const char *exact_text(lua_State *L, int idx, char *buf, size_t size) {
+  lua_Number d;
 #if SK_HAS_INTEGERS
-  if (lua_isinteger(w->L, idx)) {
-    lua_Integer i = lua_tointeger(w->L, idx);
-    lua_Integer limit = w->precision >= 16 ? ((lua_Integer)1 << 53) : (lua_Integer)100000000000000;
-    return i >= limit || i <= -limit;
+  if (lua_isinteger(L, idx)) {
+    lua_Integer i = lua_tointeger(L, idx), limit = 100000000000000; /* 10^SK_JSON_PRECISION */
+    if (i < limit && i > -limit) return NULL;
+    snprintf(buf, size, "%lld", (long long)i);
+    return buf;
   }
 #endif
-  d = lua_tonumber(w->L, idx);
-  snprintf(buf, sizeof buf, "%.*g", w->precision, d);
-  return strtod(buf, NULL) != d;
+  d = lua_tonumber(L, idx);
+  snprintf(buf, size, "%.*g", SK_JSON_PRECISION, d);
+  if (strtod(buf, NULL) == d) return NULL;
+  snprintf(buf, size, "%.17g", d);
+  return buf;
 }
 
-/* Built by hand: lua_pushfstring on Lua 5.1 cannot write a NUL byte. */
-static void push_marker(struct walk *w, const char *payload) {
-  luaL_Buffer b;
-  luaL_buffinit(w->L, &b);
-  luaL_addchar(&b, '\0');
-  luaL_addstring(&b, "sk");
-  luaL_addstring(&b, sk_json_nonce);
-  luaL_addchar(&b, ':');
-  luaL_addstring(&b, payload);
-  luaL_addchar(&b, '\0');
-  luaL_pushresult(&b);
+/* Counts a value that needs a marker and, when building, pushes its marker. */
+static void add_special(struct walk *w, const char *text) {
+  w->specials++;
+  if (w->build) lua_pushfstring(w->L, "%s:%s", sk_json_mark, text);
 }
 
-static void push_exact_number(struct walk *w, int idx) {
-  char buf[64];
-  if (sk_isinteger(w->L, idx)) snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(w->L, idx));
-  else snprintf(buf, sizeof buf, "%.17g", (double)lua_tonumber(w->L, idx));
-  push_marker(w, buf);
-}
-
-/* Validates UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
+/* Strings are mostly ASCII: that part is skipped eight bytes at a time before
+ * the decoder's byte pass checks the rest. */
 static int utf8_valid(const char *str, size_t len) {
   const unsigned char *s = (const unsigned char *)str, *end = s + len;
-  while (s < end) {
-    if (*s < 0x80) {
-      /* JSON is mostly ASCII: skip it eight bytes at a time */
-      uint64_t word;
-      while ((size_t)(end - s) >= 8) {
-        memcpy(&word, s, 8);
-        if (word & 0x8080808080808080ULL) break;
-        s += 8;
-      }
-      while (s < end && *s < 0x80) s++;
-      continue;
-    }
-    s = sk_utf8_next(s, end);
-    if (!s) return 0;
+  uint64_t word;
+  while ((size_t)(end - s) >= 8) {
+    memcpy(&word, s, 8);
+    if (word & 0x8080808080808080ULL) break;
+    s += 8;
   }
-  return 1;
+  while (s < end && *s < 0x80) s++;
+  return s == end || sk_json_prescan(s, end) != SK_TEXT_BAD;
 }
 
-static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth);
-
-/* With the key and value of the table at idx on top: when the value is a float
- * past 2^53 that still equals the literal decoding kept for this place (see
- * json.h), counts it and, when building, pushes its marker. */
-static int kept_text(struct walk *w, int idx) {
+/* With the key and value of the table at idx on top: the literal decoding
+ * kept for this place (see json.h) while the value is a float past 2^53 that
+ * still equals it, else NULL. */
+static const char *kept_text(struct walk *w, int idx) {
   lua_State *L = w->L;
   const char *text;
-  lua_Number n;
-  if (lua_type(L, -1) != LUA_TNUMBER || sk_isinteger(L, -1)) return 0;
-  n = lua_tonumber(L, -1);
-  if (!(fabs(n) >= SK_2_53)) return 0; /* smaller floats keep every digit they had */
+  if (lua_type(L, -1) != LUA_TNUMBER || sk_isinteger(L, -1)) return NULL;
+  if (!(fabs(lua_tonumber(L, -1)) >= SK_2_53)) return NULL; /* smaller floats keep every digit */
   lua_pushvalue(L, idx);
   lua_rawget(L, w->exact);
   if (!lua_istable(L, -1)) {
     lua_pop(L, 1);
-    return 0;
+    return NULL;
   }
   lua_pushvalue(L, -3); /* the key */
   lua_rawget(L, -2);
   text = lua_tostring(L, -1); /* the side table holds only strings; kept alive by it */
   lua_pop(L, 2);
-  if (!text || strtod(text, NULL) != n) return 0;
-  w->specials++;
-  if (w->build) push_marker(w, text);
-  return 1;
+  return text && strtod(text, NULL) == lua_tonumber(L, -1) ? text : NULL;
 }
 
-static int is_marked_array(struct walk *w, int idx) {
-  int marked;
-  if (!lua_getmetatable(w->L, idx)) return 0;
-  marked = lua_rawequal(w->L, -1, w->array_mt);
-  lua_pop(w->L, 1);
-  return marked;
-}
+static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth);
 
 static void walk_table(struct walk *w, int idx, struct pathpart *at, int depth) {
   lua_State *L = w->L;
-  int marked = is_marked_array(w, idx);
-  int has_string = 0, copy = 0;
+  int marked = 0, has_string = 0, copy = 0;
   lua_Integer count = 0, max = 0;
-  struct pathpart child;
+  struct pathpart child = {at, NULL, 0, NULL};
 
   if (depth >= SK_JSON_MAX_DEPTH) walk_error(w, at, depth, "nested deeper than 1000 levels");
   luaL_checkstack(L, 8, "sakari: value nested too deep");
@@ -179,16 +143,19 @@ static void walk_table(struct walk *w, int idx, struct pathpart *at, int depth) 
   for (const struct pathpart *p = at->parent; p; p = p->parent) {
     if (p->table == at->table) walk_error(w, at, depth, "table refers to itself (a cycle)");
   }
+  if (lua_getmetatable(L, idx)) {
+    marked = lua_rawequal(L, -1, w->array_mt);
+    lua_pop(L, 1);
+  }
 
   if (w->build) {
     lua_newtable(L);
     copy = lua_gettop(L);
   }
-  child.parent = at;
-  child.table = NULL;
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     int kt = lua_type(L, -2);
+    const char *text;
     if (kt == LUA_TSTRING) {
       size_t klen;
       child.key = lua_tolstring(L, -2, &klen);
@@ -207,7 +174,8 @@ static void walk_table(struct walk *w, int idx, struct pathpart *at, int depth) 
       lua_pushfstring(L, "table key of type %s (JSON keys are strings)", luaL_typename(L, -2));
       walk_error(w, at, depth, lua_tostring(L, -1));
     }
-    if (!kept_text(w, idx)) walk_value(w, lua_gettop(L), &child, depth + 1);
+    if ((text = kept_text(w, idx)) != NULL) add_special(w, text);
+    else walk_value(w, lua_gettop(L), &child, depth + 1);
     child.table = NULL;
     if (w->build) {
       lua_pushvalue(L, -3); /* key */
@@ -222,11 +190,8 @@ static void walk_table(struct walk *w, int idx, struct pathpart *at, int depth) 
   if (marked && has_string) walk_error(w, at, depth, "table marked as an array has object keys");
 
   if (marked && count == 0) {
-    w->specials++;
-    if (w->build) {
-      lua_pop(L, 1);
-      push_marker(w, "[]");
-    }
+    if (w->build) lua_pop(L, 1); /* the copy */
+    add_special(w, "[]");
   }
 }
 
@@ -240,15 +205,14 @@ static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth) 
     break;
   }
   case LUA_TNUMBER: {
+    char buf[64];
+    const char *text;
     lua_Number n = lua_tonumber(L, idx);
     if (n != n) walk_error(w, at, depth, "NaN is not a JSON number");
     if (n == HUGE_VAL || n == -HUGE_VAL) walk_error(w, at, depth, "infinity is not a JSON number");
-    if (needs_exact_text(w, idx)) {
-      w->specials++;
-      if (w->build) {
-        push_exact_number(w, idx);
-        return;
-      }
+    if ((text = exact_text(L, idx, buf, sizeof buf)) != NULL) {
+      add_special(w, text);
+      if (w->build) return;
     }
     break;
   }
@@ -267,37 +231,27 @@ static void walk_value(struct walk *w, int idx, struct pathpart *at, int depth) 
   if (w->build) lua_pushvalue(L, idx);
 }
 
-/* Replaces each marker string in the JSON text on top of the stack. */
+/* Replaces each marker string in the JSON text on top of the stack with its
+ * text, which holds no quote. */
 static void splice_markers(lua_State *L) {
-  size_t len, open_len;
-  const char *text = lua_tolstring(L, -1, &len), *end = text + len, *p = text;
-  char open[sizeof SK_MARK_JSON + SK_NONCE_LEN + 1];
+  size_t len;
+  const char *p = lua_tolstring(L, -1, &len), *end = p + len, *quote = p;
   luaL_Buffer b;
 
-  open_len = (size_t)snprintf(open, sizeof open, "%s%s:", SK_MARK_JSON, sk_json_nonce);
   luaL_buffinit(L, &b);
-  for (;;) {
-    const char *hit = NULL, *payload, *close;
-    for (const char *q = p; q + open_len <= end; q++) {
-      q = memchr(q, '"', (size_t)(end - q));
-      if (!q || q + open_len > end) break;
-      if (memcmp(q, open, open_len) == 0) {
-        hit = q;
-        break;
-      }
-    }
-    if (!hit) break;
-    payload = hit + open_len;
-    close = payload;
-    while (close < end && *close != '\\') close++;
-    if (close + sizeof MARK_CLOSE - 1 > end || memcmp(close, MARK_CLOSE, sizeof MARK_CLOSE - 1) != 0) {
-      luaL_addlstring(&b, p, (size_t)(payload - p));
-      p = payload;
+  while ((quote = memchr(quote, '"', (size_t)(end - quote))) != NULL) {
+    const char *text, *close;
+    if ((size_t)(end - quote) < SK_MARK_LEN + 2 || memcmp(quote + 1, sk_json_mark, SK_MARK_LEN) != 0 ||
+        quote[SK_MARK_LEN + 1] != ':') {
+      quote++;
       continue;
     }
-    luaL_addlstring(&b, p, (size_t)(hit - p));
-    luaL_addlstring(&b, payload, (size_t)(close - payload));
-    p = close + sizeof MARK_CLOSE - 1;
+    text = quote + SK_MARK_LEN + 2;
+    close = memchr(text, '"', (size_t)(end - text));
+    if (!close) break;
+    luaL_addlstring(&b, p, (size_t)(quote - p));
+    luaL_addlstring(&b, text, (size_t)(close - text));
+    p = quote = close + 1;
   }
   luaL_addlstring(&b, p, (size_t)(end - p));
   luaL_pushresult(&b);
@@ -306,17 +260,12 @@ static void splice_markers(lua_State *L) {
 
 void sk_json_encode(lua_State *L, int idx, const char *root) {
   int base = lua_gettop(L);
-  struct walk w = {L, base + 2, base + 3, 0, 0, 0, root};
+  struct walk w = {L, base + 2, base + 3, 0, 0, root};
   struct pathpart top = {NULL, NULL, 0, NULL};
 
-  idx = idx < 0 ? base + idx + 1 : idx;
   sk_json_push_state(L);
   lua_getfield(L, base + 1, "array_mt");
   lua_getfield(L, base + 1, "exact");
-  lua_getfield(L, base + 1, "precision");
-  w.precision = (int)lua_tointeger(L, -1);
-  lua_pop(L, 1);
-
   walk_value(&w, idx, &top, 0);
   lua_getfield(L, base + 1, "encode");
   if (w.specials == 0) {
@@ -333,4 +282,3 @@ void sk_json_encode(lua_State *L, int idx, const char *root) {
   lua_replace(L, base + 1);
   lua_settop(L, base + 1);
 }
-

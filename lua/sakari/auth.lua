@@ -15,78 +15,53 @@ M.now = os.time
 local MAX_MARGIN = 30
 local MARGIN_SHARE = 0.1
 
-local Static = {}
-Static.__index = Static
-
-function M.static(token)
-  return setmetatable({ token = token, refreshable = false }, Static)
-end
-
-function Static:get()
-  return self.token
-end
-
 -- The JWT payload, or nil when the token is not a JWT we can read.
 function M.jwt_claims(token)
   local payload = type(token) == "string" and token:match("^[^.]+%.([^.]+)%.")
-  if not payload then return nil end
-  local json = core.unbase64(payload)
-  if not json then return nil end
-  local claims = core.decode(json)
-  if type(claims) ~= "table" then return nil end
-  return claims
+  local json = payload and core.unbase64(payload)
+  local claims = json and core.decode(json)
+  return type(claims) == "table" and claims or nil
 end
 
--- Seconds the token is good for, counted from now; nil when unknown (then the
--- token is kept until the server answers 401).
+-- Seconds the token is good for from now; nil when unknown (kept until a 401).
 local function lifetime(token, answer)
   if type(answer.expires_in) == "number" then return answer.expires_in end
   local claims = M.jwt_claims(token)
   if not claims or type(claims.exp) ~= "number" then return nil end
   -- exp - iat is measured on the server's clock alone, so a skewed local clock
   -- cannot make a fresh token look expired (or a dead one alive).
-  if type(claims.iat) == "number" and claims.iat <= claims.exp then
-    return claims.exp - claims.iat
-  end
+  if type(claims.iat) == "number" and claims.iat <= claims.exp then return claims.exp - claims.iat end
   return claims.exp - M.now()
 end
 
 local OAuth = {}
 OAuth.__index = OAuth
 
+-- A static token: one that never expires and has no fetch to replace it.
+function M.static(token)
+  return setmetatable({ token = token }, OAuth)
+end
+
 -- fetch(io, path, body) -> answer | nil, err   (a POST with a JSON body, through io)
 function M.oauth(client_id, client_secret, fetch)
-  return setmetatable({
-    client_id = client_id,
-    client_secret = client_secret,
-    fetch = fetch,
-    refreshable = true,
-  }, OAuth)
+  return setmetatable({ client_id = client_id, client_secret = client_secret, fetch = fetch }, OAuth)
 end
 
 function OAuth:valid()
   return self.token and (self.refresh_at == nil or M.now() < self.refresh_at)
 end
 
--- Whether a call is fetching a token (self.fetcher, the coroutine doing it, is
--- set while it does) that can still finish: a call that raised, or whose queue
--- was closed, never will, and must not hold the others forever.
-local function fetcher_alive(self, io)
-  local co = self.fetcher
-  return co ~= nil and coroutine.status(co) ~= "dead" and (io.alive == nil or io.alive(co))
-end
-
 -- The current token, fetched first if there is none or it is about to expire.
--- Single flight: while one call fetches, the others of a queue wait (io.wait)
--- for its token instead of fetching their own. A blocking io has no wait, and
--- fetches itself in the one case that happens (a queue's fetch is paused).
+-- Single flight: while one call fetches (self.fetcher, its coroutine), the others
+-- of a queue wait (io.wait) for its token. A blocking io has no wait, and fetches
+-- itself in the one case that happens (a queue's fetch is paused).
 function OAuth:get(io)
   if self:valid() then return self.token end
   if self.fetcher and io.wait then
-    repeat io.wait() until not fetcher_alive(self, io)
+    -- a fetcher that raised, or whose queue was closed, is no live call (io.alive): it holds none
+    repeat io.wait() until not (self.fetcher and io.alive(self.fetcher))
     if self:valid() then return self.token end
-    -- the fetch waited for failed: share its err rather than each waiter
-    -- hammering a token endpoint that just failed
+    -- the fetch waited for failed: its err is every waiter's, none hammers a failing endpoint
     if self.failure then return nil, self.failure end
   end
   return self:refresh(io)
@@ -98,9 +73,7 @@ function OAuth:invalidate(token)
 end
 
 function OAuth:refresh(io)
-  self.token, self.refresh_at = nil, nil
-  self.fetcher = coroutine.running()
-  self.failure = nil
+  self.fetcher, self.failure = coroutine.running(), nil
   local fetched_at = M.now()
   -- no pcall around it: inside a queue the fetch yields, which Lua 5.1 cannot do
   -- across a pcall; fetch returns its failures rather than raising them
@@ -110,24 +83,23 @@ function OAuth:refresh(io)
     client_secret = self.client_secret,
   })
   self.fetcher = nil
-  if not answer then
-    self.failure = err
-    return nil, err
-  end
   local token = type(answer) == "table" and answer.access_token
-  if type(token) ~= "string" or token == "" then
-    self.failure = errors.new {
+  if answer and (type(token) ~= "string" or token == "") then
+    err = errors.new {
       method = "POST", path = M.TOKEN_PATH, status = 200, code = "auth",
       message = "token endpoint answered without an access_token",
     }
-    return nil, self.failure
+  end
+  if err then
+    self.failure = err
+    return nil, err
   end
   local life = lifetime(token, answer)
+  self.token, self.refresh_at = token, nil
   if life then
     local margin = math.max(0, math.min(MAX_MARGIN, life * MARGIN_SHARE))
     self.refresh_at = fetched_at + life - margin
   end
-  self.token = token
   return token
 end
 

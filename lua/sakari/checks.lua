@@ -9,14 +9,6 @@ local M = {}
 
 local describe, non_empty_string = util.describe, util.non_empty_string
 
--- An array with at least one item (nil when absent, false when malformed).
-local function items(body, key)
-  local v = body[key]
-  if v == nil then return nil end
-  if type(v) ~= "table" or v == core.null then return false end
-  return v[1] ~= nil
-end
-
 local function has_entries(t)
   for _, v in pairs(t) do
     if not (type(v) == "table" and next(v) == nil) then return true end
@@ -55,7 +47,9 @@ function M.send_request(body)
   if filters ~= nil and (type(filters) ~= "table" or filters == core.null) then
     return "filters: expected a table, got " .. describe(filters)
   end
-  if not (items(body, "contacts") or items(body, "conversations") or (filters and has_entries(filters))) then
+  -- contacts and conversations are arrays or absent by now
+  local listed = (body.contacts or {})[1] ~= nil or (body.conversations or {})[1] ~= nil
+  if not (listed or (filters and has_entries(filters))) then
     return "no recipients: give contacts, conversations or filters"
   end
   local template, media = body.template, body.media

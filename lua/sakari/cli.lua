@@ -1,21 +1,9 @@
--- The `sakari` command: data fixes from the shell.
---
---   sakari contacts get|update|delete [ACCOUNT] ID [field options]
---   sakari contacts create [ACCOUNT] --mobile N [field options]
---   sakari contacts list [ACCOUNT] [--all] [--format json|csv|table] [filters]
---   sakari contacts bulk-update [ACCOUNT] --csv FILE [--replace] [--dry-run] ...
---   sakari contacts restore [ACCOUNT] --journal FILE [--dry-run] ...
---   sakari messages send [ACCOUNT] --to +1... --text ...
--- ACCOUNT may be left out when SAKARI_ACCOUNT_ID is set.
---
+-- The `sakari` command: data fixes from the shell (docs/cli.md, `sakari --help`).
 -- `main(argv)` parses the arguments (lua-argparse), runs one command and
 -- returns the exit status: 0 success, 1 a call or a row failed, 2 a usage
 -- error, 130 interrupted. bin/sakari is `os.exit(require("sakari.cli").main(arg))`.
 -- Results go to stdout as JSON (or CSV / a table for `list`); errors, progress
--- and summaries go to stderr. Credentials come from the environment only
--- (SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID + SAKARI_CLIENT_SECRET); the other
--- settings are flags of `sakari` as well (cli/setting_flags.lua).
--- The commands live in lua/sakari/cli/.
+-- and summaries go to stderr. The commands live in lua/sakari/cli/.
 --
 -- The same source runs on Lua 5.4 and LuaJIT: no integer division, no goto,
 -- no utf8 library.
@@ -24,7 +12,6 @@ local bulk_update = require "sakari.cli.bulk_update"
 local actions = require "sakari.cli.commands"
 local context = require "sakari.cli.context"
 local failure = require "sakari.cli.failure"
-local interrupt = require "sakari.cli.interrupt"
 local json_out = require "sakari.cli.json_out"
 local restore = require "sakari.cli.restore"
 local rows = require "sakari.cli.rows"
@@ -36,25 +23,24 @@ local M = {}
 M.EXIT_OK, M.EXIT_FAILED, M.EXIT_USAGE = failure.EXIT_OK, failure.EXIT_FAILED, failure.EXIT_USAGE
 M.EXIT_INTERRUPTED = failure.EXIT_INTERRUPTED
 
--- Where output goes; specs may replace these (main hands them to sakari.cli.context).
-M.stdout, M.stderr = io.stdout, io.stderr
-M.getenv = os.getenv
+-- Where output goes, and the environment; a caller may replace them (main
+-- hands them to sakari.cli.context).
+M.stdout, M.stderr, M.getenv = io.stdout, io.stderr, os.getenv
 
 -- What the module offered besides main before it was split, kept for callers.
 M.json = json_out.encode
 M.contact_body = rows.contact_body
 
-local HELP = {}   -- sentinel: a help flag was given
-local help_for    -- the parser whose help was asked for
+-- A help or version flag ends the command with status 0: main writes its text to stdout.
+local function show(text) failure.fail(text, M.EXIT_OK) end
 
 local function custom_help(parser)
-  parser:add_help {
-    action = function()
-      help_for = parser
-      error(HELP, 0)
-    end,
-  }
-  return parser
+  return parser:add_help { action = function() show(parser:get_help()) end }
+end
+
+-- A usage error: the usage of the command it is about, then the error.
+local function usage_error(cmd, message)
+  failure.usage_error(cmd:get_usage() .. "\n\nError: " .. message)
 end
 
 local function field_options(cmd)
@@ -183,28 +169,27 @@ local function build_parser()
     :help_max_width(80)
     :command_target("group")
   custom_help(parser)
+  -- argparse calls it with the deepest command it reached
+  parser.error = usage_error
   parser:flag("--version", "Show the version and exit."):action(function()
-    help_for = "version"
-    error(HELP, 0)
+    local runtime = (jit and jit.version) or _VERSION
+    show(("sakari %s (lua-sakari, %s, %s)"):format(core.VERSION, runtime, tostring(core.curl_version)))
   end)
   setting_flags.add(parser)
   parser:usage("Usage: sakari [-h] [--version] [<settings>] <command> ...")
 
-  local commands = { [parser] = {} }
   local function command(parent, name, description, epilog)
-    local cmd = parent:command(name, description)
-    if epilog then cmd:epilog(epilog) end
-    custom_help(cmd)
-    commands[parent][name] = cmd
-    commands[cmd] = {}
-    return cmd
+    local cmd = custom_help(parent:command(name, description))
+    return epilog and cmd:epilog(epilog) or cmd
   end
-  -- An action names the account first (optional: SAKARI_ACCOUNT_ID); with_id:
-  -- the contact id as well. Both are optional to argparse, which gives a
-  -- single value to the first: main moves it to the id (takes_id).
+  -- An action runs `run` (parsed arguments -> what to print as JSON, or nil,
+  -- and the exit status if not 0) and names the account first (optional:
+  -- SAKARI_ACCOUNT_ID); with_id: the contact id as well. Both are optional to
+  -- argparse, which gives a single value to the first: main moves it to the id (takes_id).
   local with_ids = {}
-  local function action(parent, name, description, epilog, with_id)
+  local function action(parent, name, run, description, epilog, with_id)
     local cmd = command(parent, name, description, epilog)
+    cmd:action(function(args) args.command, args.run, args.takes_id = cmd, run, with_id end)
     cmd:argument("account", "The account id (default: SAKARI_ACCOUNT_ID)."):args("?")
     if with_id then
       cmd:argument("id", "The contact id."):args("?")
@@ -214,9 +199,9 @@ local function build_parser()
   end
 
   local contacts = command(parser, "contacts", "Read and change contacts."):command_target("action")
-  action(contacts, "get", "Print one contact as JSON.", nil, true)
+  action(contacts, "get", actions.get, "Print one contact as JSON.", nil, true)
 
-  local create = action(contacts, "create", "Create a contact and print it as JSON.",
+  local create = action(contacts, "create", actions.create, "Create a contact and print it as JSON.",
     "Sakari merges by mobile number: when the account has a contact with that number already, "
       .. "no new one is made and --mergeStrategy says what happens to its fields "
       .. "(append, the default: set the fields given; core: only firstName, lastName and email; "
@@ -225,7 +210,7 @@ local function build_parser()
   create:option("--mergeStrategy", "What happens when the number exists already.")
     :choices { "append", "core", "remove" }
 
-  local update = action(contacts, "update", "Change a contact and print it as JSON.",
+  local update = action(contacts, "update", actions.update, "Change a contact and print it as JSON.",
     "By default only the fields given change: the contact is read (GET), the fields merged in and the "
       .. "result written (PUT), two requests; an empty value (--email '') removes that field. With --replace "
       .. "the options given become the whole contact in one PUT, and every field not given (mobile, lists, "
@@ -233,9 +218,10 @@ local function build_parser()
   field_options(update)
   write_mode_options(update, "Send the options given as the whole contact: every other field is cleared.")
 
-  action(contacts, "delete", "Delete a contact; prints {\"deleted\": true, \"id\": ...}.", nil, true)
+  action(contacts, "delete", actions.delete, "Delete a contact; prints {\"deleted\": true, \"id\": ...}.",
+    nil, true)
 
-  local list = action(contacts, "list", "List contacts: one page, or with --all every page.",
+  local list = action(contacts, "list", actions.list, "List contacts: one page, or with --all every page.",
     "--columns picks the columns of csv and table output: id, firstName, lastName, email, mobile "
       .. "(mobile.number), country (mobile.country), attributes.NAME, or any dotted path such as "
       .. "mobile.lineType. The default columns are those bulk-update reads, so "
@@ -252,20 +238,22 @@ local function build_parser()
   list:option("--mobile", "Only mobile numbers containing this.")
   list:option("--tags", "Only contacts with these tags (comma-separated).")
 
-  local bulk = action(contacts, "bulk-update", "Update many contacts from a CSV file.", BULK_EPILOG)
+  local bulk = action(contacts, "bulk-update", bulk_update.run, "Update many contacts from a CSV file.",
+    BULK_EPILOG)
   bulk:option("--csv", "The CSV file (- for stdin)."):argname("<FILE>"):count(1)
   write_mode_options(bulk, "Each row is the whole contact: the fields it leaves out or empty are cleared.")
   run_options(bulk, "Where failed rows go (default: bulk50.csv -> bulk50.failed.csv, "
     .. "bulk50.failed.csv -> bulk50.failed.2.csv).",
     "--journal", "Where the rows written are journaled (a new file; default: next to the failures file).")
 
-  local undo = action(contacts, "restore", "Put contacts back as a journal says they were.", RESTORE_EPILOG)
+  local undo = action(contacts, "restore", restore.run, "Put contacts back as a journal says they were.",
+    RESTORE_EPILOG)
   undo:option("--journal", "The journal of the run to undo."):argname("<FILE>"):count(1)
   run_options(undo, "Where failed lines go (default: the journal's name + .failed).",
     "--output-journal", "This restore's own journal (a new file; default: next to the failures file).")
 
   local messages = command(parser, "messages", "Send messages."):command_target("action")
-  local send = action(messages, "send", "Send an SMS and print Sakari's answer as JSON.",
+  local send = action(messages, "send", actions.send, "Send an SMS and print Sakari's answer as JSON.",
     "A message costs money and cannot be recalled: it is never repeated automatically. "
       .. "{{firstName}} and the like in --text are filled in per contact by Sakari.")
   send:option("--to", "A recipient's mobile number (repeatable)."):argname("<NUMBER>"):count("*")
@@ -275,96 +263,50 @@ local function build_parser()
 
   -- "[<account>] [<id>]": the id is not optional
   for _, cmd in ipairs(with_ids) do cmd:usage((cmd:get_usage():gsub("%[<id>%]", "<id>"))) end
-  return parser, commands
-end
-
--- The usage of the deepest command named in argv, then the error. Returns
--- the exit status.
-local function usage_error(parser, commands, argv, message)
-  local current = parser
-  for _, a in ipairs(argv) do
-    if a == "--" then break end
-    local sub = commands[current] and commands[current][a]
-    if sub then current = sub end
-  end
-  M.stderr:write(current:get_usage(), "\n\nError: ", message, "\n")
-  return M.EXIT_USAGE
+  return parser
 end
 
 -- ACCOUNT from --account-id or SAKARI_ACCOUNT_ID when left out; with one of
--- them, a lone positional of a command that takes an id is the id. Returns
--- nil, message when one is missing.
+-- them, a lone positional of a command that takes an id is the id.
 local function resolve_account(args)
   local default = args.account_id or settings.from_env("account_id", context.getenv)
   if args.takes_id and args.id == nil then
     if args.account == nil or default == nil then
-      return nil, "missing argument 'id': give ACCOUNT ID, or set SAKARI_ACCOUNT_ID and give ID alone"
+      usage_error(args.command,
+        "missing argument 'id': give ACCOUNT ID, or set SAKARI_ACCOUNT_ID and give ID alone")
     end
     args.id, args.account = args.account, nil
   end
   if args.account == nil then args.account = default end
-  if args.account == nil then return nil, "missing argument 'account' (or set SAKARI_ACCOUNT_ID)" end
-  return args
+  if args.account == nil then
+    usage_error(args.command, "missing argument 'account' (or set SAKARI_ACCOUNT_ID)")
+  end
 end
 
-local RUN = {
-  contacts = {
-    get = actions.contacts_get, create = actions.contacts_create, update = actions.contacts_update,
-    delete = actions.contacts_delete, list = actions.contacts_list, ["bulk-update"] = bulk_update.run,
-    restore = restore.run,
-  },
-  messages = { send = actions.messages_send },
-}
-
-local TAKES_ID = { get = true, update = true, delete = true }
-
-local function version_text()
-  local runtime = (jit and jit.version) or _VERSION
-  return ("sakari %s (lua-sakari, %s, %s)"):format(core.VERSION, runtime, tostring(core.curl_version))
-end
-
--- argv: the `arg` table of the script (arg[1..n]). Returns the exit status.
-function M.main(argv)
-  argv = argv or {}
-  context.stdout, context.stderr, context.getenv = M.stdout, M.stderr, M.getenv
-  local list = {}
-  for i = 1, #argv do list[i] = argv[i] end
-
-  local parser, commands = build_parser()
-  help_for = nil
-  local ok, parsed, args = pcall(parser.pparse, parser, list)
-  if not ok then
-    if help_for == "version" then
-      M.stdout:write(version_text(), "\n")
-      return M.EXIT_OK
-    elseif help_for then
-      M.stdout:write(help_for:get_help(), "\n")
-      return M.EXIT_OK
-    end
-    error(parsed, 0)
-  end
-  if not parsed then return usage_error(parser, commands, list, tostring(args)) end
-
-  local run = RUN[args.group] and RUN[args.group][args.action]
-  if not run then
-    M.stderr:write(parser:get_usage(), "\n\nError: unknown command\n")
-    return M.EXIT_USAGE
-  end
-  args.takes_id = TAKES_ID[args.action]
+-- Parses argv and runs the command: what to print as JSON (or nil), and the exit status if not 0.
+local function run(argv)
+  local args = build_parser():parse(argv)
   context.config = setting_flags.config(args)
-  local resolved, missing = resolve_account(args)
-  if not resolved then return usage_error(parser, commands, list, missing) end
+  resolve_account(args)
+  return args.run(args)
+end
 
-  local done, status = pcall(run, args)
-  if not done then interrupt.stop() end
+-- argv: the `arg` table of the script (argparse reads arg[1..n] only). Returns
+-- the exit status.
+function M.main(argv)
+  context.stdout, context.stderr, context.getenv = M.stdout, M.stderr, M.getenv
+  local done, result, status = pcall(run, argv or {})
+  if not done then core.watch_sigint(false) end -- a bulk run that raised may have left it on
+  if done and result ~= nil then M.stdout:write(json_out.encode(result, ""), "\n") end
   M.stdout:flush()
-  if done then return status end
-  local err = status
+  if done then return status or M.EXIT_OK end
+  local err = result
   if failure.is_failure(err) then
-    M.stderr:write(err.message, "\n")
+    local out = err.status == M.EXIT_OK and M.stdout or M.stderr
+    out:write(err.message, "\n")
     return err.status
   end
-  if interrupt.is_error(err) then
+  if failure.is_interrupt(err) then
     M.stderr:write("sakari: interrupted\n")
     return M.EXIT_INTERRUPTED
   end

@@ -54,45 +54,33 @@ function M.decode(text)
   local rows, row, cell = {}, {}, {}
   local i, n = 1, #text
   if text:sub(1, 3) == "\239\187\191" then i = 4 end
-  local function end_row()
-    row[#row + 1] = table.concat(cell)
-    rows[#rows + 1] = row
-    row, cell = {}, {}
-  end
   while i <= n do
     local c = text:sub(i, i)
     if c == '"' then
-      -- a quoted run: up to the next quote that is not doubled
-      local j = i + 1
-      while true do
-        local q = text:find('"', j, true)
+      -- a quoted run, up to the next quote that is not doubled: each piece is
+      -- taken with the quote that ends it, one quote of a doubled pair
+      repeat
+        local q = text:find('"', i + 1, true)
         if not q then return nil, "unterminated quoted field" end
-        cell[#cell + 1] = text:sub(j, q - 1)
-        if text:sub(q + 1, q + 1) == '"' then
-          cell[#cell + 1] = '"'
-          j = q + 2
-        else
-          i = q + 1
-          break
-        end
-      end
-    elseif c == "," then
+        cell[#cell + 1] = text:sub(i + 1, q)
+        i = q + 1
+      until text:sub(i, i) ~= '"'
+      cell[#cell] = cell[#cell]:sub(1, -2) -- without the closing quote
+    elseif c == "," or c == "\n" or text:sub(i, i + 1) == "\r\n" then
       row[#row + 1] = table.concat(cell)
       cell = {}
-      i = i + 1
-    elseif c == "\n" then
-      end_row()
-      i = i + 1
-    elseif c == "\r" and text:sub(i + 1, i + 1) == "\n" then
-      end_row()
-      i = i + 2
+      if c ~= "," then rows[#rows + 1], row = row, {} end
+      i = i + (c == "\r" and 2 or 1)
     else
       local j = text:find('[,"\r\n]', i + 1) or n + 1
       cell[#cell + 1] = text:sub(i, j - 1)
       i = j
     end
   end
-  if #cell > 0 or #row > 0 then end_row() end
+  if #cell > 0 or #row > 0 then
+    row[#row + 1] = table.concat(cell)
+    rows[#rows + 1] = row
+  end
   return rows
 end
 

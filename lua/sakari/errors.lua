@@ -19,34 +19,19 @@ local util = require "sakari.util"
 local M = {}
 
 local Error = {}
-Error.__index = Error
 
 function Error.__tostring(e)
   -- no request behind it (webhooks.parse, say): no "METHOD path" to show
-  local where = "sakari: "
-  if e.method or e.path then where = ("sakari: %s %s: "):format(e.method or "?", e.path or "?") end
-  local what = {}
-  if e.status then what[#what + 1] = tostring(e.status) end
-  if e.code then what[#what + 1] = e.code end
-  local head = table.concat(what, " ")
-  if e.message and e.message ~= "" then
-    if head ~= "" then head = head .. ": " end
-    head = head .. e.message
-  end
-  return where .. head
+  local where = (e.method or e.path) and ("%s %s: "):format(e.method or "?", e.path or "?") or ""
+  local head = e.status and e.status .. " " .. e.code or e.code
+  if e.message and e.message ~= "" then head = head .. ": " .. e.message end
+  return "sakari: " .. where .. head
 end
 
+-- fields: a table of its own (it becomes the error) with the fields above.
 function M.new(fields)
-  local e = {
-    status = fields.status,
-    code = fields.code,
-    message = fields.message,
-    method = fields.method,
-    path = fields.path,
-    curl_code = fields.curl_code,
-  }
-  e.retryable = retry.retryable(e)
-  return setmetatable(e, Error)
+  fields.retryable = retry.retryable(fields)
+  return setmetatable(fields, Error)
 end
 
 function M.is_error(x)
@@ -77,13 +62,12 @@ end
 -- A 2xx the library cannot use: empty, not JSON, or not a JSON object.
 -- failure: core's result fields of a body that did not decode ({ excerpt, bad_utf8 }).
 function M.decode(method, path, status, failure, what)
-  local message
   if failure then
-    message = (failure.bad_utf8 and "response is not valid UTF-8: " or "response is not JSON: ") .. excerpt(failure)
-  else
-    message = what or "response body is empty"
+    what = (failure.bad_utf8 and "response is not valid UTF-8: " or "response is not JSON: ") .. excerpt(failure)
   end
-  return M.new { method = method, path = path, status = status, code = "decode", message = message }
+  return M.new {
+    method = method, path = path, status = status, code = "decode", message = what or "response body is empty",
+  }
 end
 
 -- Any answer the server meant as a failure: a non-2xx status, or success == false.
@@ -92,7 +76,7 @@ function M.response(method, path, status, body, failure)
   if type(body) == "table" then
     local e = body.error
     if type(e) == "table" then
-      if type(e.code) == "string" and e.code ~= "" then code = e.code end
+      if util.non_empty_string(e.code) then code = e.code end
       message = e.message or e.description
     elseif type(e) == "string" then
       message = body.error_description or e
@@ -101,9 +85,7 @@ function M.response(method, path, status, body, failure)
   elseif failure then
     message = excerpt(failure)
   end
-  if type(message) ~= "string" or message == "" then
-    message = status and ("HTTP " .. tostring(status)) or "request failed"
-  end
+  if not util.non_empty_string(message) then message = "HTTP " .. status end
   return M.new {
     method = method, path = path, status = status,
     code = code or "http", message = util.snippet(message, 300),

@@ -9,30 +9,26 @@ local retry = require "sakari.retry"
 local M = {}
 
 -- The envelope of a usable answer (true for a bodiless success), or nil, err.
--- r: what core (or a transport, through core.answer) made of the answer; see
--- request.h. A raw_response request (a CSV report) gets { raw = bytes, headers = ... }.
+-- r: core's result for the answer or its failure (request.h; a transport's
+-- through core.answer). A raw_response request (a CSV report) gets { raw, headers }.
 local function interpret(req, r)
   local method, path, status = req.method, req.path, r.status
+  if not status then return nil, errors.transport(method, path, r) end
+  if status == 204 then return true end
+  local success = status >= 200 and status < 300
   if req.raw_response then
-    if status >= 200 and status < 300 then
-      if status == 204 then return true end
-      return { raw = r.body, headers = r.headers }
-    end
+    if success then return { raw = r.body, headers = r.headers } end
     -- an error answer is still Sakari's JSON error envelope
     r = core.answer(status, r.headers, r.body)
   end
   local body, failure = r.body, r.kind == "decode" and r or nil
-  if status >= 200 and status < 300 then
-    if status == 204 then return true end
-    if failure then
+  if success then
+    if type(body) ~= "table" then -- empty, not JSON, or not an object
       -- a success of the token endpoint that did not decode may still hold a
       -- new token: it is never quoted (its error answers are, they carry none)
-      if req.secret_response then failure = { excerpt = "not shown: the answer may hold a token" } end
-      return nil, errors.decode(method, path, status, failure)
-    end
-    if body == nil then return nil, errors.decode(method, path, status) end
-    if type(body) ~= "table" then
-      return nil, errors.decode(method, path, status, nil, "response is JSON but not an object")
+      if failure and req.secret_response then failure = { excerpt = "not shown: the answer may hold a token" } end
+      local what = body ~= nil and "response is JSON but not an object" or nil
+      return nil, errors.decode(method, path, status, failure, what)
     end
     if body.success == false then return nil, errors.response(method, path, status, body) end
     return body
@@ -69,36 +65,28 @@ local function wire_request(ctx, req, token)
   }
 end
 
--- ctx: { base_url, headers, auth (nil for the token request itself), settings,
---        on_request, on_response, redact(err, token) }
--- req: { method, path, query, raw_body (bytes) + content_type | multipart,
---        raw_response, accept, retry, idempotent, timeout, connect_timeout,
---        settings (per-call retry settings) }
+-- ctx: { base_url, headers, auth (false for the token request itself), settings, timeout,
+--        connect_timeout, want_headers, on_request, on_response, redact(err, token) }
+-- req: { method, path, query, raw_body (bytes) + content_type | multipart, raw_response,
+--        accept, retry, idempotent, secret_response, timeout, connect_timeout, settings }
 function M.run(ctx, req, io)
   local settings = ctx.settings
-  if req.settings then
-    settings = {}
-    for k, v in pairs(ctx.settings) do settings[k] = v end
-    for k, v in pairs(req.settings) do settings[k] = v end
+  if req.settings then -- this call's retry settings (a table of its own) over the client's
+    settings = setmetatable(req.settings, { __index = ctx.settings })
   end
   local attempt, refreshed = 0, false
   while true do
-    local token, err
+    local token, envelope, err
     if ctx.auth then
       token, err = ctx.auth:get(io)
       if not token then return nil, err end
     end
     attempt = attempt + 1
-    local started
     if ctx.on_request then ctx.on_request { method = req.method, path = req.path, attempt = attempt } end
-    if ctx.on_response then started = core.now() end
+    local started = ctx.on_response and core.now()
     local r = io.send(wire_request(ctx, req, token))
-    local status, envelope = r.status, nil
-    if status then
-      envelope, err = interpret(req, r)
-    else
-      err = errors.transport(req.method, req.path, r)
-    end
+    local status = r.status
+    envelope, err = interpret(req, r)
     if started then
       ctx.on_response {
         method = req.method, path = req.path, status = status, attempt = attempt,
@@ -108,7 +96,7 @@ function M.run(ctx, req, io)
     end
     if envelope ~= nil then return envelope end
     ctx.redact(err, token)
-    if status == 401 and ctx.auth and ctx.auth.refreshable and not refreshed then
+    if status == 401 and ctx.auth and ctx.auth.fetch and not refreshed then
       -- the token may have been revoked or expired early: one fresh token, one repeat
       refreshed = true
       ctx.auth:invalidate(token)
@@ -116,14 +104,10 @@ function M.run(ctx, req, io)
       -- the repeat after a refresh is not a retry: it does not use up max_retries
       local tries = attempt - (refreshed and 1 or 0)
       local delay = retry.delay(req, err, tries, settings)
-      if not delay then
-        -- a 429 this call will not repeat still tells the calls beside it to slow down
-        if status == 429 and io.throttle then
-          io.throttle(math.min(err.retry_after or retry.backoff(tries, settings), settings.max_retry_delay))
-        end
-        return nil, err
-      end
-      io.sleep(delay, status == 429)
+      -- a 429 tells the calls beside this one to slow down too, even if it will not repeat
+      if status == 429 and io.throttle then io.throttle(delay or retry.wait(err, tries, settings)) end
+      if not delay then return nil, err end
+      io.sleep(delay)
     end
   end
 end

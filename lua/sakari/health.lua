@@ -78,15 +78,13 @@ local function check_core(report)
     report.error(("sakari.core failed to load from %s: %s"):format(path, tostring(core)),
       { REBUILD, "the core needs libcurl (Debian: libcurl4) at run time" })
   end
-  return nil
 end
 
 local function check_curl(report, core)
   report.start("sakari: libcurl")
   if not core.curl_ssl_version then
-    report.error(core.curl_version .. " without TLS: https:// URLs, the real API's, cannot work",
+    return report.error(core.curl_version .. " without TLS: https:// URLs, the real API's, cannot work",
       { "install a libcurl built with TLS (Debian: libcurl4 with OpenSSL)" })
-    return
   end
   report.ok(("%s, TLS by %s"):format(core.curl_version, core.curl_ssl_version))
 end
@@ -123,16 +121,14 @@ local function check_credentials(report, client_info)
       return nil
     end
   end
-  local advice = {
-    "set " .. config.CREDENTIAL_ENV,
-    "or pass access_token (or client_id and client_secret) to require(\"sakari.nvim\").new{...}",
-  }
   if client_info then
     report.info("no credentials in the environment: clients made without any in their config cannot call")
   else
-    report.warn("no credentials in the environment, nor in the config of a sakari.nvim client", advice)
+    report.warn("no credentials in the environment, nor in the config of a sakari.nvim client", {
+      "set " .. config.CREDENTIAL_ENV,
+      "or pass access_token (or client_id and client_secret) to require(\"sakari.nvim\").new{...}",
+    })
   end
-  return nil
 end
 
 local function elapsed_ms(core, since) return math.floor((core.now() - since) * 1000 + 0.5) end

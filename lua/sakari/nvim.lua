@@ -6,26 +6,15 @@
 --     vim.notify("updated " .. contact.id)
 --   end)
 --
--- A call returns at once (with its id); the request runs on the client's
--- non-blocking queue (libcurl multi), which a libuv timer polls with a zero
--- timeout while calls are pending and stops when none are, so an idle editor
--- pays nothing. The result reaches the callback on Neovim's main loop
--- (vim.schedule), outside any fast event and outside the queue's coroutines,
--- so it may call any vim.api function and start further calls. An error raised
--- by a callback is reported with vim.notify; it never stops the other calls.
---
--- The callback gets what the blocking call returns, err second: (value, err)
--- for most calls, (items, err, pagination) for a list, (nil, err) on failure.
--- The functions are made from the client's own namespaces (resources.lua):
---   each        each(args..., [opts], on_page, on_done): on_page(items, page)
---               gets every page as it arrives (page = { number, offset,
---               pagination }; returning false stops the walk), then
---               on_done(totals, err), totals = { pages, items, stopped };
---               with one callback only, it gets every item as one array
---   local kinds (webhooks.parse, sign, verify: no request) run at once; with a
---               trailing callback, their result is delivered like the others
--- Without a callback, a call's result is dropped and a failure is reported with
--- vim.notify. Wrong arguments raise at once, at the caller's line.
+-- A call returns its id at once; the request runs on the client's queue
+-- (libcurl multi), which a libuv timer polls with a zero timeout only while
+-- calls are pending. The callback gets what the blocking call returns, err
+-- second, on the main loop (vim.schedule), so it may call any vim.api
+-- function; an error it raises is reported with vim.notify, as is a failure
+-- without a callback. `each(args..., [opts], on_page, on_done)` hands over
+-- every page as it arrives, then the totals (with one callback: every item as
+-- one array). Wrong arguments raise at once, at the caller's line. The whole
+-- contract: docs/neovim.md (`:help sakari.nvim`).
 -- @module sakari.nvim
 
 -- luacheck: globals vim
@@ -33,11 +22,11 @@ local clients = require "sakari.client"
 local errors = require "sakari.errors"
 local resources = require "sakari.resources"
 local settings = require "sakari.settings"
-local util = require "sakari.util"
+-- An error raised on behalf of the caller: without the position inside the
+-- library (the caller's own line is added by error(message, level)).
+local strip = require("sakari.util").strip_position
 
 local M = {}
-
-local unpack = table.unpack or unpack
 
 -- The open clients made here, for :checkhealth sakari (health.lua): the names
 -- of the credential keys each one's config gave, never their values.
@@ -47,18 +36,13 @@ local clients_made = 0
 M.DEFAULT_INTERVAL = 10 -- milliseconds between two polls while calls are pending
 
 local function pack(...) return { n = select("#", ...), ... } end
-
--- An error raised on behalf of the caller: without the position inside the
--- library (the caller's own line is added by error(message, level)).
-local strip = util.strip_position
+local unpack = table.unpack or unpack
 
 -- Splits off a trailing callback: the client's functions never take a function.
 local function split(...)
-  local n = select("#", ...)
-  if n > 0 and type((select(n, ...))) == "function" then
-    return pack(...), n - 1, (select(n, ...))
-  end
-  return pack(...), n, nil
+  local args, n = pack(...), select("#", ...)
+  if n > 0 and type(args[n]) == "function" then return args, n - 1, args[n] end
+  return args, n, nil
 end
 
 -- The list function that requests the pages an `each` row walks.
@@ -83,10 +67,9 @@ local function walk_task(each, list, args, n, on_page, result)
     while n > 0 and args[n] == nil do n = n - 1 end
     local opts
     if n > 0 and type(args[n]) == "table" then opts, n = args[n], n - 1 end
-    local call = { unpack(args, 1, n) }
     local next_page = require("sakari.pager").pages(function(query)
-      call[n + 1] = query
-      return list(unpack(call, 1, n + 1))
+      args[n + 1] = query -- in the options' place
+      return list(unpack(args, 1, n + 1))
     end, opts)
     while true do
       local items, pagination = next_page()
@@ -162,51 +145,37 @@ function M.new(config, opts)
   local closed = false
   local s = {}
 
-  -- Every call not finished yet gets err instead of a result.
+  -- Every call not finished yet gets err instead of a result, in the order they were made.
   local function fail_outstanding(err)
-    local seqs = {}
-    for seq in pairs(outstanding) do seqs[#seqs + 1] = seq end
-    table.sort(seqs)
-    for _, seq in ipairs(seqs) do outstanding[seq](nil, err) end
-  end
-
-  local function stop_timer()
-    if timer and timer:is_active() then timer:stop() end
+    for seq = 1, next_seq do
+      if outstanding[seq] then outstanding[seq](nil, err) end
+    end
   end
 
   -- One step of every call; a zero timeout, so it never waits for the network.
+  -- (close closes the timer: a closed libuv handle never calls back)
   local function tick()
-    if closed then return stop_timer() end
     local ok, why = pcall(q.poll, 0)
     if not ok then
       -- the queue itself broke (not one call: those come back as err): start
       -- afresh, and tell every call that was in it
-      vim.schedule(function()
-        vim.notify("sakari.nvim: polling failed: " .. tostring(why), vim.log.levels.ERROR)
-      end)
+      local message = "sakari.nvim: polling failed: " .. tostring(why)
+      vim.schedule(function() vim.notify(message, vim.log.levels.ERROR) end)
       pcall(q.close)
       q = client.queue { concurrency = concurrency }
-      fail_outstanding(errors.new { code = "error", message = "sakari.nvim: polling failed: " .. tostring(why) })
+      fail_outstanding(errors.new { code = "error", message = message })
     end
-    if q.pending() == 0 then stop_timer() end
+    if q.pending() == 0 and timer:is_active() then timer:stop() end
   end
 
-  local function ensure_timer()
-    if closed or q.pending() == 0 then return end
-    timer = timer or uv.new_timer()
-    if not timer:is_active() then timer:start(0, interval, tick) end
-  end
-
-  -- Pushes task (a function making client calls) and returns its id.
+  -- Pushes task (a function making client calls), polled by the timer, and returns its id.
   local function start(fname, task, callback)
     if closed then error(fname .. ": this sakari.nvim client is closed", 3) end
     next_seq = next_seq + 1
     local seq = next_seq
-    local done = false
     -- value, err, then what a call returns after its first value (a list's pagination)
     local function finish(value, err, ...)
-      if done then return end
-      done = true
+      if not outstanding[seq] then return end -- finished already (the client was closed)
       outstanding[seq] = nil
       deliver(callback, fname, value, err, ...)
     end
@@ -216,17 +185,19 @@ function M.new(config, opts)
       outstanding[seq] = nil
       error(strip(id), 3) -- a wrong argument: at the caller's line, before anything is sent
     end
-    ensure_timer()
+    if q.pending() > 0 then -- else the call finished inside push
+      timer = timer or uv.new_timer()
+      if not timer:is_active() then timer:start(0, interval, tick) end
+    end
     return id
   end
 
-  -- The task of an `each` with a page callback: on_page(items, page) gets each
-  -- page on the main loop as it arrives (page = { number, offset, pagination }),
-  -- and the final callback the totals of what on_page got: { pages, items,
-  -- stopped } (stopped: on_page returned false, and no page followed).
-  local function pages_task(fname, f, list, args, n, on_page)
-    local totals = { pages = 0, items = 0, stopped = false }
-    return walk_task(f, list, args, n, function(items, pagination)
+  -- The page handler of an `each` with a page callback: on_page(items, page)
+  -- gets each page on the main loop as it arrives (page = { number, offset,
+  -- pagination }), and the final callback the totals of what on_page got:
+  -- { pages, items, stopped } (stopped: on_page returned false, and no page followed).
+  local function to_page_callback(fname, on_page, totals)
+    return function(items, pagination)
       if totals.stopped then return false end
       vim.schedule(function()
         if totals.stopped or closed then return end
@@ -234,11 +205,18 @@ function M.new(config, opts)
         totals.pages, totals.items = page.number, totals.items + #items
         if run(on_page, fname, pack(items, page)) == false then totals.stopped = true end
       end)
-    end, totals)
+    end
+  end
+
+  -- Without a page callback, the final one gets every item as one array.
+  local function into(all)
+    return function(items)
+      for _, item in ipairs(items) do all[#all + 1] = item end
+    end
   end
 
   local function wrap(fname, kind, f, list)
-    if kind == "local" then
+    if kind == "local" then -- no request: runs at once; a trailing callback gets the result as usual
       return function(...)
         local args, n, callback = split(...)
         if not callback then return f(unpack(args, 1, n)) end
@@ -251,16 +229,9 @@ function M.new(config, opts)
         local args, n, on_done = split(...)
         local on_page
         if n > 0 and type(args[n]) == "function" then on_page, n = args[n], n - 1 end
-        local task
-        if on_page then
-          task = pages_task(fname, f, list, args, n, on_page)
-        else
-          local all = {}
-          task = walk_task(f, list, args, n, function(items)
-            for _, item in ipairs(items) do all[#all + 1] = item end
-          end, all)
-        end
-        local id = start(fname, task, on_done)
+        local result = on_page and { pages = 0, items = 0, stopped = false } or {}
+        local take = on_page and to_page_callback(fname, on_page, result) or into(result)
+        local id = start(fname, walk_task(f, list, args, n, take, result), on_done)
         return id -- not a tail call: start's error level counts this frame
       end
     end
@@ -286,14 +257,10 @@ function M.new(config, opts)
   end
 
   -- Calls not finished yet.
-  function s.pending()
-    return closed and 0 or q.pending()
-  end
+  function s.pending() return closed and 0 or q.pending() end
 
   -- Whether the polling timer runs (only while calls are pending).
-  function s.polling()
-    return timer ~= nil and timer:is_active()
-  end
+  function s.polling() return timer ~= nil and timer:is_active() end
 
   -- Stops the timer, frees the connections; calls still pending get
   -- err.code "closed". Safe to call twice.
@@ -301,10 +268,7 @@ function M.new(config, opts)
     if closed then return end
     closed = true
     M.clients[s] = nil
-    if timer then
-      stop_timer()
-      if not timer:is_closing() then timer:close() end
-    end
+    if timer and not timer:is_closing() then timer:close() end -- closing stops it
     fail_outstanding(errors.new { code = "closed", message = "the sakari.nvim client was closed" })
     pcall(q.close)
     client.close()

@@ -1,8 +1,6 @@
--- `each`: a lazy iterator over every item of every page of a list endpoint,
--- built on `pages`, which walks the same pages one whole page at a time
--- (sakari.nvim hands each page to a callback).
---
---   for contact in client.contacts.each(account) do ... end
+-- `each`: a lazy iterator over every item of every page of a list endpoint
+-- (`for contact in client.contacts.each(account) do ... end`), built on
+-- `pages`, which walks the same pages a whole page at a time (sakari.nvim).
 --
 -- Nothing is requested until the loop asks for the first item; each page is one
 -- request (`limit` 100 unless the options say otherwise). Where the last page is
@@ -10,16 +8,14 @@
 -- https://developer.sakari.io/api-reference, such as contacts/fetch-contacts):
 -- `hasNext`, else `totalCount`, else a page shorter than `limit`.
 --
--- A failed page raises its err object (error(err)): a loop that ended quietly
--- would look like a complete walk. On Lua 5.4 the iterator's fourth value is a
--- to-be-closed object, so `break` (or an error) in the loop body releases the
--- buffered page at once; LuaJIT ignores the fourth value and the GC does it.
+-- A failed page raises its err object: a loop that ended quietly would look like
+-- a complete walk. On Lua 5.4 the iterator's fourth value is to-be-closed, so a
+-- `break` releases the buffered page at once (elsewhere the GC does).
 local M = {}
 
 M.DEFAULT_LIMIT = 100
 
--- The state of an `each` walk, and its to-be-closed value: closing drops the
--- buffered page and ends the walk.
+-- An `each` walk, and its to-be-closed value: closing drops the page and ends the walk.
 local Walk = {}
 
 function Walk.__close(self)
@@ -31,8 +27,7 @@ end
 function M.has_more(pagination, got, limit, next_offset)
   if got == 0 then return false end -- nothing new: never loop forever on a confused server
   if type(pagination) == "table" then
-    if pagination.hasNext == true then return true end
-    if pagination.hasNext == false then return false end
+    if type(pagination.hasNext) == "boolean" then return pagination.hasNext end
     if type(pagination.totalCount) == "number" then return next_offset < pagination.totalCount end
   end
   return got >= limit
@@ -46,9 +41,8 @@ end
 
 -- fetch(query) -> items, pagination | nil, err   (one page request)
 -- query: the checked query table of the list call (offset and limit included).
--- Returns a function that fetches the next page on each call and returns its
--- items and pagination; nil once the last page was returned; nil, err when a
--- page failed (and nil after that).
+-- Returns a function giving the next page's items and pagination on each call;
+-- nil after the last page; nil, err when a page failed (and nil after that).
 function M.pages(fetch, query)
   local base = copy(query)
   local offset, limit = base.offset or 0, base.limit or M.DEFAULT_LIMIT
@@ -57,13 +51,9 @@ function M.pages(fetch, query)
     if done then return nil end
     local page_query = copy(base)
     page_query.offset, page_query.limit = offset, limit
-    local items, pagination = fetch(page_query)
-    if not items then
-      done = true
-      return nil, pagination
-    end
-    offset = offset + #items
-    done = not M.has_more(pagination, #items, limit, offset)
+    local items, pagination = fetch(page_query) -- without items, pagination is the err
+    if items then offset = offset + #items end
+    done = not (items and M.has_more(pagination, #items, limit, offset))
     return items, pagination
   end
 end
@@ -71,22 +61,21 @@ end
 -- Returns iterator, nil, nil, closer: the generic-for quadruple.
 function M.each(fetch, query)
   local next_page = M.pages(fetch, query)
-  local walk = setmetatable({ items = nil, index = 0, closed = false }, Walk) -- items: the current page
+  local walk = setmetatable({ items = {}, index = 0 }, Walk) -- items: the current page
 
   local function iterate()
     while not walk.closed do
-      local items = walk.items
-      if items and walk.index < #items then
+      if walk.index < #walk.items then
         walk.index = walk.index + 1
-        return items[walk.index]
+        return walk.items[walk.index]
       end
       local page, err = next_page()
-      if not page then
+      if page then
+        walk.items, walk.index = page, 0
+      else
         Walk.__close(walk)
         if err ~= nil then error(err, 0) end -- the err object itself, so `pcall` hands it back intact
-        return nil
       end
-      walk.items, walk.index = page, 0
     end
     return nil
   end

@@ -2,9 +2,8 @@
 --
 -- Sakari's PUT replaces the contact: a writable field missing from the body is
 -- cleared (lists, attributes, opt-in state, ...). So patch reads the contact,
--- deep-merges the changes into its writable fields and PUTs the result. It is a
--- read-modify-write, not atomic: a change made by someone else between the read
--- and the write is overwritten.
+-- deep-merges the changes into its writable fields and PUTs the result: not
+-- atomic, a change someone made between the read and the write is overwritten.
 local core = require "sakari.core"
 local schemas = require "sakari.schemas"
 
@@ -12,30 +11,22 @@ local M = {}
 
 local ARRAY_MT = getmetatable(core.array())
 
--- Fields the server computes (schemas.lua); sending them back is pointless at
--- best. Everything else is kept, unknown fields included: a writable field
--- this library does not know yet must survive a patch, not be cleared by it.
-local READ_ONLY = {
-  contact = schemas.read_only("Contact"),
-}
+-- Per kind, from schemas.lua: the fields the server computes, which are pointless
+-- to send back at best (everything else is kept, unknown fields included: a
+-- writable field this library does not know yet must survive a patch), and the
+-- JSON arrays (an empty table a caller's changes hold would go out as `{}`).
+local READ_ONLY = { contact = schemas.read_only("Contact") }
+local ARRAYS = { contact = schemas.arrays("Contact") }
 
--- Fields that are JSON arrays. core.decode gives an empty array back as an
--- empty table, which would go out again as `{}`; these are re-marked as arrays.
-local ARRAYS = {
-  contact = schemas.arrays("Contact"),
-}
-
--- Decoded JSON marks its arrays (as sakari.array does); a table a caller
--- built is an array when it has items.
-local function is_array(t)
+-- Decoded JSON marks its arrays (as sakari.array does); a caller's table is one when it has items.
+function M.is_array(t)
   return getmetatable(t) == ARRAY_MT or t[1] ~= nil
 end
-M.is_array = is_array
 
 -- A copy that encodes as the original does: the array mark, and the digits of
 -- numbers a float cannot hold (Lua 5.1 and LuaJIT past 2^53, any Lua past 64 bits).
 local function copy(value)
-  if type(value) ~= "table" or value == core.null then return value end
+  if type(value) ~= "table" then return value end -- sakari.null is not a table
   local out = {}
   for k, v in pairs(value) do out[k] = copy(v) end
   return core.keep_digits(value, setmetatable(out, getmetatable(value)))
@@ -50,14 +41,13 @@ function M.merge(target, changes)
     local current = target[key]
     if change == core.null then
       target[key] = nil
-    elseif type(change) == "table" and not is_array(change)
-        and type(current) == "table" and current ~= core.null and not is_array(current) then
+    elseif type(change) == "table" and type(current) == "table"
+        and not M.is_array(change) and not M.is_array(current) then
       M.merge(current, change)
     else
       target[key] = copy(change)
     end
   end
-  return target
 end
 
 local function strip(record, read_only)
@@ -70,19 +60,17 @@ local function strip(record, read_only)
   end
 end
 
--- The body a PUT needs to turn `current` (as read) into `current` + `changes`.
--- kind: "contact".
+-- The body a PUT needs to turn `current` (as read) into `current` + `changes`; kind: "contact".
 function M.body(kind, current, changes)
   local body = copy(current)
-  strip(body, READ_ONLY[kind] or {})
+  strip(body, READ_ONLY[kind])
   for key, value in pairs(body) do
     -- a null read back (mobile.verified, say) is not a value PUT accepts
     if value == core.null then body[key] = nil end
   end
   M.merge(body, changes)
-  for key in pairs(ARRAYS[kind] or {}) do
-    local value = body[key]
-    if type(value) == "table" and next(value) == nil then body[key] = core.array() end
+  for key in pairs(ARRAYS[kind]) do
+    if type(body[key]) == "table" and next(body[key]) == nil then body[key] = core.array() end
   end
   return body
 end

@@ -1,13 +1,9 @@
 -- Many calls at once, without blocking: each call runs in a coroutine of its
--- own, and where a blocking call would send, sleep or wait for a token, the
--- coroutine yields to this queue instead. `poll(timeout)` advances everything
--- (timeout 0 never blocks) and hands back the calls that finished.
---
--- Calls reach the queue's I/O through `queue.current()`: the client asks it
--- whether the running coroutine belongs to a queue, and if so sends through
--- the queue's `io`, else through its own blocking session. So any function of
--- a client, even one that makes several requests (contacts.patch), runs here
--- unchanged.
+-- own, which yields to this queue where a blocking call would send, sleep or
+-- wait for a token. `poll(timeout)` advances everything (timeout 0 never
+-- blocks) and hands back the calls that finished. A client sends through the
+-- queue's `io` when `queue.current()` is one of its queues, so any function of
+-- a client, even one making several requests (contacts.patch), runs here unchanged.
 local core = require "sakari.core"
 local errors = require "sakari.errors"
 local util = require "sakari.util"
@@ -18,34 +14,28 @@ local owner = setmetatable({}, { __mode = "k" }) -- coroutine -> queue running i
 
 -- The queue running the current coroutine, or nil outside any queue.
 function M.current()
-  local co = coroutine.running()
-  return co and owner[co]
+  return owner[coroutine.running()] -- Lua 5.1 gives nil outside a coroutine: owner[nil] is nil
 end
 
 -- What a call does instead of blocking, when it runs inside a queue.
 local io = {
   send = function(request) return coroutine.yield("send", request) end,
-  -- throttle: this pause is the server's "slow down" (429): it holds every call
-  sleep = function(seconds, throttle) coroutine.yield("sleep", seconds, throttle) end,
-  -- the server said "slow down" to a call that will not repeat: hold the others
-  throttle = function(seconds) coroutine.yield("throttle", seconds) end,
+  sleep = function(seconds) coroutine.yield("sleep", seconds) end,
+  -- the server said "slow down" (429): no call of this queue sends for that long
+  throttle = function(seconds)
+    local q = owner[coroutine.running()]
+    local until_ = core.now() + seconds
+    if until_ > q.pause_until then q.pause_until = until_ end
+  end,
   wait = function() coroutine.yield("wait") end,
   -- whether a coroutine is still a live call of some queue (not finished, not closed)
-  alive = function(co) return owner[co] ~= nil end,
+  alive = function(co) return owner[co] ~= nil and not owner[co].closed end,
 }
 
--- Stands in for core.multi when the calls do their I/O themselves (a custom
--- transport): nothing is ever in flight here.
+-- Stands in for core.multi under a custom transport without multi: its calls
+-- use the blocking io and end inside push, so nothing is ever added or polled.
 function M.serial()
-  return {
-    add = function() error("sakari: this queue sends through its client's transport") end,
-    pending = function() return 0 end,
-    poll = function(_, wait)
-      if wait > 0 then core.sleep(wait) end
-      return {}
-    end,
-    close = function() end,
-  }
+  return { pending = function() return 0 end, close = function() end }
 end
 
 local Queue = {}
@@ -62,8 +52,7 @@ function M.new(multi, concurrency)
     next_id = 0,
     backlog = {}, backlog_first = 1, backlog_last = 0,
     sending = {}, -- multi transfer id -> task
-    timers = {},  -- tasks sleeping, each with .wake_at
-    held = {},    -- tasks with a request ready while the queue is throttled
+    timers = {},  -- tasks sleeping until .wake_at; with .request, a send held by a pause (429)
     waiting = {}, -- tasks waiting for another call's token fetch
     finished = {},
     pause_until = 0,
@@ -75,8 +64,7 @@ local function finish(self, task, value, err, rest)
   owner[task.co] = nil
   self.running = self.running - 1
   if task.callback then
-    -- a raising callback must not strand the results after it: keep its error
-    -- for the end of this push or poll
+    -- a raising callback must not strand the results after it: raised after this push or poll
     local ok, why = pcall(task.callback, task.id, value, err, rest)
     if not ok and self.callback_error == nil then self.callback_error = why end
   else
@@ -84,40 +72,42 @@ local function finish(self, task, value, err, rest)
   end
 end
 
-local function fail(self, task, message, code)
-  -- a bad argument is the caller's: its message, without a position inside the library
-  if code == "argument" then message = util.strip_position(message) end
-  finish(self, task, nil, errors.new { code = code or "error", message = tostring(message) })
-end
-
 local function raise_callback_error(self)
   local why = self.callback_error
-  if why ~= nil then
-    self.callback_error = nil
-    error(why, 0)
-  end
+  self.callback_error = nil
+  if why ~= nil then error(why, 0) end
 end
 
--- Plain Lua 5.1 (not LuaJIT) cannot suspend a coroutine from inside a function
--- that C or the VM called: a pcall, a metamethod, the iterator of a generic
--- `for`. A queued call that sends from there dies before anything is sent;
--- say what happened and what works instead.
+-- Plain Lua 5.1 cannot suspend a coroutine inside a pcall, a metamethod or a
+-- for-in iterator: a queued call that sends from there dies before sending.
 local NO_YIELD = "attempt to yield across metamethod/C-call boundary"
 local function explain(message)
-  if type(message) == "string" and message:find(NO_YIELD, 1, true) then
-    return "sakari: Lua 5.1 cannot suspend a batch or queue call that sends from inside a pcall,"
-      .. " a metamethod or a for-in loop (such as `for c in client.contacts.each(...)`);"
-      .. " call the iterator directly (`local it = client.contacts.each(...) while true do"
-      .. " local c = it() ...`), or use LuaJIT or Lua 5.2+"
-  end
-  return message
+  if type(message) ~= "string" or not message:find(NO_YIELD, 1, true) then return message end
+  return "sakari: Lua 5.1 cannot suspend a batch or queue call that sends from inside a pcall,"
+    .. " a metamethod or a for-in loop (such as `for c in client.contacts.each(...)`);"
+    .. " call the iterator directly (`local it = client.contacts.each(...) while true do"
+    .. " local c = it() ...`), or use LuaJIT or Lua 5.2+"
 end
 
--- Runs a task until it yields or ends. `first` marks its first run: an error
--- raised before the first yield is a bad argument (nothing was sent), which
--- reaches the caller of push when it runs inside push (`raise`), and otherwise
--- becomes the call's err with code "argument".
-local function resume(self, task, first, raise, ...)
+local resume
+
+-- Sends a task's request, or holds it until the pause a 429 started is over.
+local function send(self, task)
+  if core.now() < self.pause_until then
+    task.wake_at = self.pause_until
+    self.timers[#self.timers + 1] = task
+    return
+  end
+  local ok, id = pcall(self.multi.add, self.multi, task.request)
+  task.request = nil
+  if not ok then return resume(self, task, false, false, { kind = "error", reason = tostring(id) }) end
+  self.sending[id] = task
+end
+
+-- Runs a task until it yields or ends. An error before its first yield (`first`)
+-- is a bad argument, nothing sent: raised to push's caller when it runs inside push
+-- (`raise`), else the call's err "argument", without a position inside the library.
+function resume(self, task, first, raise, ...)
   local ok, op, a, b = coroutine.resume(task.co, ...)
   if not ok then
     op = explain(op)
@@ -126,51 +116,34 @@ local function resume(self, task, first, raise, ...)
       self.running = self.running - 1
       error(op, 0)
     end
-    return fail(self, task, op, first and "argument" or nil)
+    local message = tostring(first and util.strip_position(op) or op)
+    return finish(self, task, nil, errors.new { code = first and "argument" or "error", message = message })
   end
   if coroutine.status(task.co) == "dead" then return finish(self, task, op, a, b) end
   if op == "send" then
     task.request = a
-    if core.now() < self.pause_until then
-      self.held[#self.held + 1] = task
-    else
-      self:transmit(task)
-    end
+    send(self, task)
   elseif op == "sleep" then
-    local now = core.now()
-    task.wake_at = now + a
+    task.wake_at = core.now() + a
     self.timers[#self.timers + 1] = task
-    if b and task.wake_at > self.pause_until then self.pause_until = task.wake_at end
-  elseif op == "throttle" then
-    local until_ = core.now() + a
-    if until_ > self.pause_until then self.pause_until = until_ end
-    return resume(self, task, false, false)
   elseif op == "wait" then
     self.waiting[#self.waiting + 1] = task
   else
-    fail(self, task, "sakari: unexpected yield inside a queued call: " .. tostring(op))
+    local message = "sakari: unexpected yield inside a queued call: " .. tostring(op)
+    finish(self, task, nil, errors.new { code = "error", message = message })
   end
-end
-
-function Queue:transmit(task)
-  local ok, id = pcall(self.multi.add, self.multi, task.request)
-  task.request = nil
-  if not ok then return resume(self, task, false, false, { kind = "error", reason = tostring(id) }) end
-  self.sending[id] = task
 end
 
 local function start(self, task, raise)
   self.running = self.running + 1
-  task.co = coroutine.create(task.fn)
-  task.fn = nil
+  task.co, task.fn = coroutine.create(task.fn), nil
   owner[task.co] = self
   resume(self, task, true, raise)
 end
 
--- Queues fn (a function making client calls; it returns value, err, rest) and
--- starts it if a slot is free. callback(id, value, err, rest), if given,
--- receives the result instead of poll. A bad argument raises here, unless
--- `soft`: then it is the call's err. Returns the call's id.
+-- Queues fn (making client calls; it returns value, err, rest), started if a slot
+-- is free; callback(id, value, err, rest), if given, gets the result instead of
+-- poll. A bad argument raises here, unless `soft` (then it is the call's err).
 function Queue:push(fn, callback, soft)
   self.next_id = self.next_id + 1
   local task = { id = self.next_id, fn = fn, callback = callback }
@@ -181,7 +154,7 @@ function Queue:push(fn, callback, soft)
     self.backlog_last = self.backlog_last + 1
     self.backlog[self.backlog_last] = task
   end
-  return task.id
+  return task.id -- the call's id
 end
 
 -- Calls not finished yet: queued, running, sleeping or in flight.
@@ -189,27 +162,19 @@ function Queue:pending()
   return self.running + (self.backlog_last - self.backlog_first + 1)
 end
 
--- Empties list in place (others hold it) and returns its items in order.
-local function take(list)
-  local items = {}
-  for i = 1, #list do items[i], list[i] = list[i], nil end
-  return items
-end
-
 -- One step of everything, then the calls that finished since the last poll.
 function Queue:poll(timeout)
-  timeout = timeout or 0
   local now = core.now()
-
-  local due, later = {}, {}
-  for _, task in ipairs(self.timers) do
-    if task.wake_at <= now then due[#due + 1] = task else later[#later + 1] = task end
-  end
-  self.timers = later
-  for _, task in ipairs(due) do resume(self, task, false, false) end
-
-  if now >= self.pause_until and #self.held > 0 then
-    for _, task in ipairs(take(self.held)) do self:transmit(task) end
+  local timers = self.timers
+  self.timers = {}
+  for _, task in ipairs(timers) do
+    if task.wake_at > now then
+      self.timers[#self.timers + 1] = task
+    elseif task.request then
+      send(self, task)
+    else
+      resume(self, task, false, false)
+    end
   end
 
   while self.running < self.concurrency and self.backlog_first <= self.backlog_last do
@@ -220,11 +185,10 @@ function Queue:poll(timeout)
   end
 
   -- wait no longer than the caller allows, nor past the next wake-up
-  local wait = timeout
+  local wait = timeout or 0
   for _, task in ipairs(self.timers) do
     if task.wake_at - now < wait then wait = task.wake_at - now end
   end
-  if #self.held > 0 and self.pause_until - now < wait then wait = self.pause_until - now end
   if wait < 0 then wait = 0 end
 
   -- the multi waits too when nothing is in flight: an nginx transport's
@@ -238,22 +202,24 @@ function Queue:poll(timeout)
   end
 
   -- a send finished, so a token fetch may have: let the waiters look again
-  for _, task in ipairs(take(self.waiting)) do resume(self, task, false, false) end
+  local waiting = self.waiting
+  self.waiting = {}
+  for _, task in ipairs(waiting) do resume(self, task, false, false) end
 
   raise_callback_error(self)
-  return take(self.finished)
+  local finished = self.finished
+  self.finished = {}
+  return finished
 end
 
--- Runs the calls next_call() returns (nil at the end) with the queue full but
--- never fuller, so any number of calls streams through in constant memory.
--- make(call) -> fn (a function making client calls), or nil, why for a call
--- that is malformed: that one fails alone with err.code "argument", before it
--- is sent, since in a bulk run one bad row must not strand the requests in
--- flight (a bad argument found when fn runs fails the same way).
--- deliver(i, value, err, rest) gets the i-th call's result. The queue
--- is closed at the end, also when deliver raises (the error is raised again).
+-- Runs the calls next_call() returns (nil at the end) with the queue full but never
+-- fuller, so any number streams through in constant memory. make(call) -> fn, or
+-- nil, why: a malformed call fails alone, unsent, with err.code "argument" (one bad
+-- row of a bulk run must not strand those in flight). deliver(i, value, err, rest)
+-- gets call i's result (id i on a queue of its own). The queue is closed at the
+-- end, also when deliver raises (raised again).
 function Queue:batch(next_call, make, deliver)
-  local fed, exhausted = 0, false
+  local exhausted = false
   local ok, failure = pcall(function()
     repeat
       while not exhausted and self:pending() < self.concurrency do
@@ -261,14 +227,9 @@ function Queue:batch(next_call, make, deliver)
         if call == nil then
           exhausted = true
         else
-          fed = fed + 1
-          local i = fed
           local fn, why = make(call)
-          if fn then
-            self:push(fn, function(_, value, err, rest) deliver(i, value, err, rest) end, true)
-          else
-            deliver(i, nil, errors.new { code = "argument", message = why })
-          end
+          -- a malformed call fails as one that raises before it sends
+          self:push(fn or function() error(why, 0) end, deliver, true)
         end
       end
       if self:pending() > 0 then self:poll(1) end
@@ -281,9 +242,7 @@ end
 -- Frees the handles; calls not finished are dropped, and stop counting as
 -- live (a token fetch one of them was making no longer holds the others).
 function Queue:close()
-  for co, q in pairs(owner) do
-    if q == self then owner[co] = nil end
-  end
+  self.closed = true
   self.multi:close()
 end
 

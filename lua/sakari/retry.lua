@@ -1,17 +1,9 @@
--- When a failed request is tried again, and after how long. Pure policy: the
--- client asks `delay(...)` after each failure and sleeps what it is told.
---
---   outcome                              GET PUT DELETE   POST   retry = "never"
---   connect / dns (nothing was sent)     yes              yes    yes
---   timeout, dropped connection          yes              no     no
---   429 (Retry-After honoured)           yes              yes    yes
---   500 502 503 504                      yes              no     no
---   anything else                        no               no     no
---
--- A POST may create something or cost money, so it is repeated only when the
--- server cannot have acted on it. A row marked retry = "never" (messages.send)
--- is repeated only when the server cannot have acted on it: the request never
--- left this machine, or it was refused with 429 (RFC 6585: not processed).
+-- When a failed request is tried again, and after how long: the table of
+-- docs/failures.md (spec/retry_spec.lua holds this file to it). Pure policy:
+-- the client asks `delay(...)` after each failure and sleeps what it is told.
+-- A POST may create something, and a row marked retry = "never" (messages.send)
+-- costs money: they are repeated only when the server cannot have acted on
+-- them (the request never left this machine, or a 429, RFC 6585: not processed).
 local core = require "sakari.core"
 
 local M = {}
@@ -25,19 +17,16 @@ local SERVER_STATUS = { [500] = true, [502] = true, [503] = true, [504] = true }
 -- server, the answer was lost, or the server said "try later". Whether it is
 -- repeated also depends on the request: see allowed.
 function M.retryable(err)
-  return (UNSENT[err.code] or LOST_ANSWER[err.code] or err.status == 429 or SERVER_STATUS[err.status]) and true
-    or false
+  if err.status == nil then return UNSENT[err.code] or LOST_ANSWER[err.code] or false end
+  return err.status == 429 or SERVER_STATUS[err.status] or false
 end
 
--- Whether this failure may be repeated for this request, by the table above.
+-- Whether this failure may be repeated for this request, by that table.
 function M.allowed(request, err)
-  if UNSENT[err.code] and err.status == nil then return true end
-  if err.status == 429 then return true end
-  if request.retry == "never" then return false end
+  if not M.retryable(err) then return false end
+  if err.status == 429 or (err.status == nil and UNSENT[err.code]) then return true end
   -- idempotent: a POST that is harmless to repeat (fetching a token)
-  local idempotent = request.idempotent or IDEMPOTENT[request.method]
-  if err.status == nil then return idempotent and LOST_ANSWER[err.code] or false end
-  return idempotent and SERVER_STATUS[err.status] or false
+  return request.retry ~= "never" and (request.idempotent or IDEMPOTENT[request.method]) or false
 end
 
 local MONTHS = { Jan = 1, Feb = 2, Mar = 3, Apr = 4, May = 5, Jun = 6, Jul = 7, Aug = 8, Sep = 9, Oct = 10,
@@ -59,25 +48,23 @@ function M.retry_after(value, now)
   local d, mon, y, hh, mm, ss = value:match("^%s*%a%a%a, (%d%d) (%a%a%a) (%d%d%d%d) (%d%d):(%d%d):(%d%d) GMT%s*$")
   if not d or not MONTHS[mon] then return nil end
   local at = utc_epoch(tonumber(y), MONTHS[mon], tonumber(d), tonumber(hh), tonumber(mm), tonumber(ss))
-  local left = at - (now or os.time())
-  return left > 0 and left or 0
+  return math.max(0, at - (now or os.time()))
 end
 
--- Full jitter: anywhere between 0 and the exponential step, capped.
-function M.backoff(attempt, settings, random)
-  local step = settings.retry_backoff * 2 ^ (attempt - 1)
-  if step > settings.max_retry_delay then step = settings.max_retry_delay end
-  return (random or core.random)() * step
-end
-
--- Seconds to wait before attempt `attempt + 1`, or nil when the failure is final.
--- `attempt` counts tries made so far (1 after the first failure).
-function M.delay(request, err, attempt, settings, random)
-  if attempt > settings.max_retries or not M.allowed(request, err) then return nil end
+-- Seconds to wait after `attempt` tries (1 after the first failure) failed with
+-- err: its Retry-After, else full jitter (0 to the exponential step), capped.
+function M.wait(err, attempt, settings, random)
   if (err.status == 429 or err.status == 503) and err.retry_after then
     return math.min(err.retry_after, settings.max_retry_delay)
   end
-  return M.backoff(attempt, settings, random)
+  local step = math.min(settings.retry_backoff * 2 ^ (attempt - 1), settings.max_retry_delay)
+  return (random or core.random)() * step
+end
+
+-- The wait before attempt `attempt + 1`, or nil when the failure is final.
+function M.delay(request, err, attempt, settings, random)
+  if attempt > settings.max_retries or not M.allowed(request, err) then return nil end
+  return M.wait(err, attempt, settings, random)
 end
 
 return M

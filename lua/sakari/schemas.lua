@@ -1,29 +1,25 @@
 -- The request bodies of the API, and the objects its calls answer with, as one
 -- table. Facts from the Sakari API reference (its section numbers in the
--- comments; [S] = OpenAPI spec 1.0.1, [D] = the current docs, [MC]/[G] =
--- third-party indexes, less sure). A body-taking row of resources.lua names its
--- request schema (`schema = "ContactRequest"`); `check` walks a body against it
--- before anything is sent, and the editor types (types/sakari.lua) are
--- generated from the same table.
+-- comments; [S] = OpenAPI spec 1.0.1, [D] = the current docs, [MC] = a
+-- third-party index, less sure). A body row of resources.lua names its request
+-- schema (`schema = "ContactRequest"`); `check` walks a body against it before
+-- anything is sent; types/sakari.lua (editor types) is generated from it.
 --
 -- What `check` enforces:
 --   * names: a key no schema documents raises `fields.firstname: unknown field;
 --     did you mean firstName?`. A free-form map (`attributes`) takes any key.
---     The `strict` setting (per client and per call, settings.lua) set to false
---     skips the check: the body is sent as given, for callers who know better.
+--     The `strict` setting (per client and per call) set to false skips the
+--     check: the body is sent as given, for callers who know better.
 --   * shapes: an object or an array where the docs say so (a walk needs them).
 --   * scalar types only where the docs are sure ([S]/[D] with a type); a `loose`
---     field has a type for editors and is not checked. JSON null (sakari.null) is
---     accepted anywhere: it is how a field is cleared, and the server decides.
+--     field has a type for editors and is not checked. JSON null (sakari.null)
+--     is accepted anywhere: it is how a field is cleared, and the server decides.
 --   * nothing else: required fields, enums and value ranges stay the server's
 --     business (plus checks.lua for calls where a mistake costs money).
---
--- Read-only fields of the documented object (`id`, `valid`, `error`, `created`,
--- `updated`, `mobile.lineType`, ...) are known names: a table read with `get`
--- goes back to `update` as it is. They are SENT, not dropped: the body is the
--- caller's table, encoded untouched (no copy on every call), and the server
--- ignores read-only and unknown body properties (§1 "Open schema", §5.2). Their
--- contents are not checked (they are the server's, whatever shape it gave them).
+-- Read-only fields (`id`, `valid`, `created`, `mobile.lineType`, ...) are known
+-- names, so a table read with `get` goes back to `update` as it is: SENT, not
+-- dropped (the body is encoded untouched, no copy per call; the server ignores
+-- read-only and unknown properties, §1 "Open schema", §5.2), contents unchecked.
 --
 -- A field is written as
 --   "string" | "number" | "boolean" | "date-time"   a checked scalar (date-time is
@@ -42,13 +38,17 @@ local function object(fields) return { kind = "object", fields = fields } end
 local function array(item) return { kind = "array", item = item } end
 local function map(value) return { kind = "map", value = value } end
 local function loose(kind) return { kind = kind, loose = true } end
-local function ro(field)
+local function node_of(field)
   if type(field) == "string" then field = { kind = field } end
+  return field
+end
+local function ro(field)
+  field = node_of(field)
   field.read_only = true
   return field
 end
 local function doc(field, text)
-  if type(field) == "string" then field = { kind = field } end
+  field = node_of(field)
   field.doc = text
   return field
 end
@@ -75,15 +75,14 @@ S.AttributeFilter = object { attribute = "string", comparator = "string", value 
 
 -- §5.3, as embedded in a contact (and named by a drip campaign, §4.2 #34)
 S.List = object {
-  id = "string", name = "string",
+  id = "string", name = "string", keyword = "string", optInConfirmation = "string",
+  optIn = "date-time", optOut = "date-time",
   source = object { id = "string", integration = "string", lastSynced = "date-time" },
-  keyword = "string",
   doubleOptIn = object { enabled = "boolean", prompt = "string" },
   filter = object {
     q = "string", attributes = array("AttributeFilter"), list = "string",
     valid = "boolean", invalid = "boolean", blocked = "boolean", unblocked = "boolean", optIn = "boolean",
   },
-  optInConfirmation = "string", optIn = "date-time", optOut = "date-time",
 }
 
 -- §5.1 (current docs), §5.2 for what is writable; tags from spec 1.0.1 [S].
@@ -91,9 +90,7 @@ S.List = object {
 local INTEGRATION = object { id = loose "number" }
 S.Contact = object {
   id = ro(doc("string", "server-assigned; in messages.send it names an existing contact")),
-  email = "string",
-  firstName = "string",
-  lastName = "string",
+  email = "string", firstName = "string", lastName = "string",
   mobile = object {
     number = doc("string", "E.164, e.g. +1234567890"),
     country = doc("string", "ISO 3166 alpha-2, e.g. US"),
@@ -103,15 +100,11 @@ S.Contact = object {
   attributes = doc(map("any"), "custom attribute values keyed by attribute name"),
   optIn = doc("date-time", "when the contact opted in"),
   blocked = doc("date-time", "when the contact was blocked / opted out"),
-  activecampaign = INTEGRATION,
+  activecampaign = INTEGRATION, pipedrive = INTEGRATION,
   -- webhook payloads show a `vid` too (§8.2)
   hubspot = object { id = loose "number", vid = ro "any" },
-  pipedrive = INTEGRATION,
   tags = array(object { tag = "string", visible = "boolean" }),
-  valid = ro "boolean",
-  error = ro "ItemError",
-  created = ro "Updated",
-  updated = ro "Updated",
+  valid = ro "boolean", error = ro "ItemError", created = ro "Updated", updated = ro "Updated",
 }
 S.ContactRequest = "Contact"
 
@@ -136,36 +129,30 @@ S.TemplateRequest = "Template"
 
 -- §7.4 and §4.1 #19 (filters.contacts from the create body)
 S.Campaign = object {
-  id = ro "string", name = "string", description = "string",
+  id = ro "string", name = "string", description = "string", template = "string", paused = "boolean",
   trigger = object { code = doc("string", "M manual, S scheduled, FU file upload, V2"), name = ro "string" },
-  template = "string",
   filters = object {
     list = "string", q = "string", contacts = array("any"), tags = array("any"),
     attributes = array("AttributeFilter"),
   },
   fieldMappings = array(object { attribute = "string", column = "string", mandatory = "boolean" }),
-  media = array("Media"),
+  media = array("Media"), nextExecution = ro "date-time", lastJob = ro "any",
   phoneNumberFilter = object { group = object { id = "string" } },
   schedule = object { frequency = "string", timezone = "string", cron = "string" },
-  nextExecution = ro "date-time",
   reporting = object { when = "string", delay = loose "number", unit = "string", destination = "string" },
-  lastJob = ro "any",
-  paused = "boolean",
   created = ro "Updated", updated = ro "Updated",
 }
 S.CampaignRequest = "Campaign"
 
 -- §4.2 #33 [MC]: name, groupId, listId and message required
 S.QuickCampaignRequest = object {
-  name = loose "string", groupId = loose "string", listId = loose "string",
+  name = loose "string", groupId = loose "string", listId = loose "string", sendAt = loose "date-time",
   message = object { message = loose "string", media = array("Media") },
-  sendAt = loose "date-time",
 }
 
 -- §4.1 #24 and §7.5; event types in §8.1
 S.Webhook = object {
-  id = ro "string", type = ro "string", destination = ro "string",
-  url = doc("string", "the callback URL"),
+  id = ro "string", type = ro "string", destination = ro "string", url = doc("string", "the callback URL"),
   eventTypes = doc(array("string"), "e.g. message-received, message-status, contact-updated (§8.1)"),
 }
 S.WebhookRequest = "Webhook"
@@ -195,13 +182,11 @@ S.Group = object {
 -- are given by reference
 S.DripCampaign = object {
   id = ro "string", name = loose "string", description = loose "string",
+  list = loose "List", group = loose "Group", created = ro "Updated", updated = ro "Updated",
   trigger = object {
-    type = loose "string", message = loose "string",
+    type = loose "string", message = loose "string", groups = array(loose "Group"),
     delay = object { days = loose "number", hours = loose "number", minutes = loose "number" },
-    groups = array(loose "Group"),
   },
-  list = loose "List", group = loose "Group",
-  created = ro "Updated", updated = ro "Updated",
 }
 S.DripCampaignRequest = "DripCampaign"
 
@@ -242,33 +227,23 @@ S.Pagination = object { offset = "number", limit = "number", totalCount = "numbe
 -- What each call answers with (its item, or the item of each page), by
 -- "namespace" or "namespace.function"; calls not named answer plain tables.
 M.answers = {
+  conversations = "Conversation", templates = "Template", webhooks = "Webhook", links = "Link",
+  drip_campaigns = "DripCampaign", ["tools.share_file"] = "SharedFile",
   contacts = "Contact", ["contacts.import"] = "ContactUpload",
   messages = "Message", ["messages.send"] = "SendResult",
-  conversations = "Conversation",
-  templates = "Template",
   campaigns = "Campaign", ["campaigns.quick"] = "QuickCampaignResult",
-  webhooks = "Webhook",
+  lead_forms = "LeadForm", ["lead_forms.templates"] = "LeadForm",
   accounts = "Account", ["accounts.balance"] = "Balance", ["accounts.attributes"] = "Attribute",
   ["accounts.each_attribute"] = "Attribute", ["accounts.create_attribute"] = "Attribute",
   ["accounts.update_attribute"] = "Attribute",
-  links = "Link",
-  drip_campaigns = "DripCampaign",
-  lead_forms = "LeadForm", ["lead_forms.templates"] = "LeadForm",
-  ["tools.share_file"] = "SharedFile",
 }
 
 ------------------------------------------------------------------------------
 -- The walk. Every field above becomes a node { kind, read_only, loose, doc,
--- fields | item | value, names }; names resolve to the node of their entry.
+-- expect, fields | item | value }; names resolve to the node of their entry.
 
-local SCALARS = { string = "string", number = "number", boolean = "boolean", ["date-time"] = "string", any = true }
-
-local nodes = {}
-
-local function node_of(field)
-  if type(field) == "string" then field = { kind = field } end
-  return field
-end
+-- the Lua type each checked scalar must have
+local CHECKED = { string = "string", number = "number", boolean = "boolean", ["date-time"] = "string" }
 
 -- resolved once, on first use of a schema; a name stays a name (resolved when
 -- walked), so entries may name each other in any order
@@ -277,19 +252,13 @@ local function resolve(node)
   node.resolved = true
   local kind = node.kind
   if kind == "object" then
-    node.names = {}
-    for name, field in pairs(node.fields) do
-      node.fields[name] = resolve(node_of(field))
-      node.names[#node.names + 1] = name
-    end
-    table.sort(node.names)
+    for name, field in pairs(node.fields) do node.fields[name] = resolve(node_of(field)) end
   elseif kind == "array" then
     node.item = resolve(node_of(node.item))
   elseif kind == "map" then
     node.value = resolve(node_of(node.value))
-  elseif SCALARS[kind] then
-    -- the Lua type a checked scalar must have; false: not checked
-    node.expect = not node.loose and SCALARS[kind] ~= true and SCALARS[kind]
+  elseif kind == "any" or CHECKED[kind] then
+    node.expect = not node.loose and CHECKED[kind] or false -- false: not checked
   else
     assert(S[kind], "schemas: no schema " .. tostring(kind))
     if node.loose then node.expect = false end
@@ -297,15 +266,16 @@ local function resolve(node)
   return node
 end
 
+local nodes = {} -- by name, aliases included
+
 local function schema_node(name)
   local node = nodes[name]
   if node then return node end
   local entry = S[name]
   while type(entry) == "string" do entry = S[entry] end -- an alias
   assert(entry, "schemas: no schema " .. tostring(name))
-  node = resolve(node_of(entry))
-  nodes[name] = node
-  return node
+  nodes[name] = resolve(entry)
+  return nodes[name]
 end
 
 local null -- sakari.null, fetched on first check (the table itself loads without the core)
@@ -313,7 +283,7 @@ local null -- sakari.null, fetched on first check (the table itself loads withou
 local function unknown(key, node)
   local closest = util.closest(key, node.fields)
   if closest then return ("unknown field; did you mean %s?"):format(closest) end
-  return "unknown field (documented: " .. table.concat(node.names, ", ") .. ")"
+  return "unknown field (documented: " .. util.listed(node.fields) .. ")"
 end
 
 -- "a" .. "b" -> "a.b"; "a" .. "[1]" -> "a[1]"; "a" .. "" -> "a"
@@ -322,99 +292,59 @@ local function join(parent, child)
   return parent .. "." .. child
 end
 
-local function describe(value)
-  if type(value) ~= "table" then return type(value) end
-  if next(value) == nil then return "an empty table" end
-  return value[1] ~= nil and "an array" or "a table with named keys"
-end
-
--- nil when `value` fits `node`; else the relative path, the complaint, and
--- whether it is an unknown name. An unknown name anywhere wins over a wrong
--- type met earlier: it is the likelier root cause (and the row's own check
--- speaks before the schema's types).
-local walk
-
--- (where, complaint) of the first wrong type, kept while the walk looks on
-local function keep(first_where, first_complaint, key, where, complaint)
-  if first_where then return first_where, first_complaint end
-  return join(key, where), complaint
-end
-
 local function mismatch(node, value)
-  local expect = node.expect
-  local expected = node.kind == "date-time" and "a date-time string" or (expect == "boolean" and "a boolean")
-    or "a " .. expect
-  return ("expected %s, got %s"):format(expected, type(value))
+  local expected = node.kind == "date-time" and "date-time string" or node.kind
+  return ("expected a %s, got %s"):format(expected, type(value))
 end
 
--- Scalars are checked inline (no call per value): the walk runs on every body.
-local function walk_object(node, value)
-  local fields = node.fields
-  local bad, why
-  for key, item in pairs(value) do
-    local field = fields[key]
-    if field == nil then
-      if type(key) ~= "string" then
-        return "", "expected an object with named keys, got " .. describe(value), false
-      end
-      return key, unknown(key, node), true
-    elseif not field.read_only then
-      local expect = field.expect
-      if expect == nil then
-        local where, complaint, name = walk(field, item)
-        if name then return join(key, where), complaint, true end
-        if where then bad, why = keep(bad, why, key, where, complaint) end
-      elseif expect and type(item) ~= expect and item ~= null and not bad then
-        bad, why = key, mismatch(field, item)
-      end
-    end
-  end
-  return bad, why, false
-end
-
-local function walk_items(node, value)
-  local bad, why
-  local expect = node.expect
-  if expect == false then return nil end
-  for key, item in pairs(value) do
-    local where, complaint, name
-    if expect == nil then
-      where, complaint, name = walk(node, item)
-    elseif type(item) ~= expect and item ~= null then
-      where, complaint = "", mismatch(node, item)
-    end
-    if where then
-      local at = type(key) == "number" and ("[%d]"):format(key) or tostring(key)
-      if name then return join(at, where), complaint, true end
-      bad, why = keep(bad, why, at, where, complaint)
-    end
-  end
-  return bad, why, false
-end
-
-walk = function(node, value)
+-- nil when `value` fits `node` (a table's node, or a name); else the relative
+-- path, the complaint, and whether it is an unknown name. An unknown name
+-- anywhere wins over a wrong type met earlier: it is the likelier root cause
+-- (and the row's own check speaks before the schema's types). The entries of a
+-- table are an object's fields by name, or each an array's or a map's `item`;
+-- scalars are checked inline (no call per value): the walk runs on every body.
+local function walk(node, value)
   if value == null then return nil end
   local kind = node.kind
-  if kind == "object" or kind == "map" then
-    if type(value) ~= "table" then return "", "expected an object (a table), got " .. type(value), false end
-    if kind == "object" then return walk_object(node, value) end
-    return walk_items(node.value, value)
-  elseif kind == "array" then
-    if type(value) ~= "table" then return "", "expected an array (a table), got " .. type(value), false end
+  if kind ~= "object" and kind ~= "array" and kind ~= "map" then return walk(schema_node(kind), value) end
+  if type(value) ~= "table" then
+    return "", ("expected %s (a table), got %s"):format(kind == "array" and "an array" or "an object",
+      type(value)), false
+  end
+  if kind == "array" then
     for key in pairs(value) do
       if type(key) ~= "number" then
         return "", ("expected an array, got a table with the named key '%s'"):format(tostring(key)), false
       end
     end
-    return walk_items(node.item, value)
   end
-  local expect = node.expect
-  if expect == false then return nil end
-  if expect then
-    if type(value) ~= expect then return "", mismatch(node, value), false end
-    return nil
+  local fields, item = node.fields, node.item or node.value
+  if item and item.expect == false then return nil end
+  local bad, why
+  for key, entry in pairs(value) do
+    local field = item or fields[key]
+    if field == nil then
+      if type(key) ~= "string" then
+        return "", "expected an object with named keys, got "
+          .. (value[1] ~= nil and "an array" or "a table with named keys"), false
+      end
+      return key, unknown(key, node), true
+    elseif not field.read_only then
+      local where, complaint, name
+      local expect = field.expect
+      if expect == nil then
+        where, complaint, name = walk(field, entry)
+      elseif expect and type(entry) ~= expect and entry ~= null then
+        where, complaint = "", mismatch(field, entry)
+      end
+      if where then
+        local at = type(key) == "number" and ("[%d]"):format(key) or tostring(key)
+        if name then return join(at, where), complaint, true end
+        if not bad then bad, why = join(at, where), complaint end
+      end
+    end
   end
-  return walk(schema_node(kind), value)
+  return bad, why, false
 end
 
 -- Checks `body` against the schema `name`. `root` is the argument's name

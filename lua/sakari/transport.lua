@@ -17,8 +17,7 @@
 --   the request, send nothing yet), `pending(self)` (how many were added and not yet answered),
 --   `poll(self, wait)` (send those, at most `wait` seconds' waiting if it can, and return the results
 --   ready, each send's table with `id` added; with nothing added, wait `wait` seconds the host's
---   way) and `close(self)`.
---   `sakari.transport.nginx` has one (a light thread per request).
+--   way) and `close(self)`. `sakari.transport.nginx` has one (a light thread per request).
 local core = require "sakari.core"
 
 local M = {}
@@ -26,10 +25,9 @@ local M = {}
 local CODES = { timeout = true, connect = true, dns = true, tls = true, transport = true }
 
 function M.check(t)
-  if type(t) ~= "table" or type(t.request) ~= "function" then return false end
-  if t.sleep ~= nil and type(t.sleep) ~= "function" then return false end
-  if t.close ~= nil and type(t.close) ~= "function" then return false end
-  return true
+  return type(t) == "table" and type(t.request) == "function"
+    and (t.sleep == nil or type(t.sleep) == "function")
+    and (t.close == nil or type(t.close) == "function")
 end
 
 local function lower_keys(headers)
@@ -42,19 +40,16 @@ end
 
 -- A transport's failure as core's result fields.
 local function failure(err)
-  if type(err) == "table" then
-    local kind = CODES[err.code] and err.code or "transport"
-    return { kind = kind, reason = tostring(err.message or kind) }
-  end
-  return { kind = "transport", reason = tostring(err or "transport failed") }
+  if type(err) ~= "table" then err = { message = err or "transport failed" } end
+  local kind = CODES[err.code] and err.code or "transport"
+  return { kind = kind, reason = tostring(err.message or kind) }
 end
 
 -- An io for flow.run over a transport: the same result table a core session gives.
 function M.io(t)
   return {
     send = function(request)
-      local prepared = core.prepare(request)
-      local ok, status, headers, body = pcall(t.request, prepared)
+      local ok, status, headers, body = pcall(t.request, core.prepare(request))
       if not ok then return failure(status) end
       if type(status) ~= "number" then return failure(headers) end
       return core.answer(status, lower_keys(headers), body ~= nil and tostring(body) or "", request.raw_response)

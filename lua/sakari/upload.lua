@@ -18,10 +18,6 @@ function M.csv(value)
   return { raw_body = value, content_type = "text/csv" }
 end
 
--- the form field name of /tools/sharefile in Sakari's OpenAPI file (https://developer.sakari.io/openapi.yaml)
-local MEDIA_FIELD = "media"
-local DEFAULT_FILENAME = "file"
-
 -- tools.share_file: a string is sent as the raw bytes (application/octet-stream);
 -- { data = bytes, filename = "a.png", content_type = "image/png" } as a
 -- multipart/form-data upload in the field "media", built by libcurl (filename
@@ -52,9 +48,10 @@ function M.file(value)
   end
   return {
     multipart = { {
-      name = MEDIA_FIELD, data = value.data, content_type = value.content_type,
+      -- the form field of /tools/sharefile in Sakari's OpenAPI file (https://developer.sakari.io/openapi.yaml)
+      name = "media", data = value.data, content_type = value.content_type,
       -- a part without a filename reads as a text field to most servers, not a file
-      filename = value.filename or DEFAULT_FILENAME,
+      filename = value.filename or "file",
     } },
   }
 end

@@ -17,10 +17,7 @@ local util = require "sakari.util"
 
 local M = {}
 
-local LEGACY_TYPES = {
-  messageIncoming = "message-received",
-  messageStatus = "message-status",
-}
+local LEGACY_TYPES = { messageIncoming = "message-received", messageStatus = "message-status" }
 
 local function fail(code, message)
   return nil, errors.new { code = code, message = message }
@@ -31,7 +28,6 @@ local function js_string(value)
   local t = type(value)
   if value == core.null then return "null" end
   if t == "string" then return value end
-  if t == "boolean" then return tostring(value) end
   if t == "number" then
     if value ~= value then return "NaN" end
     if value == math.huge then return "Infinity" end
@@ -69,23 +65,16 @@ end
 
 local function signature(url, params, secret)
   -- the SDK's normalisation: the URL ends in "?" or "&" before the parameters
-  local data = url
-  if url:find("?", 1, true) then
-    if not (url:sub(-1) == "?" or url:sub(-1) == "&") then data = data .. "&" end
-  else
-    data = data .. "?"
-  end
-  local keys = {}
-  for k in pairs(params) do keys[#keys + 1] = tostring(k) end
-  table.sort(keys)
-  local parts = { data }
-  for _, k in ipairs(keys) do
+  local separator = "?"
+  if url:find("?", 1, true) then separator = url:find("[?&]$") and "" or "&" end
+  local parts = { url .. separator }
+  for _, k in ipairs(util.sorted_keys(params)) do
     local v = params[k]
     if v == nil then v = params[tonumber(k)] end
     parts[#parts + 1] = k .. "=" .. js_string(v) .. "&"
   end
-  data = table.concat(parts)
-  return core.base64(core.hmac_sha1(secret, data:sub(1, -2)))
+  -- as the SDK does, the last character goes: the last "&" (with no parameters, the URL's "?" or "&")
+  return core.base64(core.hmac_sha1(secret, table.concat(parts):sub(1, -2)))
 end
 
 -- base64(HMAC-SHA1(client secret, url .. "?" .. sorted "key=value" joined by "&")),
@@ -139,12 +128,10 @@ function M.parse(body, opts)
       "options: secret and url must both be non-empty strings to check a signature")
   end
 
-  local decoded = body
+  local decoded, reason = body
   if type(body) == "string" then
-    local ok, value, reason = pcall(core.decode, body)
-    if not ok then value, reason = nil, value end
-    if value == nil then return fail("decode", "webhook body is not JSON: " .. tostring(reason)) end
-    decoded = value
+    decoded, reason = core.decode(body) -- nil and why, for text that is not JSON
+    if decoded == nil then return fail("decode", "webhook body is not JSON: " .. tostring(reason)) end
   end
   if type(decoded) ~= "table" or decoded == core.null or decoded[1] ~= nil then
     return fail("webhook", "webhook body is not a JSON object")

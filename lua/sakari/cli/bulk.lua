@@ -3,11 +3,14 @@
 -- change, and otherwise writes and journals it, through one client queue.
 -- Rows that fail go to the failures file as they fail; rows with the same id
 -- run one after the other, in file order.
+-- Ctrl-C: while a run goes, core.watch_sigint(true) turns SIGINT into a flag
+-- (core.interrupted()) that the loop polls between steps: the first Ctrl-C
+-- stops taking rows, the second stops waiting for the rows in flight.
+local config = require "sakari.config"
 local core = require "sakari.core"
 local context = require "sakari.cli.context"
 local diff = require "sakari.cli.diff"
 local failure = require "sakari.cli.failure"
-local interrupt = require "sakari.cli.interrupt"
 local journal_file = require "sakari.cli.journal"
 local json_out = require "sakari.cli.json_out"
 local names = require "sakari.cli.names"
@@ -16,7 +19,7 @@ local util = require "sakari.util"
 
 local M = {}
 
-local fail = failure.fail
+local fail, usage_error = failure.fail, failure.usage_error
 
 local NOT_SENT_INTERRUPTED = "not sent: interrupted (Ctrl-C) before this row was sent"
 local IN_FLIGHT_INTERRUPTED = "interrupted while in flight: it may or may not have been applied"
@@ -37,22 +40,14 @@ local function maybe_applied(err)
   return type(err) ~= "table" or err.method ~= nil
 end
 
--- opts:
---   account, concurrency, dry_run
---   next_item()  -> the next row or nil: { id = ..., line = n, invalid = reason
---                   | want = function(before) -> the body to PUT, named = {paths} }
---   failures     -> nil or { write = function(item, reason), close = function(wrote) -> path|nil }
---   journal      -> nil or a sakari.cli.journal
---   progress     -> a sakari.cli.progress display
---   client       -> the client
--- Returns the counts and whether the run was interrupted or crashed.
+-- The rows of one run: opts as M.execute makes them. Returns the counts and
+-- whether the run was interrupted or crashed.
 function M.run(opts)
   local account, concurrency, dry_run = opts.account, opts.concurrency, opts.dry_run
   local progress, failures, journal, client = opts.progress, opts.failures, opts.journal, opts.client
 
   local counts = { rows = 0, updated = 0, unchanged = 0, changing = 0, failed = 0, invalid = 0, not_done = 0,
                    fields = {} }
-  local shown = 0
 
   local function record_failure(item, reason, counter)
     counts[counter] = counts[counter] + 1
@@ -60,23 +55,19 @@ function M.run(opts)
     if counter == "invalid" then
       progress.message(("sakari: line %d: %s"):format(item.line, reason))
     elseif counter == "failed" then
-      shown = shown + 1
-      if shown <= SHOWN_FAILURES then
+      if counts.failed <= SHOWN_FAILURES then
         progress.message(("sakari: line %d: %s"):format(item.line, (reason:gsub("^sakari: ", ""))))
-      elseif shown == SHOWN_FAILURES + 1 and opts.failures_path then
+      elseif counts.failed == SHOWN_FAILURES + 1 and opts.failures_path then
         progress.message("sakari: more rows failed: see " .. opts.failures_path)
       end
     end
   end
 
+  -- (only a row sent is journaled, and a dry run, which has no journal, sends none)
   local function journal_entry(item, outcome, err)
-    if not journal then return end
-    journal.write({ id = item.id, outcome = outcome, before = item.before, sent = item.sent,
-                    after = item.after or core.null, error = err and tostring(err) or nil })
-  end
-
-  local function count_fields(changes)
-    for _, c in ipairs(changes) do counts.fields[c.path] = (counts.fields[c.path] or 0) + 1 end
+    local entry = { id = item.id, outcome = outcome, before = item.before, sent = item.sent,
+                    after = item.after or core.null, error = err and tostring(err) or nil }
+    journal.append(json_out.encode(entry) .. "\n")
   end
 
   -- The work of one row, run inside the queue: GET, compare, PUT.
@@ -90,49 +81,43 @@ function M.run(opts)
       item.changes = diff.changes(before, sent)
       if #item.changes == 0 or dry_run then return true end
       item.sent = sent
-      local after
-      after, err = client.contacts.update(account, item.id, sent)
-      if after == nil then return nil, err end
-      item.after = after
+      item.after, err = client.contacts.update(account, item.id, sent)
+      if item.after == nil then return nil, err end
       return true
     end
   end
 
   local q = client.queue { concurrency = concurrency }
   local in_flight, in_flight_count = {}, 0
-  local busy, held = {}, {} -- id -> true while a row of it is in flight; id -> rows waiting for it
+  local held = {} -- id -> the rows waiting for it, while a row of it is in flight
   local exhausted, stopping, aborted = false, false, false
 
   -- Sends a row; false when the queue refused it (then written as failed).
   local function push(item)
     local pushed, qid = pcall(q.push, job(item))
     if not pushed then
-      if interrupt.is_error(qid) then error(qid, 0) end
+      if failure.is_interrupt(qid) then error(qid, 0) end
       record_failure(item, "not sent: " .. failure.strip_position(qid), "failed")
       return false
     end
     in_flight[qid] = item
     in_flight_count = in_flight_count + 1
-    busy[item.id] = true
+    held[item.id] = held[item.id] or {}
     return true
   end
 
   -- A row of this id finished: the next one waiting for it goes, else the id is free.
   local function release(id)
-    while true do
-      local waiting = held[id]
-      local item = waiting and table.remove(waiting, 1)
-      if waiting and #waiting == 0 then held[id] = nil end
-      if not item then
-        busy[id] = nil
-        return
-      end
+    local waiting = held[id]
+    while #waiting > 0 do
+      local item = table.remove(waiting, 1)
       if stopping then
         record_failure(item, NOT_SENT_INTERRUPTED, "not_done")
       elseif push(item) then
         return
       end
     end
+    held[id] = nil
   end
 
   local function finished(qid, value, err)
@@ -140,7 +125,7 @@ function M.run(opts)
     if not item then return end
     -- the row is written (failures file or journal) before it leaves
     -- in_flight: an abort in between may write it twice, never lose it
-    if value == nil and interrupt.is_error(err and err.message) then
+    if value == nil and failure.is_interrupt(err and err.message) then
       -- LuaJIT runs the interpreter's SIGINT hook in whichever coroutine is
       -- running: here it stopped this call, which may have been sent
       if item.sent then journal_entry(item, "unknown", IN_FLIGHT_INTERRUPTED) end
@@ -149,27 +134,23 @@ function M.run(opts)
     elseif value == nil then
       if item.sent and maybe_applied(err) then journal_entry(item, "unknown", err) end
       record_failure(item, tostring(err), "failed")
-    elseif #item.changes == 0 then
-      counts.unchanged = counts.unchanged + 1
-      if dry_run then progress.message(diff.describe(item.id, item.changes, item.named)) end
-    elseif dry_run then
-      counts.changing = counts.changing + 1
-      count_fields(item.changes)
-      progress.message(diff.describe(item.id, item.changes, item.named))
     else
-      journal_entry(item, "applied")
-      counts.updated = counts.updated + 1
-      count_fields(item.changes)
+      local counter = #item.changes == 0 and "unchanged" or dry_run and "changing" or "updated"
+      if counter == "updated" then journal_entry(item, "applied") end
+      counts[counter] = counts[counter] + 1
+      for _, c in ipairs(item.changes) do counts.fields[c.path] = (counts.fields[c.path] or 0) + 1 end
+      if dry_run then progress.message(diff.describe(item.id, item.changes, item.named)) end
     end
     in_flight[qid] = nil
     in_flight_count = in_flight_count - 1
     release(item.id)
   end
 
-  local function done_count()
-    return counts.updated + counts.unchanged + counts.changing + counts.failed + counts.invalid
+  -- rows done, and failed, for the progress display
+  local function tally()
+    local failed = counts.failed + counts.invalid
+    return counts.updated + counts.unchanged + counts.changing + failed, failed
   end
-  local function failed_count() return counts.failed + counts.invalid end
 
   local function on_interrupt()
     if stopping then
@@ -177,19 +158,18 @@ function M.run(opts)
       return
     end
     stopping = true
-    interrupt.rearm()
-    if in_flight_count > 0 then
-      progress.message(("sakari: interrupted: letting %d rows in flight finish (Ctrl-C again to stop waiting)")
+    -- a fresh flag, so that the next Ctrl-C can be told apart
+    core.watch_sigint(false)
+    core.watch_sigint(true)
+    progress.message(in_flight_count == 0 and "sakari: interrupted"
+      or ("sakari: interrupted: letting %d rows in flight finish (Ctrl-C again to stop waiting)")
         :format(in_flight_count))
-    else
-      progress.message("sakari: interrupted")
-    end
   end
 
   local ok, loop_err = pcall(function()
     while true do
       while not stopping and not exhausted and in_flight_count < concurrency do
-        if interrupt.check() then
+        if core.interrupted() then
           on_interrupt()
           break
         end
@@ -202,21 +182,20 @@ function M.run(opts)
         if item.invalid then
           record_failure(item, dry_run and item.invalid or ("not sent: " .. item.invalid),
             dry_run and "invalid" or "failed")
-        elseif busy[item.id] then
-          held[item.id] = held[item.id] or {}
+        elseif held[item.id] then
           table.insert(held[item.id], item)
         else
           push(item)
         end
-        progress.update(done_count(), failed_count())
+        progress.update(tally())
       end
       if in_flight_count == 0 and (exhausted or stopping) then break end
       if in_flight_count > 0 then
         for _, r in ipairs(q.poll(0.1)) do finished(r.id, r.value, r.err) end
       end
-      if interrupt.check() then on_interrupt() end
+      if core.interrupted() then on_interrupt() end
       if aborted then break end
-      progress.update(done_count(), failed_count())
+      progress.update(tally())
     end
   end)
 
@@ -227,7 +206,7 @@ function M.run(opts)
       error(loop_err, 0)
     end
     -- the interpreter's own SIGINT handling, or a bug: either way no row may go missing
-    if not interrupt.is_error(loop_err) then
+    if not failure.is_interrupt(loop_err) then
       crashed = true
       progress.message("sakari: the run stopped on an error: " .. failure.strip_position(loop_err))
       not_sent = "not sent: the run stopped on an error"
@@ -251,9 +230,7 @@ function M.run(opts)
       -- only a row whose PUT went out may have been applied
       if item.sent then journal_entry(item, "unknown", in_flight_reason) end
       record_failure(item, item.sent and in_flight_reason or not_sent, "not_done")
-      in_flight[qid] = nil
     end
-    in_flight_count = 0
   end
   q.close()
 
@@ -270,27 +247,18 @@ function M.run(opts)
       record_failure(item, not_sent, "not_done")
     end
   end
-  progress.finish(done_count(), failed_count())
+  progress.finish(tally())
   return counts, stopping and not crashed, crashed
 end
 
--- A failures file: created at once (so an old one never lingers), each write
--- flushed, removed at the end if no row failed.
-function M.file(path)
-  local handle, err = io.open(path, "wb")
-  if not handle then fail("sakari: cannot write the failures file: " .. tostring(err)) end
-  return journal_file.appender(handle, path, "the failures file")
-end
-
--- The summary: a line on stderr, the JSON on stdout. Returns the exit status.
+-- The summary: a line on stderr; returns the JSON for stdout and the exit status.
 -- files: { failures = path|nil, journal = path|nil }; verb: "updated", "restored".
 local function report(counts, dry_run, interrupted, crashed, files, verb)
-  local fields = counts.fields
-  local summary
+  local summary = { rows = counts.rows, unchanged = counts.unchanged, failed = counts.failed,
+                    fields = counts.fields, interrupted = interrupted, failures = files.failures or core.null }
   if dry_run then
-    summary = { dryRun = true, rows = counts.rows, wouldChange = counts.changing, unchanged = counts.unchanged,
-                invalid = counts.invalid, failed = counts.failed, notChecked = counts.not_done,
-                fields = fields, interrupted = interrupted, failures = files.failures or core.null }
+    summary.dryRun, summary.wouldChange, summary.invalid = true, counts.changing, counts.invalid
+    summary.notChecked = counts.not_done
     local what = ("%d rows, %d would change, %d unchanged, %d invalid"):format(
       counts.rows, counts.changing, counts.unchanged, counts.invalid)
     if counts.failed > 0 then what = what .. (", %d could not be read"):format(counts.failed) end
@@ -301,9 +269,7 @@ local function report(counts, dry_run, interrupted, crashed, files, verb)
     if #changing > 0 then what = what .. "; rows changing " .. table.concat(changing, ", ") end
     context.stderr:write("sakari: dry run: " .. what .. "; nothing was written\n")
   else
-    summary = { rows = counts.rows, [verb] = counts.updated, unchanged = counts.unchanged, failed = counts.failed,
-                notDone = counts.not_done, fields = fields, interrupted = interrupted,
-                failures = files.failures or core.null, journal = files.journal or core.null }
+    summary[verb], summary.notDone, summary.journal = counts.updated, counts.not_done, files.journal or core.null
     local what = ("%d rows: %d %s, %d unchanged, %d failed"):format(counts.rows, counts.updated, verb,
       counts.unchanged, counts.failed)
     if counts.not_done > 0 then what = what .. (", %d not done"):format(counts.not_done) end
@@ -311,33 +277,54 @@ local function report(counts, dry_run, interrupted, crashed, files, verb)
     if files.journal then what = what .. "; journal " .. files.journal end
     context.stderr:write("sakari: " .. (interrupted and "interrupted: " or "") .. what .. "\n")
   end
-  json_out.print(summary)
-  if interrupted then return failure.EXIT_INTERRUPTED end
-  if crashed then return failure.EXIT_FAILED end
-  return bad_rows(counts, dry_run) > 0 and failure.EXIT_FAILED or failure.EXIT_OK
+  local failed = crashed or bad_rows(counts, dry_run) > 0
+  return summary, interrupted and failure.EXIT_INTERRUPTED or failed and failure.EXIT_FAILED or failure.EXIT_OK
 end
 
--- A whole bulk command. opts:
---   args         the parsed arguments (account, dry_run, progress,
---                failures; journal_option names the one of the journal to write)
---   failures_path    where failed rows go, or nil (a dry run not asked for one)
---   journal_kind     "journal" or "restore": the default journal's name
---   failures(file)   -> { write = function(item, reason), close = function(wrote) -> path|nil }
---                       over M.file(failures_path)
---   next_item, count (rows in the input, for the ETA, or nil), warning (shown first),
---   close_input, verb ("updated" or "restored")
--- Returns the exit status.
-function M.execute(opts)
-  local args = opts.args
-  local dry_run = args.dry_run
+-- A whole bulk command. kind says what differs between bulk-update and restore:
+--   input, noun, itself   the option naming the input file ("-": stdin), what
+--                         messages call it, and call it as a failures file
+--   journal_option        the option naming the journal the run writes
+--   journal_kind, verb    the default journal's name (names.journals); "updated", "restored"
+-- read(input) -> the rows: { next_item = function() -> the next row or nil:
+--   { id, line = n, invalid = reason | want = function(before) -> the body to PUT,
+--   named = {paths} }, failures = function(file) -> a writer
+--   { write = function(item, reason), close = function(wrote) -> path|nil } over
+--   the file's appender, count = function() -> rows in the input (for the ETA) | nil,
+--   warning = text (shown first) | nil, note = function() (after the run) | nil }
+-- Returns the summary (JSON for stdout) and the exit status.
+function M.execute(args, kind, read)
+  local path, dry_run = args[kind.input], args.dry_run
+  -- a dry run writes no file unless asked to
+  local failures_path = args.failures or not dry_run and path ~= "-" and names.failures(path) or nil
+  if path == "-" and not failures_path and not dry_run then
+    usage_error(("sakari: --failures FILE is needed when %s comes from stdin (--%s -)")
+      :format(kind.noun, kind.input))
+  end
+  if failures_path and failures_path:gsub("^%./", "") == path:gsub("^%./", "") then
+    usage_error(("sakari: --failures must not be %s itself"):format(kind.itself))
+  end
+  if dry_run and args[kind.journal_option] then
+    usage_error("sakari: --dry-run writes nothing: no --" .. kind.journal_option:gsub("_", "-"))
+  end
+  local input, open_err
+  if path == "-" then input = io.stdin else input, open_err = io.open(path, "rb") end
+  if not input then fail(("sakari: cannot read %s: %s"):format(kind.noun, tostring(open_err))) end
+  local source = read(input)
+
   local mode = progress_display.mode(args.progress)
-  local interval = tonumber(context.env("SAKARI_PROGRESS_INTERVAL") or "") or 5
   local client = context.client() -- no credentials: say so before any file is made
-  local failures = opts.failures_path and opts.failures(M.file(opts.failures_path))
+  local failures
+  if failures_path then
+    -- made at once, so that an old one never lingers; removed at the end if no row failed
+    local handle, err = io.open(failures_path, "wb")
+    if not handle then fail("sakari: cannot write the failures file: " .. tostring(err)) end
+    failures = source.failures(journal_file.appender(handle, failures_path, "the failures file"))
+  end
   local journal
   if not dry_run then
-    local opened, j = pcall(journal_file.open, args[opts.journal_option],
-      names.journals(opts.failures_path, opts.journal_kind))
+    local opened, j = pcall(journal_file.open, args[kind.journal_option],
+      names.journals(failures_path, kind.journal_kind))
     if not opened then
       failures.close(false) -- nothing ran: no file is left behind
       error(j, 0)
@@ -345,29 +332,29 @@ function M.execute(opts)
     journal = j
   end
 
-  interrupt.start()
-  local total = mode ~= "off" and opts.count and opts.count() or nil
-  local progress = progress_display.new(mode, total, interval)
-  if opts.warning then progress.message(opts.warning) end
+  core.watch_sigint(true)
+  local total = mode ~= "off" and source.count and source.count() or nil
+  local progress = progress_display.new(mode, total)
+  if source.warning then progress.message(source.warning) end
+  -- the concurrency in effect, as the client resolved it (flag, variable, default)
+  local concurrency = assert(config.resolve(context.config)).concurrency
   local ok, counts, interrupted, crashed = pcall(M.run, {
-    account = args.account, concurrency = context.setting("concurrency"), dry_run = dry_run, progress = progress,
-    next_item = opts.next_item, failures = failures, failures_path = opts.failures_path, journal = journal,
+    account = args.account, concurrency = concurrency, dry_run = dry_run, progress = progress,
+    next_item = source.next_item, failures = failures, failures_path = failures_path, journal = journal,
     client = client,
   })
-  opts.close_input()
+  if input ~= io.stdin then input:close() end
   -- watched until here: a Ctrl-C while the files are closed must not cut them short
-  interrupt.stop()
-  local files = {}
-  if journal then files.journal = journal.close() end
+  core.watch_sigint(false)
+  -- an empty journal is removed: nothing was written to the server
+  local files = { journal = journal and journal.close(journal.appended) or nil }
   if not ok then
     if failures then failures.close(true) end
     error(counts, 0)
   end
-  if failures then
-    files.failures = failures.close(bad_rows(counts, dry_run) > 0)
-  end
-  if opts.note then opts.note() end
-  return report(counts, dry_run, interrupted, crashed, files, opts.verb)
+  files.failures = failures and failures.close(bad_rows(counts, dry_run) > 0) or nil
+  if source.note then source.note() end
+  return report(counts, dry_run, interrupted, crashed, files, kind.verb)
 end
 
 return M

@@ -1,12 +1,8 @@
 -- contacts bulk-update: one row of a CSV file a contact, run by sakari.cli.bulk.
--- The failures file holds each failed row's cells exactly as read (their
--- count too) and an error cell after them, under the input's header plus
--- "error" as the last column.
 local bulk = require "sakari.cli.bulk"
 local csv_stream = require "sakari.cli.csv_stream"
 local diff = require "sakari.cli.diff"
 local failure = require "sakari.cli.failure"
-local names = require "sakari.cli.names"
 local patch = require "sakari.patch"
 local rows = require "sakari.cli.rows"
 
@@ -23,84 +19,62 @@ local function count_rows(path)
   return math.max(total, 0)
 end
 
--- The failures file's rows. A record the input ends inside of (an
--- unterminated quote) has no cells to write: its bytes are copied as they
--- were, last, so that it is refused again until fixed.
-local function failures_writer(plan)
-  return function(file)
-    local header = {}
-    for i, name in ipairs(plan.out_header) do header[i] = name end
-    header[#header + 1] = "error"
-    file.append(csv_stream.line(header))
-    local unterminated
-    return {
-      write = function(item, reason)
-        local record = item.record
-        if record.raw then
-          unterminated = record.raw
-          return
-        end
-        local cells = {}
-        for i, cell in ipairs(rows.data_cells(plan, record)) do cells[i] = cell end
-        cells[#cells + 1] = reason
-        file.append(csv_stream.line(cells))
-      end,
-      close = function(wrote)
-        if unterminated then file.append(unterminated) end
-        return file.close(wrote)
-      end,
-    }
-  end
+-- The failures file: the input's header plus "error" as the last column, then
+-- each failed row's cells exactly as read (their count too) and its error. A
+-- record the input ends inside of (an unterminated quote) has no cells to
+-- write: its bytes are copied as they were, last, so that it is refused again
+-- until fixed.
+local function failures_writer(plan, file)
+  file.append(csv_stream.line(plan.failures_header))
+  local unterminated
+  return {
+    write = function(item, reason)
+      local record = item.record
+      if record.raw then
+        unterminated = record.raw
+        return
+      end
+      local cells = rows.data_cells(plan, record)
+      cells[#cells + 1] = reason
+      file.append(csv_stream.line(cells))
+    end,
+    close = function(wrote)
+      if unterminated then file.append(unterminated) end
+      return file.close(wrote)
+    end,
+  }
 end
 
+local KIND = { input = "csv", noun = "the CSV", itself = "the input file", journal_option = "journal",
+               journal_kind = "journal", verb = "updated" }
+
 function M.run(args)
-  local path, dry_run, replace = args.csv, args.dry_run, args.replace
-  -- a dry run writes no file unless asked to
-  local failures_path = args.failures
-  if not failures_path and not dry_run and path ~= "-" then failures_path = names.failures(path) end
-  if path == "-" and not failures_path and not dry_run then
-    failure.usage_error("sakari: --failures FILE is needed when the CSV comes from stdin (--csv -)")
-  end
-  if failures_path and failures_path:gsub("^%./", "") == path:gsub("^%./", "") then
-    failure.usage_error("sakari: --failures must not be the input file itself")
-  end
-  if dry_run and args.journal then failure.usage_error("sakari: --dry-run writes nothing: no --journal") end
-
-  local input, open_err
-  if path == "-" then input = io.stdin else input, open_err = io.open(path, "rb") end
-  if not input then failure.fail("sakari: cannot read the CSV: " .. tostring(open_err)) end
-  local next_record = csv_stream.records(input)
-  local header_record = next_record()
-  if not header_record then failure.fail("sakari: " .. path .. " is empty: the first line must be the header") end
-  if header_record.problem then failure.fail("sakari: the CSV header: " .. header_record.problem) end
-  local plan = rows.plan_columns(header_record.cells)
-
-  local function next_item()
-    local record = next_record()
-    if not record then return nil end
-    local item = { record = record, line = record.line }
-    local id, fields = rows.row_body(plan, record, not replace)
-    if not id then
-      item.invalid = fields
-      return item
+  local path, replace = args.csv, args.replace
+  return bulk.execute(args, KIND, function(input)
+    local next_record = csv_stream.records(input)
+    local header_record = next_record()
+    if not header_record then
+      failure.fail("sakari: " .. path .. " is empty: the first line must be the header")
     end
-    item.id, item.named = id, diff.named(fields)
-    if replace then
-      item.want = function() return fields end
-    else
-      item.want = function(before) return patch.body("contact", before, fields) end
-    end
-    return item
-  end
+    if header_record.problem then failure.fail("sakari: the CSV header: " .. header_record.problem) end
+    local plan = rows.plan_columns(header_record.cells)
 
-  return bulk.execute {
-    args = args, failures_path = failures_path, journal_option = "journal", journal_kind = "journal",
-    failures = failures_writer(plan), next_item = next_item, verb = "updated",
-    count = path ~= "-" and function() return count_rows(path) end or nil,
-    warning = replace and not plan.has_mobile and ("sakari: warning: no mobile column and --replace: each row "
-      .. "replaces its contact, which then has no mobile number") or nil,
-    close_input = function() if input ~= io.stdin then input:close() end end,
-  }
+    local function next_item()
+      local record = next_record()
+      if not record then return nil end
+      local id, fields = rows.row_body(plan, record, not replace)
+      if not id then return { record = record, line = record.line, invalid = fields } end
+      return { record = record, line = record.line, id = id, named = diff.named(fields),
+               want = function(before) return replace and fields or patch.body("contact", before, fields) end }
+    end
+
+    return {
+      next_item = next_item, failures = function(file) return failures_writer(plan, file) end,
+      count = path ~= "-" and function() return count_rows(path) end or nil,
+      warning = replace and not plan.has_mobile and ("sakari: warning: no mobile column and --replace: each row "
+        .. "replaces its contact, which then has no mobile number") or nil,
+    }
+  end)
 end
 
 return M

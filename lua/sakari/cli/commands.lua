@@ -1,6 +1,6 @@
 -- The commands that make single calls: contacts get | create | update |
 -- delete | list, and messages send. Each takes the parsed arguments and
--- returns the exit status.
+-- returns what main prints as JSON (list prints its own output).
 local core = require "sakari.core"
 local csv = require "sakari.csv"
 local csv_stream = require "sakari.cli.csv_stream"
@@ -12,78 +12,66 @@ local rows = require "sakari.cli.rows"
 local M = {}
 
 local fail, usage_error, guarded = failure.fail, failure.usage_error, failure.guarded
-local call, print_json = context.call, json_out.print
 
----------------------------------------------------------------------------
--- contacts get | create | update | delete
+-- One call of a fresh client, client[group][name](...): its value, or a failure.
+local function call(group, name, ...)
+  return guarded(context.client()[group][name], ...)
+end
 
-local function flat_fields(args)
-  local flat = {
-    firstName = args.firstName, lastName = args.lastName, email = args.email,
-    mobile = args.mobile, country = args.country, attributes = {},
-  }
+-- The field options -> the contact body (rows.contact_body over args itself,
+-- its --attribute pairs as attributes), or a usage error.
+local function contact_body(args, patch, clear)
+  args.attributes = {}
   for _, pair in ipairs(args.attribute or {}) do
     local name, value = pair:match("^([^=]+)=(.*)$")
     if not name then usage_error(("sakari: --attribute %q: expected NAME=VALUE"):format(pair)) end
-    flat.attributes[name] = value
+    args.attributes[name] = value
   end
-  return flat
+  local body, reason = rows.contact_body(args, patch, clear)
+  if not body then usage_error("sakari: " .. reason) end
+  return body
 end
 
-function M.contacts_get(args)
-  print_json(call("contacts", "get", args.account, args.id))
-  return failure.EXIT_OK
-end
+function M.get(args) return call("contacts", "get", args.account, args.id) end
 
-function M.contacts_delete(args)
+function M.delete(args)
   call("contacts", "delete", args.account, args.id)
-  print_json({ id = args.id, deleted = true })
-  return failure.EXIT_OK
+  return { id = args.id, deleted = true }
 end
 
-function M.contacts_create(args)
+function M.create(args)
   if not args.mobile or args.mobile == "" then
     usage_error("sakari: --mobile is required: Sakari knows contacts by their mobile number")
   end
-  local body, reason = rows.contact_body(flat_fields(args), false, false)
-  if not body then usage_error("sakari: " .. reason) end
-  print_json(call("contacts", "create", args.account, body, { mergeStrategy = args.mergeStrategy }))
-  return failure.EXIT_OK
+  return call("contacts", "create", args.account, contact_body(args, false, false),
+    { mergeStrategy = args.mergeStrategy })
 end
 
-function M.contacts_update(args)
+function M.update(args)
   -- patch (read, merge, write) unless --replace: never clear a field not named
   local patch = not args.replace
-  local body, reason = rows.contact_body(flat_fields(args), patch, true)
-  if not body then usage_error("sakari: " .. reason) end
-  print_json(call("contacts", patch and "patch" or "update", args.account, args.id, body))
-  return failure.EXIT_OK
+  local body = contact_body(args, patch, true)
+  return call("contacts", patch and "patch" or "update", args.account, args.id, body)
 end
 
----------------------------------------------------------------------------
 -- contacts list
-
 local DEFAULT_COLUMNS = { "id", "firstName", "lastName", "email", "mobile", "country" }
+local MOBILE_PATHS = { mobile = "mobile.number", country = "mobile.country" } -- known columns in mobile
 
-local function cell_text(v)
+-- A contact's cell in a column: the known names as in the CSV of bulk-update
+-- (mobile is mobile.number), attributes.X, or any dotted path; an object or
+-- array as JSON.
+local function cell_text(contact, name)
+  local known = rows.KNOWN[name:lower()]
+  local path = MOBILE_PATHS[known] or known or name
+  local v = contact
+  for part in path:gmatch("[^.]+") do
+    if type(v) ~= "table" then return "" end
+    v = v[part]
+  end
   if v == nil or v == core.null then return "" end
   if type(v) == "table" then return json_out.encode(v) end
   return csv.cell_text(v)
-end
-
--- A column name -> the value in a contact: the known names as in the CSV of
--- bulk-update (mobile is mobile.number), attributes.X, or any dotted path.
-local function column_value(contact, name)
-  local known = rows.KNOWN[name:lower()]
-  if known == "mobile" then return type(contact.mobile) == "table" and contact.mobile.number or nil end
-  if known == "country" then return type(contact.mobile) == "table" and contact.mobile.country or nil end
-  if known then return contact[known] end
-  local v = contact
-  for part in name:gmatch("[^.]+") do
-    if type(v) ~= "table" then return nil end
-    v = v[part]
-  end
-  return v
 end
 
 local function columns_option(text)
@@ -103,36 +91,32 @@ local function width(s)
   return n
 end
 
+-- The rows under the column names and a rule, each column as wide as its widest cell.
 local function print_table(columns, table_rows)
+  table.insert(table_rows, 1, columns)
   local widths = {}
-  for i, name in ipairs(columns) do widths[i] = width(name) end
   for _, row in ipairs(table_rows) do
-    for i, cell in ipairs(row) do
-      if width(cell) > widths[i] then widths[i] = width(cell) end
-    end
+    for i, cell in ipairs(row) do widths[i] = math.max(widths[i] or 0, width(cell)) end
   end
-  local function line(cells)
+  local rules = {}
+  for i, w in ipairs(widths) do rules[i] = ("-"):rep(w) end
+  table.insert(table_rows, 2, rules)
+  for _, cells in ipairs(table_rows) do
     local parts = {}
     for i, cell in ipairs(cells) do
       parts[i] = i == #cells and cell or cell .. (" "):rep(widths[i] - width(cell))
     end
     context.stdout:write((table.concat(parts, "  "):gsub("%s+$", "")), "\n")
   end
-  line(columns)
-  local rules = {}
-  for i, w in ipairs(widths) do rules[i] = ("-"):rep(w) end
-  line(rules)
-  for _, row in ipairs(table_rows) do line(row) end
 end
 
-function M.contacts_list(args)
+function M.list(args)
   local columns = columns_option(args.columns)
   local opts = {
     firstName = args.firstName, lastName = args.lastName, email = args.email, mobile = args.mobile,
     tags = args.tags, offset = args.offset,
+    limit = args.limit or 100, -- one page of --limit contacts; with --all, pages of --limit
   }
-  -- one page of --limit contacts; with --all, pages of --limit
-  opts.limit = args.limit or 100
   local client = context.client()
   local out = context.stdout
 
@@ -145,7 +129,7 @@ function M.contacts_list(args)
     else
       local cells = {}
       for i, name in ipairs(columns) do
-        cells[i] = cell_text(column_value(contact, name))
+        cells[i] = cell_text(contact, name)
         if format == "table" then cells[i] = cells[i]:gsub("[%z\1-\31\127]", " ") end
       end
       if format == "csv" then out:write(csv_stream.line(cells)) else table_rows[#table_rows + 1] = cells end
@@ -154,20 +138,19 @@ function M.contacts_list(args)
   if format == "csv" then out:write(csv_stream.line(columns)) end
 
   local page
-  if args.all then
-    local ok, err = pcall(function()
+  local ok, err = pcall(function()
+    if args.all then
       for contact in guarded(client.contacts.each, args.account, opts) do emit(contact) end
-    end)
-    if not ok then
-      if format == "json" and emitted > 0 then out:write("\n") end
-      if failure.is_failure(err) or type(err) == "string" then error(err, 0) end
-      fail(tostring(err))
+    else
+      local items
+      items, page = guarded(client.contacts.list, args.account, opts)
+      for _, contact in ipairs(items) do emit(contact) end
     end
-  else
-    local items
-    items, page = guarded(client.contacts.list, args.account, opts)
-    failure.check(items, page)
-    for _, contact in ipairs(items) do emit(contact) end
+  end)
+  if not ok then
+    if format == "json" and emitted > 0 then out:write("\n") end -- ends the last line written
+    if failure.is_failure(err) or type(err) == "string" then error(err, 0) end
+    fail(tostring(err))
   end
 
   if format == "json" then
@@ -181,13 +164,9 @@ function M.contacts_list(args)
     context.stderr:write(("sakari: %d contacts%s shown; more with --offset %d, or --all\n")
       :format(emitted, of, offset))
   end
-  return failure.EXIT_OK
 end
 
----------------------------------------------------------------------------
--- messages send
-
-function M.messages_send(args)
+function M.send(args)
   local recipients = {}
   for _, number in ipairs(args.to or {}) do
     local reason = rows.check_mobile(number)
@@ -198,8 +177,7 @@ function M.messages_send(args)
   if #recipients == 0 then usage_error("sakari: give at least one recipient: --to NUMBER or --contact ID") end
   local bad_country = args.country and rows.check_country(args.country)
   if bad_country then usage_error("sakari: --" .. bad_country) end
-  print_json(call("messages", "send", args.account, { contacts = recipients, template = args.text }))
-  return failure.EXIT_OK
+  return call("messages", "send", args.account, { contacts = recipients, template = args.text })
 end
 
 return M

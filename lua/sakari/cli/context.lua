@@ -1,46 +1,25 @@
 -- What a command runs against: where output goes, the environment, the
--- settings given as flags, and the client made from them. main copies
--- sakari.cli's stdout, stderr and getenv here, so that specs may replace them
--- there, and sets `config` from the flags.
-local config = require "sakari.config"
+-- settings given as flags, and the client made from them. main sets them all
+-- (stdout, stderr and getenv copied from sakari.cli, config from the flags)
+-- before a command runs.
 local failure = require "sakari.cli.failure"
 
 local M = {}
 
-M.stdout, M.stderr = io.stdout, io.stderr
-M.getenv = os.getenv
-M.config = {}
-
 function M.env(name)
   local v = M.getenv(name)
-  if v == "" then return nil end
-  return v
+  return v ~= "" and v or nil
 end
 
 -- The client: the flags' settings, the rest (credentials always) from the environment.
 function M.client()
-  local has_token = M.env("SAKARI_ACCESS_TOKEN")
-  local has_pair = M.env("SAKARI_CLIENT_ID") and M.env("SAKARI_CLIENT_SECRET")
   local ok, client = pcall(function() return require("sakari").new(M.config) end)
   if not ok then failure.fail("sakari: " .. failure.strip_position(client)) end
-  if not has_token and not has_pair then
+  if not (M.env("SAKARI_ACCESS_TOKEN") or M.env("SAKARI_CLIENT_ID") and M.env("SAKARI_CLIENT_SECRET")) then
     failure.fail("sakari: no credentials: set SAKARI_ACCESS_TOKEN, or SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET"
       .. " (and SAKARI_API_URL for another server than api.sakari.io)")
   end
   return client
-end
-
--- A setting in effect, as the client resolves it: its flag, else its
--- environment variable, else its default (after M.client, which fails on a
--- setting that cannot be resolved).
-function M.setting(name)
-  return assert(config.resolve(M.config))[name]
-end
-
--- One call of a fresh client, client[group][name](...): its value, or a failure.
-function M.call(group, name, ...)
-  local client = M.client()
-  return failure.check(failure.guarded(client[group][name], ...))
 end
 
 return M

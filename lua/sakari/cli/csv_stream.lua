@@ -7,18 +7,9 @@ local M = {}
 
 local BOM = "\239\187\191"
 
-local function count_quotes(s)
-  if not s:find('"', 1, true) then return 0 end
-  local n = 0
-  for _ in s:gmatch('"') do n = n + 1 end
-  return n
-end
-
--- One line with its line break; Lua 5.1 has no "*L", and the break it drops
--- is "\n" in either convention ("\r" stays on the line).
-local HAS_READ_L = _VERSION ~= "Lua 5.1" or jit ~= nil
+-- One line with its line break on every Lua: 5.1 has no "*L", and the break
+-- "*l" drops is "\n" in either convention ("\r" stays on the line).
 local function read_line(handle)
-  if HAS_READ_L then return handle:read("*L") end
   local line = handle:read("*l")
   return line and (line .. "\n")
 end
@@ -28,7 +19,7 @@ end
 -- bytes as read, since no cells can say what it holds.
 -- Blank lines are skipped (a first line of only a byte order mark counts as blank).
 function M.records(handle)
-  local line_no, first = 0, true
+  local line_no = 0
   return function()
     while true do
       local start, parts, quotes = line_no + 1, {}, 0
@@ -36,24 +27,18 @@ function M.records(handle)
         local line = read_line(handle)
         if not line then break end
         line_no = line_no + 1
-        if first then
-          first = false
-          if line:sub(1, 3) == BOM then line = line:sub(4) end
-        end
+        if line_no == 1 and line:sub(1, 3) == BOM then line = line:sub(4) end
         parts[#parts + 1] = line
-        quotes = quotes + count_quotes(line)
+        quotes = quotes + select(2, line:gsub('"', "")) -- gsub's count of them
       until quotes % 2 == 0
       if #parts == 0 then return nil end
       local text = table.concat(parts)
-      local problem, raw
-      if quotes % 2 == 1 then
-        problem = "unterminated quoted field (the file ends inside quotes)"
-        raw = text
-        text = text .. '"'
-      end
-      if problem or not text:find("^\r?\n?$") then
+      local raw = quotes % 2 == 1 and text or nil
+      if raw then text = text .. '"' end
+      if raw or not text:find("^\r?\n?$") then
         local rows = csv.decode(text) or { {} }
-        return { cells = rows[1] or { "" }, line = start, problem = problem, raw = raw }
+        return { cells = rows[1] or { "" }, line = start, raw = raw,
+                 problem = raw and "unterminated quoted field (the file ends inside quotes)" or nil }
       end
     end
   end

@@ -4,6 +4,7 @@
 local core = require "sakari.core"
 local patch = require "sakari.patch"
 local json_out = require "sakari.cli.json_out"
+local util = require "sakari.util"
 
 local M = {}
 
@@ -18,7 +19,7 @@ end
 local function flatten(value, prefix, out)
   for k, v in pairs(value) do
     local path = prefix .. tostring(k)
-    if type(v) == "table" and v ~= core.null and not empty(v) and not json_out.is_array(v) then
+    if type(v) == "table" and not empty(v) and not patch.is_array(v) then
       flatten(v, path .. ".", out)
     elseif not empty(v) then
       out[path] = v
@@ -27,10 +28,7 @@ local function flatten(value, prefix, out)
   return out
 end
 
-local function text(v)
-  if v == nil then return "(none)" end
-  return json_out.encode(v)
-end
+local function text(v) return v == nil and "(none)" or json_out.encode(v) end
 
 -- The writable view of a contact as read: what a PUT of it unchanged would send.
 function M.writable(contact)
@@ -41,31 +39,21 @@ end
 -- changes { {path, old, new} } sorted by path (old or new nil when absent).
 function M.changes(before, sent)
   local old, new = flatten(M.writable(before), "", {}), flatten(sent, "", {})
-  local paths, seen = {}, {}
+  local paths = {}
   for _, leaves in ipairs { old, new } do
-    for path in pairs(leaves) do
-      if not seen[path] then
-        seen[path] = true
-        paths[#paths + 1] = path
-      end
-    end
+    for path in pairs(leaves) do paths[path] = true end
   end
-  table.sort(paths)
   local changes = {}
-  for _, path in ipairs(paths) do
+  for _, path in ipairs(util.sorted_keys(paths)) do
     local a, b = old[path], new[path]
-    local ta, tb = a ~= nil and text(a), b ~= nil and text(b)
-    if ta ~= tb then changes[#changes + 1] = { path = path, old = a, new = b } end
+    if text(a) ~= text(b) then changes[#changes + 1] = { path = path, old = a, new = b } end
   end
   return changes
 end
 
 -- The leaves a row names (its non-empty fields), for "email unchanged".
 function M.named(fields)
-  local paths = {}
-  for path in pairs(flatten(fields, "", {})) do paths[#paths + 1] = path end
-  table.sort(paths)
-  return paths
+  return util.sorted_keys(flatten(fields, "", {}))
 end
 
 -- One line: the changes, then the named fields that stay as they are.

@@ -7,28 +7,26 @@
 -- It holds customer data: created 0600, never over an existing file. Each line
 -- is flushed as it is written, so what a crash leaves is what was applied.
 local failure = require "sakari.cli.failure"
-local json_out = require "sakari.cli.json_out"
 
 local M = {}
 
-local function shell_quote(s)
-  return "'" .. s:gsub("'", "'\\''") .. "'"
-end
-
 -- Creates an empty file with mode 0600, failing if it exists (noclobber).
 local function create(path)
-  local r = os.execute("(umask 077 && set -C && : > " .. shell_quote(path) .. ") 2>/dev/null")
+  local quoted = "'" .. path:gsub("'", "'\\''") .. "'"
+  local r = os.execute("(umask 077 && set -C && : > " .. quoted .. ") 2>/dev/null")
   return r == true or r == 0
 end
 
--- A file written in pieces, each flushed at once; close(keep) removes it
--- unless keep, and returns its path when kept. what names it in errors.
+-- A file written in pieces, each flushed at once (`appended` once one was);
+-- close(keep) removes it unless keep, and returns its path when kept. what
+-- names it in errors.
 function M.appender(handle, path, what)
   local f = {}
   function f.append(text)
     local ok, err = handle:write(text)
     if ok then ok, err = handle:flush() end
     if not ok then failure.fail(("sakari: cannot write %s %s: %s"):format(what, path, tostring(err))) end
+    f.appended = true
   end
   function f.close(keep)
     handle:close()
@@ -39,7 +37,7 @@ function M.appender(handle, path, what)
 end
 
 -- path: the --journal option (must not exist), or nil: the first free name of
--- `candidates` (names.journals). Returns the journal.
+-- `candidates` (names.journals). Returns the journal, an appender.
 function M.open(path, candidates)
   if path then
     if not create(path) then
@@ -58,36 +56,7 @@ function M.open(path, candidates)
   end
   local handle, err = io.open(path, "ab")
   if not handle then failure.fail("sakari: cannot write the journal " .. path .. ": " .. tostring(err)) end
-  local file, lines = M.appender(handle, path, "the journal"), 0
-  return {
-    write = function(entry)
-      file.append(json_out.encode(entry) .. "\n")
-      lines = lines + 1
-    end,
-    -- an empty journal is removed: nothing was written to the server
-    close = function() return file.close(lines > 0) end,
-  }
-end
-
--- The journal's lines, one decoded entry at a time: entry, raw line, line number.
--- A line that is no entry comes back as nil, reason.
-function M.entries(handle)
-  local core = require "sakari.core"
-  local n = 0
-  return function()
-    while true do
-      local line = handle:read("*l")
-      if not line then return nil end
-      n = n + 1
-      if line:find("%S") then
-        local ok, entry = pcall(core.decode, line)
-        if not ok or type(entry) ~= "table" then
-          return { line = n, raw = line, problem = "not a JSON object" }
-        end
-        return { line = n, raw = line, entry = entry }
-      end
-    end
-  end
+  return M.appender(handle, path, "the journal")
 end
 
 return M

@@ -2,24 +2,12 @@
 -- (or compact). Scalars go through core.encode (exact integers, escaping).
 local core = require "sakari.core"
 local util = require "sakari.util"
-local context = require "sakari.cli.context"
 
 local M = {}
 
--- An empty decoded array prints as [] and an empty object as {}.
-M.is_array = require("sakari.patch").is_array
-
-local function sequence_length(t)
-  local n = 0
-  for k in pairs(t) do
-    if type(k) ~= "number" then return nil end
-    n = n + 1
-  end
-  for i = 1, n do
-    if t[i] == nil then return nil end
-  end
-  return n
-end
+-- Decoded JSON marks its arrays, so that an empty one prints as [] (an empty
+-- object as {}); a table built here is an array when it has items.
+local is_array = require("sakari.patch").is_array
 
 -- cjson writes "/" as "\/": legal, but noise in a URL
 local function scalar(value)
@@ -40,12 +28,11 @@ end
 function M.encode(value, indent)
   if value == core.null then return "null" end
   if type(value) ~= "table" then return scalar(value) end
-  if next(value) == nil then return M.is_array(value) and "[]" or "{}" end
+  if next(value) == nil then return is_array(value) and "[]" or "{}" end
   local inner = indent and (indent .. "  ")
   local parts = {}
-  local n = sequence_length(value)
-  if n then
-    for i = 1, n do parts[i] = M.encode(value[i], inner) end
+  if is_array(value) then
+    for i, v in ipairs(value) do parts[i] = M.encode(v, inner) end
     return enclose("[", parts, "]", indent)
   end
   local colon = indent and ": " or ":"
@@ -55,10 +42,6 @@ function M.encode(value, indent)
     parts[i] = scalar(k) .. colon .. M.encode(v, inner)
   end
   return enclose("{", parts, "}", indent)
-end
-
-function M.print(value)
-  context.stdout:write(M.encode(value, ""), "\n")
 end
 
 return M

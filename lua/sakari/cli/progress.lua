@@ -6,11 +6,6 @@ local failure = require "sakari.cli.failure"
 
 local M = {}
 
-local function is_terminal(fd)
-  local r = os.execute("test -t " .. fd)
-  return r == true or r == 0
-end
-
 local function duration(seconds)
   seconds = math.floor(seconds + 0.5)
   if seconds < 60 then return seconds .. "s" end
@@ -18,15 +13,15 @@ local function duration(seconds)
   return ("%dh%02dm"):format(math.floor(seconds / 3600), math.floor(seconds % 3600 / 60))
 end
 
--- mode: "bar", "lines" or "off"; total: the rows expected, or nil when unknown;
--- interval: seconds between two lines.
-function M.new(mode, total, interval)
+-- mode: "bar", "lines" or "off"; total: the rows expected, or nil when unknown.
+function M.new(mode, total)
   local started = core.now()
+  local interval = tonumber(context.env("SAKARI_PROGRESS_INTERVAL") or "") or 5 -- seconds between two lines
   -- lines: the first one after `interval`; the bar: at once
   local p = { last = mode == "lines" and started or -math.huge }
   local out = context.stderr
 
-  function p.text(done, failed, bar)
+  local function line(done, failed, bar)
     local elapsed = core.now() - started
     local rate = elapsed > 0 and done / elapsed or 0
     local parts = { total and ("%d/%d rows"):format(done, total) or ("%d rows"):format(done),
@@ -36,26 +31,19 @@ function M.new(mode, total, interval)
     end
     parts[#parts + 1] = ("%d failed"):format(failed)
     if not bar then return table.concat(parts, ", ") end
-    local width, filled = 24, 0
-    if total and total > 0 then filled = math.floor(width * done / total) end
-    local meter = ("="):rep(filled) .. (filled < width and ">" or "") .. (" "):rep(width - filled - 1)
-    if not total then meter = (" "):rep(width) end
-    return "[" .. meter:sub(1, width) .. "] " .. table.concat(parts, "  ")
+    local filled = total and total > 0 and math.floor(24 * done / total) or 0
+    local meter = total and ("="):rep(filled) .. ">" or ""
+    return "[" .. (meter .. (" "):rep(24)):sub(1, 24) .. "] " .. table.concat(parts, "  ")
   end
 
   function p.update(done, failed, force)
     if mode == "off" then return end
-    local now = core.now()
-    if mode == "bar" then
-      if force or now - p.last >= 0.1 then
-        p.last = now
-        out:write("\r", p.text(done, failed, true), "\27[K")
-        out:flush()
-        p.drawn = true
-      end
-    elseif force or (now - p.last >= interval and done ~= p.last_done) then
-      p.last, p.last_done = now, done
-      out:write(p.text(done, failed, false), "\n")
+    local now, bar = core.now(), mode == "bar"
+    -- the bar: redrawn at most 10 times a second; lines: one an interval, when a row was done
+    local due = bar and now - p.last >= 0.1 or not bar and now - p.last >= interval and done ~= p.last_done
+    if force or due then
+      p.last, p.last_done, p.drawn = now, done, bar
+      out:write(bar and "\r" or "", line(done, failed, bar), bar and "\27[K" or "\n")
       out:flush()
     end
   end
@@ -81,7 +69,10 @@ end
 -- The --progress option, else SAKARI_PROGRESS, else auto -> "bar", "lines" or "off".
 function M.mode(option)
   local mode = option or context.env("SAKARI_PROGRESS") or "auto"
-  if mode == "auto" then return is_terminal(2) and "bar" or "lines" end
+  if mode == "auto" then
+    local r = os.execute("test -t 2") -- whether stderr is a terminal
+    return (r == true or r == 0) and "bar" or "lines"
+  end
   if mode ~= "bar" and mode ~= "lines" and mode ~= "off" then
     failure.usage_error(("sakari: SAKARI_PROGRESS: expected bar, lines, off or auto, got %q"):format(mode))
   end

@@ -5,12 +5,10 @@
 -- with their own journal (so a restore can be restored) and a failures file of
 -- the journal lines that failed, with an "error" field, to feed back.
 local bulk = require "sakari.cli.bulk"
+local core = require "sakari.core"
 local context = require "sakari.cli.context"
 local diff = require "sakari.cli.diff"
-local failure = require "sakari.cli.failure"
-local journal_file = require "sakari.cli.journal"
 local json_out = require "sakari.cli.json_out"
-local names = require "sakari.cli.names"
 
 local M = {}
 
@@ -26,53 +24,49 @@ local function failures_writer(file)
   }
 end
 
+-- A journal line -> the reason it cannot be restored, or nil.
 local function check(entry)
+  if not entry then return "not a JSON object" end
   if type(entry.id) ~= "string" or entry.id == "" then return "no id" end
   if type(entry.before) ~= "table" then return "no before (the contact as it was)" end
 end
 
+local KIND = { input = "journal", noun = "the journal", itself = "the journal",
+               journal_option = "output_journal", journal_kind = "restore", verb = "restored" }
+
 function M.run(args)
-  local path, dry_run = args.journal, args.dry_run
-  local failures_path = args.failures
-  if not failures_path and not dry_run then failures_path = names.failures(path) end
-  if failures_path == path then failure.usage_error("sakari: --failures must not be the journal itself") end
-  local input, open_err = io.open(path, "rb")
-  if not input then failure.fail("sakari: cannot read the journal: " .. tostring(open_err)) end
-
-  local next_line = journal_file.entries(input)
-  local seen, superseded = {}, 0
-  local function next_item()
-    while true do
-      local line = next_line()
-      if not line then return nil end
-      local item = { line = line.line, raw = line.raw, entry = line.entry }
-      local reason = line.problem or check(line.entry)
-      if reason then
-        item.invalid = reason
-        return item
+  return bulk.execute(args, KIND, function(input)
+    local lines, line_no, seen, superseded = input:lines(), 0, {}, 0
+    -- the journal's lines, one decoded entry at a time; blank lines are skipped
+    local function next_item()
+      for raw in lines do
+        line_no = line_no + 1
+        if raw:find("%S") then
+          local decoded, entry = pcall(core.decode, raw)
+          entry = decoded and type(entry) == "table" and entry or nil
+          local item = { line = line_no, raw = raw, entry = entry, invalid = check(entry) }
+          if item.invalid then return item end
+          if not seen[entry.id] then
+            seen[entry.id] = true
+            item.id = entry.id
+            item.want = function() return diff.writable(entry.before) end
+            return item
+          end
+          superseded = superseded + 1
+        end
       end
-      local entry = line.entry
-      if not seen[entry.id] then
-        seen[entry.id] = true
-        item.id = entry.id
-        item.want = function() return diff.writable(entry.before) end
-        return item
-      end
-      superseded = superseded + 1
     end
-  end
 
-  return bulk.execute {
-    args = args, failures_path = failures_path, journal_option = "output_journal", journal_kind = "restore",
-    failures = failures_writer, next_item = next_item, verb = "restored",
-    close_input = function() input:close() end,
-    note = function()
-      if superseded > 0 then
-        context.stderr:write(("sakari: %d later lines of contacts seen before: the state of each one's first "
-          .. "line is the one put back\n"):format(superseded))
-      end
-    end,
-  }
+    return {
+      next_item = next_item, failures = failures_writer,
+      note = function()
+        if superseded > 0 then
+          context.stderr:write(("sakari: %d later lines of contacts seen before: the state of each one's first "
+            .. "line is the one put back\n"):format(superseded))
+        end
+      end,
+    }
+  end)
 end
 
 return M

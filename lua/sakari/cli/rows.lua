@@ -84,48 +84,39 @@ end
 -- and in each row the last cell is the error, whatever the row's cell count,
 -- so that a row written with its cells exactly as read reads back the same.
 function M.plan_columns(header)
-  local plan = { columns = {}, out_header = {} }
-  local seen = {}
+  local plan = { columns = {}, failures_header = {} }
+  local seen = {} -- "id", "email", "attribute plan"... -> its column
   for i, name in ipairs(header) do
     if name == "" then fail(("sakari: the CSV header: column %d has no name"):format(i)) end
-    local lower = name:lower()
-    local col
-    if lower == "error" then
+    local kind = M.KNOWN[name:lower()]
+    if name:lower() == "error" then
       if i ~= #header then
         fail(("sakari: the CSV header: column %d is \"error\", which only a failures file has, as its last column")
           :format(i))
       end
       plan.has_error = true
-    elseif M.KNOWN[lower] then
-      col = { kind = M.KNOWN[lower] }
     else
-      local attr = name:match("^attributes%.(.+)$") or name
-      col = { kind = "attribute", attr = attr }
-    end
-    if col then
-      local key = col.kind == "attribute" and ("attribute " .. col.attr) or col.kind
+      local attr = not kind and (name:match("^attributes%.(.+)$") or name)
+      local key = attr and ("attribute " .. attr) or kind
       if seen[key] then
         fail(("sakari: the CSV header: columns %d and %d are both %s"):format(seen[key], i, key))
       end
       seen[key] = i
-      plan.columns[i] = col
-      if col.kind == "id" then plan.id = i end
-      plan.out_header[#plan.out_header + 1] = name
+      plan.columns[i] = { kind = kind or "attribute", attr = attr }
+      plan.failures_header[i] = name
     end
   end
-  if not plan.id then fail("sakari: the CSV header has no id column (the contact id of each row)") end
-  plan.width = #plan.out_header
-  plan.has_mobile = seen.mobile ~= nil
+  if not seen.id then fail("sakari: the CSV header has no id column (the contact id of each row)") end
+  plan.id, plan.width, plan.has_mobile = seen.id, #plan.columns, seen.mobile ~= nil
+  plan.failures_header[plan.width + 1] = "error" -- the input's header, the error last
   return plan
 end
 
--- A record's own cells: all of them, but the error cell of a failures file
--- (always the last) left out.
+-- A copy of a record's own cells: all of them, but the error cell of a
+-- failures file (always the last) left out.
 function M.data_cells(plan, record)
-  local cells = record.cells
-  if not plan.has_error then return cells end
-  local data = {}
-  for i = 1, #cells - 1 do data[i] = cells[i] end
+  local cells, data = record.cells, {}
+  for i = 1, #cells - (plan.has_error and 1 or 0) do data[i] = cells[i] end
   return data
 end
 
@@ -142,13 +133,9 @@ function M.row_body(plan, record, patch)
   end
   local id = cells[plan.id]
   if id == "" then return nil, "id is empty" end
-  local flat = { attributes = {} }
+  local flat = { attributes = {} } -- (contact_body takes no id)
   for i, col in ipairs(plan.columns) do
-    if col.kind == "attribute" then
-      flat.attributes[col.attr] = cells[i]
-    elseif col.kind ~= "id" then
-      flat[col.kind] = cells[i]
-    end
+    if col.attr then flat.attributes[col.attr] = cells[i] else flat[col.kind] = cells[i] end
   end
   local body, reason = M.contact_body(flat, patch, false)
   if not body then return nil, reason end

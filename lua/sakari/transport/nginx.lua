@@ -8,32 +8,12 @@
 --     transport = require("sakari.transport.nginx").new(),
 --   }
 --
--- The location ships with the module (nginx/sakari_server.conf, installed
--- beside the Lua files as sakari/nginx/): `include` it inside server {}, and
--- nginx/sakari_http.conf inside http {}. docs/openresty.md has the details.
---
--- The client's base_url decides where requests go: the transport hands its
--- scheme, host and port to the location ($sakari_upstream), and the path and
--- query ($sakari_uri). A host name needs a `resolver`, unless an upstream
--- block of that very name (and no port in base_url) stands for it. What this
--- transport does not take from the client's config: timeout/connect_timeout
--- (proxy_connect_timeout, proxy_send_timeout and proxy_read_timeout of the
--- server {} apply). Subrequests exist only in the rewrite, access and content
--- phases; elsewhere a call fails with err.code "transport" and says so.
---
--- `batch` and `queue` send their calls at once: the transport's multi runs
--- each request in a light thread of its own (ngx.thread.spawn).
---
--- Failures of nginx itself (it answers the subrequest with an error status,
--- no body, and the capture marked truncated) become the transport codes:
--- 504 (a proxy_*_timeout) "timeout"; 502 "dns" when nginx never got as far
--- as an upstream address (no `resolver`, or the name did not resolve),
--- "connect" when not one byte was sent upstream (a certificate that fails
--- verification is one such case), else "transport" (the request may have
--- reached Sakari) - the header filter of the location records
--- $upstream_addr and $upstream_bytes_sent for this; any other
--- status (a location that is missing or broken) "transport". Sakari's own
--- answers, 502 and 504 included, come back as they are.
+-- Include nginx/sakari_server.conf (the internal location, installed beside
+-- the Lua files as sakari/nginx/) inside server {}, and nginx/sakari_http.conf
+-- inside http {}. The client's base_url decides where requests go; timeouts are
+-- the location's proxy_*_timeout, not the client's settings; `batch` and
+-- `queue` send their calls at once, one light thread each. docs/openresty.md
+-- has the details: configuration, phases, and which failure is which code.
 -- @module sakari.transport.nginx
 
 -- luacheck: globals ngx
@@ -43,10 +23,8 @@ M.DEFAULT_LOCATION = "/_sakari"
 
 -- request header (lower case) -> the nginx variable the location sends it from
 M.DEFAULT_VARIABLES = {
-  authorization = "sakari_authorization",
-  accept = "sakari_accept",
-  ["content-type"] = "sakari_content_type",
-  ["user-agent"] = "sakari_user_agent",
+  authorization = "sakari_authorization", accept = "sakari_accept",
+  ["content-type"] = "sakari_content_type", ["user-agent"] = "sakari_user_agent",
 }
 M.URI_VARIABLE = "sakari_uri"
 -- scheme://host[:port] of the request's URL, for the location's proxy_pass
@@ -65,10 +43,12 @@ local function failure(code, message)
   return { code = code, message = "sakari.transport.nginx: " .. message }
 end
 
--- nginx's own answer to the subrequest (not Sakari's): a transport failure.
--- upstream: what the header filter saw (nil without it): addr ("" when nginx
--- had no address to try), sent ("0", "127", or "0, 0" when nginx tried
--- several servers).
+-- nginx's own answer to the subrequest (an error status, no body, the capture
+-- marked truncated; not Sakari's, whose 502 and 504 come back as they are): a
+-- transport failure. upstream: what the header filter saw (nil without it):
+-- addr ("" when nginx had no address to try), sent ("0", "127", or "0, 0" when
+-- nginx tried several servers). A certificate that fails verification is a
+-- "connect": nothing was sent.
 local function nginx_failure(status, upstream)
   if status == 504 then return failure("timeout", "the upstream timed out (proxy_*_timeout of the location)") end
   if status == 502 then
@@ -76,13 +56,9 @@ local function nginx_failure(status, upstream)
       return failure("dns", "nginx could not resolve base_url's host (a `resolver` in nginx.conf?"
         .. " see its error log)")
     end
-    local any, reached = false, false
-    for bytes in tostring(upstream and upstream.sent or ""):gmatch("%d+") do
-      any = true
-      if tonumber(bytes) > 0 then reached = true end
-    end
-    if any and not reached then
-      -- not one byte left nginx: safe to repeat, even a POST
+    local sent = tostring(upstream and upstream.sent or "")
+    if sent:find("%d") and not sent:find("[1-9]") then
+      -- every count is 0: not one byte left nginx, safe to repeat, even a POST
       return failure("connect", "nginx could not connect to the upstream (see its error log)")
     end
     -- the request may have reached Sakari: a lost answer, repeated only where that is safe
@@ -177,14 +153,11 @@ function M.new(opts)
       vars[variable] = value
     end
 
+    local sent = req.body
+    -- else the subrequest would forward the client's own request body
+    if sent == nil and BODY_METHODS[req.method] then sent = "" end
     local ctx = {} -- the subrequest's ngx.ctx, for header_filter
-    local options = { method = method, vars = vars, ctx = ctx }
-    if req.body ~= nil then
-      options.body = req.body
-    elseif BODY_METHODS[req.method] then
-      options.body = "" -- else the subrequest would forward the client's own request body
-    end
-    local res = ngx.location.capture(location .. target, options)
+    local res = ngx.location.capture(location .. target, { method = method, vars = vars, ctx = ctx, body = sent })
 
     local body = res.body or ""
     if res.truncated and body == "" and res.status >= 400 then
