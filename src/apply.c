@@ -18,17 +18,19 @@ static const struct {
   const char *name;
   CURLoption option;
 } string_options[] = {{"ca_file", CURLOPT_CAINFO}, {"proxy", CURLOPT_PROXY}, {"user_agent", CURLOPT_USERAGENT}};
+#define N_STRING_OPTIONS (sizeof string_options / sizeof string_options[0])
 
 void sk_transfer_init(lua_State *L, struct sk_transfer *t, int options) {
   /* curl_global_init once per process, however many Lua states load us, and only when the
    * first handle is made: it initialises OpenSSL, a third of what loading would cost */
   static int curl_ready = 0;
-  const char *given[3] = {NULL, NULL, NULL};
+  const char *given[N_STRING_OPTIONS] = {NULL};
   size_t len;
   int insecure = 0;
   if (!lua_isnoneornil(L, options)) { /* all checked before the handle is made */
     luaL_checktype(L, options, LUA_TTABLE);
-    for (int i = 0; i < 3; i++) given[i] = sk_string_field(L, options, string_options[i].name, "option ", 0, 1, &len);
+    for (size_t i = 0; i < N_STRING_OPTIONS; i++)
+      given[i] = sk_string_field(L, options, string_options[i].name, "option ", 0, 1, &len);
     lua_getfield(L, options, "insecure");
     if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) luaL_error(L, "sakari: option 'insecure' must be a boolean");
     insecure = lua_toboolean(L, -1);
@@ -54,7 +56,7 @@ void sk_transfer_init(lua_State *L, struct sk_transfer *t, int options) {
   curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
   curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
   curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
-  for (int i = 0; i < 3; i++) {
+  for (size_t i = 0; i < N_STRING_OPTIONS; i++) {
     if (given[i]) curl_easy_setopt(t->easy, string_options[i].option, given[i]);
   }
 }
