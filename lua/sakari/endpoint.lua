@@ -143,15 +143,14 @@ local function check_enum(spec, key, value, label)
 end
 
 -- The options of every call: the per-call settings and the passthrough.
-local COMMON = { M.PASSTHROUGH }
-for _, name in ipairs(settings.PER_CALL) do COMMON[#COMMON + 1] = name end
-table.sort(COMMON)
-local COMMON_LIST = table.concat(COMMON, ", ")
+local COMMON = { [M.PASSTHROUGH] = true }
+for _, name in ipairs(settings.PER_CALL) do COMMON[name] = true end
+local COMMON_LIST = util.listed(COMMON)
 
 local function unknown(spec, key)
   local names = {}
   for name in pairs(spec.accepted) do names[name] = true end
-  for _, name in ipairs(COMMON) do names[name] = true end
+  for name in pairs(COMMON) do names[name] = true end
   local accepted = next(spec.accepted) and ("accepted: %s; on every call"):format(util.listed(spec.accepted))
     or "accepted on every call"
   return ("unknown option '%s' (%s: %s)%s"):format(tostring(key), accepted, COMMON_LIST,

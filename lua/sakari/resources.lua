@@ -33,13 +33,13 @@ local webhooks = require "sakari.webhooks"
 local M = {}
 
 local ACCOUNT = "/v1/accounts/{accountId}"
-local PAGE = { "offset", "limit" }
 
 -- the page options plus some filters
 local function paged(...)
   return { "offset", "limit", ... }
 end
 
+local PAGE = paged()
 local CONTACT_FILTERS = paged("firstName", "lastName", "mobile", "email", "tags")
 local MERGE = { mergeStrategy = { "append", "core", "remove" } }
 local MESSAGE_FILTERS = paged("contactId", "conversationId")
