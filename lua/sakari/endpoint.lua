@@ -279,7 +279,6 @@ local function missing(kind, prefix, name, names)
     util.suggest(name, names, prefix))
 end
 
--- The message for "namespace.name" when there is no such function.
 function M.no_function(namespace, name)
   if not M.specs[namespace] then return missing("namespace", "", namespace, M.specs) end
   return missing("function", namespace .. ".", name, M.specs[namespace])
