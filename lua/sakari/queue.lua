@@ -19,7 +19,12 @@ end
 
 -- What a call does instead of blocking, when it runs inside a queue.
 local io = {
-  send = function(request) return coroutine.yield("send", request) end,
+  send = function(request)
+    local q = owner[coroutine.running()]
+    -- a pause a 429 started holds every send of the queue (it may grow meanwhile)
+    while core.now() < q.pause_until do coroutine.yield("sleep", q.pause_until - core.now()) end
+    return coroutine.yield("send", request)
+  end,
   sleep = function(seconds) coroutine.yield("sleep", seconds) end,
   -- the server said "slow down" (429): no call of this queue sends for that long
   throttle = function(seconds)
@@ -52,7 +57,7 @@ function M.new(multi, concurrency)
     next_id = 0,
     backlog = {}, backlog_first = 1, backlog_last = 0,
     sending = {}, -- multi transfer id -> task
-    timers = {},  -- tasks sleeping until .wake_at; with .request, a send held by a pause (429)
+    timers = {},  -- tasks sleeping until .wake_at
     waiting = {}, -- tasks waiting for another call's token fetch
     finished = {},
     pause_until = 0,
@@ -89,25 +94,10 @@ local function explain(message)
     .. " local c = it() ...`), or use LuaJIT or Lua 5.2+"
 end
 
-local resume
-
--- Sends a task's request, or holds it until the pause a 429 started is over.
-local function send(self, task)
-  if core.now() < self.pause_until then
-    task.wake_at = self.pause_until
-    self.timers[#self.timers + 1] = task
-    return
-  end
-  local ok, id = pcall(self.multi.add, self.multi, task.request)
-  task.request = nil
-  if not ok then return resume(self, task, false, false, { kind = "error", reason = tostring(id) }) end
-  self.sending[id] = task
-end
-
 -- Runs a task until it yields or ends. An error before its first yield (`first`)
 -- is a bad argument, nothing sent: raised to push's caller when it runs inside push
 -- (`raise`), else the call's err "argument", without a position inside the library.
-function resume(self, task, first, raise, ...)
+local function resume(self, task, first, raise, ...)
   local ok, op, a, b = coroutine.resume(task.co, ...)
   if not ok then
     op = explain(op)
@@ -121,8 +111,9 @@ function resume(self, task, first, raise, ...)
   end
   if coroutine.status(task.co) == "dead" then return finish(self, task, op, a, b) end
   if op == "send" then
-    task.request = a
-    send(self, task)
+    local added, id = pcall(self.multi.add, self.multi, a)
+    if not added then return resume(self, task, false, false, { kind = "error", reason = tostring(id) }) end
+    self.sending[id] = task
   elseif op == "sleep" then
     task.wake_at = core.now() + a
     self.timers[#self.timers + 1] = task
@@ -170,8 +161,6 @@ function Queue:poll(timeout)
   for _, task in ipairs(timers) do
     if task.wake_at > now then
       self.timers[#self.timers + 1] = task
-    elseif task.request then
-      send(self, task)
     else
       resume(self, task, false, false)
     end
