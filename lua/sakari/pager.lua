@@ -33,27 +33,22 @@ function M.has_more(pagination, got, limit, next_offset)
   return got >= limit
 end
 
-local function copy(t)
-  local c = {}
-  for k, v in pairs(t or {}) do c[k] = v end
-  return c
-end
-
 -- fetch(query) -> items, pagination | nil, err   (one page request)
 -- query: the checked query table of the list call (offset and limit included).
 -- Returns a function giving the next page's items and pagination on each call;
 -- nil after the last page; nil, err when a page failed (and nil after that).
 function M.pages(fetch, query)
-  local base = copy(query)
-  local offset, limit = base.offset or 0, base.limit or M.DEFAULT_LIMIT
+  -- one copy per walk, its offset moved on: a page is sent before the next is asked for
+  local page_query = {}
+  for k, v in pairs(query or {}) do page_query[k] = v end
+  local limit = page_query.limit or M.DEFAULT_LIMIT
+  page_query.offset, page_query.limit = page_query.offset or 0, limit
   local done = false
   return function()
     if done then return nil end
-    local page_query = copy(base)
-    page_query.offset, page_query.limit = offset, limit
     local items, pagination = fetch(page_query) -- without items, pagination is the err
-    if items then offset = offset + #items end
-    done = not (items and M.has_more(pagination, #items, limit, offset))
+    if items then page_query.offset = page_query.offset + #items end
+    done = not (items and M.has_more(pagination, #items, limit, page_query.offset))
     return items, pagination
   end
 end
