@@ -11,12 +11,12 @@ local M = {}
 
 local ARRAY_MT = getmetatable(core.array())
 
--- Per kind, from schemas.lua: the fields the server computes, which are pointless
--- to send back at best (everything else is kept, unknown fields included: a
--- writable field this library does not know yet must survive a patch), and the
--- JSON arrays (an empty table a caller's changes hold would go out as `{}`).
-local READ_ONLY = { contact = schemas.read_only("Contact") }
-local ARRAYS = { contact = schemas.arrays("Contact") }
+-- From schemas.lua: the fields the server computes, which are pointless to send
+-- back at best (everything else is kept, unknown fields included: a writable
+-- field this library does not know yet must survive a patch), and the JSON
+-- arrays (an empty table a caller's changes hold would go out as `{}`).
+local READ_ONLY = schemas.read_only("Contact")
+local ARRAYS = schemas.arrays("Contact")
 
 -- Decoded JSON marks its arrays (as sakari.array does); a caller's table is one when it has items.
 function M.is_array(t)
@@ -60,16 +60,16 @@ local function strip(record, read_only)
   end
 end
 
--- The body a PUT needs to turn `current` (as read) into `current` + `changes`; kind: "contact".
-function M.body(kind, current, changes)
+-- The body a PUT needs to turn the contact `current` (as read) into `current` + `changes`.
+function M.body(current, changes)
   local body = copy(current)
-  strip(body, READ_ONLY[kind])
+  strip(body, READ_ONLY)
   for key, value in pairs(body) do
     -- a null read back (mobile.verified, say) is not a value PUT accepts
     if value == core.null then body[key] = nil end
   end
   M.merge(body, changes)
-  for key in pairs(ARRAYS[kind]) do
+  for key in pairs(ARRAYS) do
     if type(body[key]) == "table" and next(body[key]) == nil then body[key] = core.array() end
   end
   return body
