@@ -19,7 +19,7 @@ M.DEFAULT_LIMIT = 100
 local Walk = {}
 
 function Walk.__close(self)
-  self.closed, self.items = true, nil
+  self.items = nil
 end
 
 -- Decides from one page whether another one follows.
@@ -56,21 +56,18 @@ end
 -- Returns iterator, nil, nil, closer: the generic-for quadruple.
 function M.each(fetch, query)
   local next_page = M.pages(fetch, query)
-  local walk = setmetatable({ items = {}, index = 0 }, Walk) -- items: the current page
+  -- items: the current page; nil once the walk has ended or was closed
+  local walk = setmetatable({ items = {}, index = 0 }, Walk)
 
   local function iterate()
-    while not walk.closed do
+    while walk.items do
       if walk.index < #walk.items then
         walk.index = walk.index + 1
         return walk.items[walk.index]
       end
-      local page, err = next_page()
-      if page then
-        walk.items, walk.index = page, 0
-      else
-        Walk.__close(walk)
-        if err ~= nil then error(err, 0) end -- the err object itself, so `pcall` hands it back intact
-      end
+      local page, err = next_page() -- without a page, err is nil (the end) or the page's failure
+      walk.items, walk.index = page, 0
+      if not page and err ~= nil then error(err, 0) end -- the err object itself, so `pcall` hands it back intact
     end
     return nil
   end
