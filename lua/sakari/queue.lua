@@ -29,8 +29,7 @@ local io = {
   -- the server said "slow down" (429): no call of this queue sends for that long
   throttle = function(seconds)
     local q = owner[coroutine.running()]
-    local until_ = core.now() + seconds
-    if until_ > q.pause_until then q.pause_until = until_ end
+    q.pause_until = math.max(q.pause_until, core.now() + seconds)
   end,
   wait = function() coroutine.yield("wait") end,
   -- whether a coroutine is still a live call of some queue (not finished, not closed)
@@ -175,10 +174,8 @@ function Queue:poll(timeout)
 
   -- wait no longer than the caller allows, nor past the next wake-up
   local wait = timeout or 0
-  for _, task in ipairs(self.timers) do
-    if task.wake_at - now < wait then wait = task.wake_at - now end
-  end
-  if wait < 0 then wait = 0 end
+  for _, task in ipairs(self.timers) do wait = math.min(wait, task.wake_at - now) end
+  wait = math.max(wait, 0)
 
   -- the multi waits too when nothing is in flight: an nginx transport's
   -- multi with ngx.sleep, so calls between retries never hold the worker
