@@ -3,10 +3,7 @@
 -- `pages`, which walks the same pages a whole page at a time (sakari.nvim).
 --
 -- Nothing is requested until the loop asks for the first item; each page is one
--- request (`limit` 100 unless the options say otherwise). Where the last page is
--- is read from the answer, most reliable signal first (the list pages of
--- https://developer.sakari.io/api-reference, such as contacts/fetch-contacts):
--- `hasNext`, else `totalCount`, else a page shorter than `limit`.
+-- request (`limit` 100 unless the options say otherwise).
 --
 -- A failed page raises its err object: a loop that ended quietly would look like
 -- a complete walk. On Lua 5.4 the iterator's fourth value is to-be-closed, so a
@@ -22,8 +19,9 @@ function Walk.__close(self)
   self.items = nil
 end
 
--- Decides from one page whether another one follows.
--- `got` is the number of items of this page, `next_offset` where the next starts.
+-- Whether another page follows one of `got` items (the next starts at `next_offset`),
+-- most reliable signal first (the list pages of https://developer.sakari.io/api-reference,
+-- such as contacts/fetch-contacts): `hasNext`, else `totalCount`, else a page shorter than `limit`.
 function M.has_more(pagination, got, limit, next_offset)
   if got == 0 then return false end -- nothing new: never loop forever on a confused server
   if type(pagination) == "table" then
