@@ -34,14 +34,26 @@ local util = require "sakari.util"
 
 local M = {}
 
-local function object(fields) return { kind = "object", fields = fields } end
-local function array(item) return { kind = "array", item = item } end
-local function map(value) return { kind = "map", value = value } end
-local function loose(kind) return { kind = kind, loose = true } end
+-- the Lua type each checked scalar must have; false: not checked
+local CHECKED = {
+  string = "string", number = "number", boolean = "boolean", ["date-time"] = "string", any = false,
+}
+
+-- Every field becomes a node { kind, expect, read_only, doc, fields | item | value }
+-- as it is written: `expect` is the Lua type of a checked scalar, false when the
+-- value is not checked, nil when it is walked (a table, or a name: resolved when
+-- walked, so entries may name each other in any order).
 local function node_of(field)
-  if type(field) == "string" then field = { kind = field } end
+  if type(field) == "string" then return { kind = field, expect = CHECKED[field] } end
   return field
 end
+local function object(fields)
+  for name, field in pairs(fields) do fields[name] = node_of(field) end
+  return { kind = "object", fields = fields }
+end
+local function array(item) return { kind = "array", item = node_of(item) } end
+local function map(value) return { kind = "map", value = node_of(value) } end
+local function loose(kind) return { kind = kind, expect = false } end
 local function ro(field)
   field = node_of(field)
   field.read_only = true
@@ -106,7 +118,6 @@ S.Contact = object {
   tags = array(object { tag = "string", visible = "boolean" }),
   valid = ro "boolean", error = ro "ItemError", created = ro "Updated", updated = ro "Updated",
 }
-S.ContactRequest = "Contact"
 
 -- §6.2
 S.SendMessagesRequest = object {
@@ -125,7 +136,6 @@ S.Template = object {
   id = ro "string", name = "string", type = doc("string", "SMS or Web"), template = "string",
   media = array("Media"), created = ro "Updated", updated = ro "Updated",
 }
-S.TemplateRequest = "Template"
 
 -- §7.4 and §4.1 #19 (filters.contacts from the create body)
 S.Campaign = object {
@@ -142,7 +152,6 @@ S.Campaign = object {
   reporting = object { when = "string", delay = loose "number", unit = "string", destination = "string" },
   created = ro "Updated", updated = ro "Updated",
 }
-S.CampaignRequest = "Campaign"
 
 -- §4.2 #33 [MC]: name, groupId, listId and message required
 S.QuickCampaignRequest = object {
@@ -155,21 +164,18 @@ S.Webhook = object {
   id = ro "string", type = ro "string", destination = ro "string", url = doc("string", "the callback URL"),
   eventTypes = doc(array("string"), "e.g. message-received, message-status, contact-updated (§8.1)"),
 }
-S.WebhookRequest = "Webhook"
 
 -- §4.2 #41-45 [MC]: the body is {name}
 S.LeadForm = object {
   id = ro "string", name = loose "string", active = ro "date-time", impressions = ro "number",
   conversions = ro "number", created = ro "Updated", updated = ro "Updated",
 }
-S.LeadFormRequest = "LeadForm"
 
 -- §4.2 #30-32: the body is unverified (presumably {name, label, dataType})
 S.Attribute = object {
   id = ro "string", name = loose "string", label = loose "string",
   type = ro "string", dataType = loose "string", created = ro "Updated", updated = ro "Updated",
 }
-S.AttributeRequest = "Attribute"
 
 -- §7.6
 S.Group = object {
@@ -188,7 +194,11 @@ S.DripCampaign = object {
     delay = object { days = loose "number", hours = loose "number", minutes = loose "number" },
   },
 }
-S.DripCampaignRequest = "DripCampaign"
+
+-- These bodies are the object itself: its read-only fields are known names (see above).
+for _, name in ipairs { "Contact", "Template", "Campaign", "Webhook", "LeadForm", "Attribute", "DripCampaign" } do
+  S[name .. "Request"] = name
+end
 
 -- Answers only (for editors): §6.1, §7.2, §7.1, §4.2.
 S.Message = object {
@@ -238,44 +248,11 @@ M.answers = {
   ["accounts.update_attribute"] = "Attribute",
 }
 
-------------------------------------------------------------------------------
--- The walk. Every field above becomes a node { kind, read_only, loose, doc,
--- expect, fields | item | value }; names resolve to the node of their entry.
-
--- the Lua type each checked scalar must have
-local CHECKED = { string = "string", number = "number", boolean = "boolean", ["date-time"] = "string" }
-
--- resolved once, on first use of a schema; a name stays a name (resolved when
--- walked), so entries may name each other in any order
-local function resolve(node)
-  if node.resolved then return node end
-  node.resolved = true
-  local kind = node.kind
-  if kind == "object" then
-    for name, field in pairs(node.fields) do node.fields[name] = resolve(node_of(field)) end
-  elseif kind == "array" then
-    node.item = resolve(node_of(node.item))
-  elseif kind == "map" then
-    node.value = resolve(node_of(node.value))
-  elseif kind == "any" or CHECKED[kind] then
-    node.expect = not node.loose and CHECKED[kind] or false -- false: not checked
-  else
-    assert(S[kind], "schemas: no schema " .. tostring(kind))
-    if node.loose then node.expect = false end
-  end
-  return node
-end
-
-local nodes = {} -- by name, aliases included
-
+-- The node of a schema, by name (an alias names another entry).
 local function schema_node(name)
-  local node = nodes[name]
-  if node then return node end
   local entry = S[name]
-  while type(entry) == "string" do entry = S[entry] end -- an alias
-  assert(entry, "schemas: no schema " .. tostring(name))
-  nodes[name] = resolve(entry)
-  return nodes[name]
+  while type(entry) == "string" do entry = S[entry] end
+  return assert(entry, "schemas: no schema " .. tostring(name))
 end
 
 local null -- sakari.null, fetched on first check (the table itself loads without the core)
@@ -385,7 +362,7 @@ function M.arrays(name)
   return found
 end
 
--- The node of a schema (resolved), for the types generator.
+-- The node of a schema, for the types generator.
 M.node = schema_node
 
 return M
