@@ -263,23 +263,18 @@ local function unknown(key, node)
   return "unknown field (documented: " .. util.listed(node.fields) .. ")"
 end
 
--- "a" .. "b" -> "a.b"; "a" .. "[1]" -> "a[1]"; "a" .. "" -> "a"
-local function join(parent, child)
-  if child == "" or child:sub(1, 1) == "[" then return parent .. child end
-  return parent .. "." .. child
-end
-
 local function mismatch(node, value)
   local expected = node.kind == "date-time" and "date-time string" or node.kind
   return ("expected a %s, got %s"):format(expected, type(value))
 end
 
 -- nil when `value` fits `node` (a table's node, or a name); else the relative
--- path, the complaint, and whether it is an unknown name. An unknown name
--- anywhere wins over a wrong type met earlier: it is the likelier root cause
--- (and the row's own check speaks before the schema's types). The entries of a
--- table are an object's fields by name, or each an array's or a map's `item`;
--- scalars are checked inline (no call per value): the walk runs on every body.
+-- path (".name" or "[1]" per step, "" for the value itself), the complaint, and
+-- whether it is an unknown name. An unknown name anywhere wins over a wrong type
+-- met earlier: it is the likelier root cause (and the row's own check speaks
+-- before the schema's types). The entries of a table are an object's fields by
+-- name, or each an array's or a map's `item`; scalars are checked inline (no
+-- call per value): the walk runs on every body.
 local function walk(node, value)
   if value == null then return nil end
   local kind = node.kind
@@ -305,7 +300,7 @@ local function walk(node, value)
         return "", "expected an object with named keys, got "
           .. (value[1] ~= nil and "an array" or "a table with named keys"), false
       end
-      return key, unknown(key, node), true
+      return "." .. key, unknown(key, node), true
     elseif not field.read_only then
       local where, complaint, name
       local expect = field.expect
@@ -315,9 +310,9 @@ local function walk(node, value)
         where, complaint = "", mismatch(field, entry)
       end
       if where then
-        local at = type(key) == "number" and ("[%d]"):format(key) or tostring(key)
-        if name then return join(at, where), complaint, true end
-        if not bad then bad, why = join(at, where), complaint end
+        local at = type(key) == "number" and ("[%d]"):format(key) or "." .. tostring(key)
+        if name then return at .. where, complaint, true end
+        if not bad then bad, why = at .. where, complaint end
       end
     end
   end
@@ -332,9 +327,9 @@ function M.check(name, body, root)
   if null == nil then null = require("sakari.core").null end
   local where, complaint, unknown_name = walk(schema_node(name), body)
   if not where then return nil end
-  if root then where = join(root, where) end
+  where = (root or "") .. where
   if where == "" then return complaint, unknown_name end
-  return where .. ": " .. complaint, unknown_name
+  return where:gsub("^%.", "") .. ": " .. complaint, unknown_name
 end
 
 -- The read-only fields of an object schema as { name = true | {nested} } and
