@@ -242,10 +242,9 @@ M.answers = {
   contacts = "Contact", ["contacts.import"] = "ContactUpload",
   messages = "Message", ["messages.send"] = "SendResult",
   campaigns = "Campaign", ["campaigns.quick"] = "QuickCampaignResult",
-  lead_forms = "LeadForm", ["lead_forms.templates"] = "LeadForm",
-  accounts = "Account", ["accounts.balance"] = "Balance", ["accounts.attributes"] = "Attribute",
-  ["accounts.each_attribute"] = "Attribute", ["accounts.create_attribute"] = "Attribute",
-  ["accounts.update_attribute"] = "Attribute",
+  lead_forms = "LeadForm", accounts = "Account", ["accounts.balance"] = "Balance",
+  ["accounts.attributes"] = "Attribute", ["accounts.each_attribute"] = "Attribute",
+  ["accounts.create_attribute"] = "Attribute", ["accounts.update_attribute"] = "Attribute",
 }
 
 -- The node of a schema, by name (an alias names another entry).
@@ -261,11 +260,6 @@ local function unknown(key, node)
   local closest = util.closest(key, node.fields)
   if closest then return ("unknown field; did you mean %s?"):format(closest) end
   return "unknown field (documented: " .. util.listed(node.fields) .. ")"
-end
-
-local function mismatch(node, value)
-  local expected = node.kind == "date-time" and "date-time string" or node.kind
-  return ("expected a %s, got %s"):format(expected, type(value))
 end
 
 -- nil when `value` fits `node` (a table's node, or a name); else the relative
@@ -307,7 +301,8 @@ local function walk(node, value)
       if expect == nil then
         where, complaint, name = walk(field, entry)
       elseif expect and type(entry) ~= expect and entry ~= null then
-        where, complaint = "", mismatch(field, entry)
+        local expected = field.kind == "date-time" and "date-time string" or field.kind
+        where, complaint = "", ("expected a %s, got %s"):format(expected, type(entry))
       end
       if where then
         local at = type(key) == "number" and ("[%d]"):format(key) or "." .. tostring(key)
