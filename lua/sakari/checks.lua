@@ -2,7 +2,6 @@
 -- be right raises before it is sent. Each check returns nil when the body is
 -- acceptable, else a detail for the argument error. Only what the documents
 -- require is checked; everything else goes to the server untouched.
-local core = require "sakari.core"
 local util = require "sakari.util"
 
 local M = {}
@@ -20,7 +19,7 @@ end
 function M.send_request(body)
   for _, key in ipairs { "contacts", "conversations" } do
     local v = body[key]
-    if v ~= nil and (type(v) ~= "table" or v == core.null) then
+    if v ~= nil and type(v) ~= "table" then
       return ("%s: expected an array, got %s"):format(key, describe(v))
     end
     if v ~= nil and v[1] == nil and next(v) ~= nil then
@@ -29,7 +28,7 @@ function M.send_request(body)
     end
   end
   for i, contact in ipairs(body.contacts or {}) do
-    if type(contact) ~= "table" or contact == core.null then
+    if type(contact) ~= "table" then
       return ("contacts[%d]: expected a table, got %s"):format(i, describe(contact))
     end
     local mobile = contact.mobile
@@ -44,7 +43,7 @@ function M.send_request(body)
     end
   end
   local filters = body.filters
-  if filters ~= nil and (type(filters) ~= "table" or filters == core.null) then
+  if filters ~= nil and type(filters) ~= "table" then
     return "filters: expected a table, got " .. describe(filters)
   end
   -- contacts and conversations are arrays or absent by now
@@ -70,7 +69,7 @@ function M.quick_campaign(body)
     end
   end
   local message = body.message
-  if type(message) ~= "table" or message == core.null then
+  if type(message) ~= "table" then
     return "message: expected a table {message = text, media = ...}, got " .. describe(message)
   end
   if not (non_empty_string(message.message) or (type(message.media) == "table" and message.media[1] ~= nil)) then
