@@ -30,6 +30,7 @@
 --   ro(field)                                         read-only (see above)
 --   "Name"                                            another entry of this table
 -- and may carry a doc line: doc(field, "text") (editors show it on hover).
+local null = require("sakari.core").null
 local util = require "sakari.util"
 
 local M = {}
@@ -254,8 +255,6 @@ local function schema_node(name)
   return assert(entry, "schemas: no schema " .. tostring(name))
 end
 
-local null -- sakari.null, fetched on first check (the table itself loads without the core)
-
 local function unknown(key, node)
   local closest = util.closest(key, node.fields)
   if closest then return ("unknown field; did you mean %s?"):format(closest) end
@@ -319,7 +318,6 @@ end
 -- as "fields.firstname: unknown field; did you mean firstName?" and true when
 -- it is about an unknown name (false: a wrong type or shape).
 function M.check(name, body, root)
-  if null == nil then null = require("sakari.core").null end
   local where, complaint, unknown_name = walk(schema_node(name), body)
   if not where then return nil end
   where = (root or "") .. where
