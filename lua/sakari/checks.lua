@@ -27,7 +27,8 @@ function M.send_request(body)
       return ("%s: expected an array, got a table with named keys (wrap it: { ... })"):format(key)
     end
   end
-  for i, contact in ipairs(body.contacts or {}) do
+  local contacts, conversations = body.contacts or {}, body.conversations or {}
+  for i, contact in ipairs(contacts) do
     if type(contact) ~= "table" then
       return ("contacts[%d]: expected a table, got %s"):format(i, describe(contact))
     end
@@ -37,7 +38,7 @@ function M.send_request(body)
       return ("contacts[%d]: needs an id or a mobile.number"):format(i)
     end
   end
-  for i, id in ipairs(body.conversations or {}) do
+  for i, id in ipairs(conversations) do
     if not non_empty_string(id) then
       return ("conversations[%d]: expected a conversation id (a non-empty string), got %s"):format(i, describe(id))
     end
@@ -46,9 +47,7 @@ function M.send_request(body)
   if filters ~= nil and type(filters) ~= "table" then
     return "filters: expected a table, got " .. describe(filters)
   end
-  -- contacts and conversations are arrays or absent by now
-  local listed = (body.contacts or {})[1] ~= nil or (body.conversations or {})[1] ~= nil
-  if not (listed or (filters and has_entries(filters))) then
+  if not (contacts[1] ~= nil or conversations[1] ~= nil or (filters and has_entries(filters))) then
     return "no recipients: give contacts, conversations or filters"
   end
   local template, media = body.template, body.media
