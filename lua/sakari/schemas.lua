@@ -5,11 +5,10 @@
 -- schema (`schema = "ContactRequest"`); `check` walks a body against it before
 -- anything is sent; types/sakari.lua (editor types) is generated from it.
 --
--- What `check` enforces:
+-- What `check` enforces (the `strict` setting, per client and per call, set to
+-- false skips it: the body is sent as given, for callers who know better):
 --   * names: a key no schema documents raises `fields.firstname: unknown field;
 --     did you mean firstName?`. A free-form map (`attributes`) takes any key.
---     The `strict` setting (per client and per call) set to false skips the
---     check: the body is sent as given, for callers who know better.
 --   * shapes: an object or an array where the docs say so (a walk needs them).
 --   * scalar types only where the docs are sure ([S]/[D] with a type); a `loose`
 --     field has a type for editors and is not checked. JSON null (sakari.null)
@@ -248,12 +247,14 @@ M.answers = {
   ["accounts.create_attribute"] = "Attribute", ["accounts.update_attribute"] = "Attribute",
 }
 
--- The node of a schema, by name (an alias names another entry).
+-- The node of a schema, by name (an alias names another entry); M.node gives
+-- it to the types generator.
 local function schema_node(name)
   local entry = S[name]
   while type(entry) == "string" do entry = S[entry] end
   return assert(entry, "schemas: no schema " .. tostring(name))
 end
+M.node = schema_node
 
 local function unknown(key, node)
   local closest = util.closest(key, node.fields)
@@ -349,8 +350,5 @@ function M.arrays(name)
   end
   return found
 end
-
--- The node of a schema, for the types generator.
-M.node = schema_node
 
 return M
