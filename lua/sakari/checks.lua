@@ -57,7 +57,6 @@ function M.send_request(body)
   if not (non_empty_string(template) or (type(media) == "table" and media[1] ~= nil)) then
     return "nothing to send: give template (the message text) or media"
   end
-  return nil
 end
 
 -- campaigns.quick: the fields the docs mark as required.
@@ -74,7 +73,6 @@ function M.quick_campaign(body)
   if not (non_empty_string(message.message) or (type(message.media) == "table" and message.media[1] ~= nil)) then
     return "message: give message.message (the text) or message.media"
   end
-  return nil
 end
 
 return M
