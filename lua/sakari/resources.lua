@@ -18,9 +18,8 @@
 --              "item" data (true when there is none) | "first" data[1] of a list, else data |
 --              "page" data, pagination | "success" true | "report" CSV records, header, text
 --   kind     = "call" (default) | "each" (lazy iterator over every page, pager.lua) |
---              "patch" (read, merge, then send; patch.lua) | "local" (no request)
+--              "patch" (read, merge the changes, then send; patch.lua) | "local" (no request)
 --   read     = a patch's row that reads the record first
---   merge    = a patch's kind of merge (patch.lua)
 --   fn       = a local row's function
 --   accept   = the Accept header, for an answer that may be other than JSON
 --   retry    = "never": the call must not be repeated once it may have reached the server
@@ -84,7 +83,7 @@ M.endpoints = {
     create = { "POST",   ACCOUNT .. "/contacts", body = "fields", schema = "ContactRequest", answer = "first",
                query = { "mergeStrategy" }, enums = MERGE },
     patch  = { "PUT",    ACCOUNT .. "/contacts/{contactId}", body = "changes", schema = "ContactRequest",
-               kind = "patch", read = "get", merge = "contact" },
+               kind = "patch", read = "get" },
     import = { "POST",   ACCOUNT .. "/contacts", body = "csv", upload = "csv",
                query = { "mergeStrategy" }, enums = MERGE },
   }),
