@@ -117,7 +117,7 @@ describe("request schemas", function()
       assert.equal("Zed", updated.firstName)
       local sent = sandbox.json(sandbox.requests()[1])
       assert.equal("Z", sent.nickname)
-      -- the API ignores unknown body properties (SAKARI_API.md §1); so does the sandbox
+      -- the API ignores unknown body properties (the OpenAPI file's open schema); so does the sandbox
       assert.is_nil(assert(client.contacts.get(ACC, SEED)).nickname)
     end)
 
