@@ -148,7 +148,7 @@ describe("webhooks.sign and verify", function()
     same(-5e-324, "-5e-324")
     same(2 ^ 53, "9007199254740992")
     same(1 / 3, "0.3333333333333333")
-    same(-1 / 0, "-Infinity")
+    same(-math.huge, "-Infinity")
   end)
 
   it("verify says whether a signature matches", function()
