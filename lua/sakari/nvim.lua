@@ -216,15 +216,7 @@ function M.new(config, opts)
   end
 
   local function wrap(fname, kind, f, list)
-    if kind == "local" then -- no request: runs at once; a trailing callback gets the result as usual
-      return function(...)
-        local args, n, callback = split(...)
-        if not callback then return f(unpack(args, 1, n)) end
-        local results = pack(pcall(f, unpack(args, 1, n)))
-        if not results[1] then error(strip(results[2]), 2) end
-        deliver(callback, fname, unpack(results, 2, results.n))
-      end
-    elseif kind == "each" then
+    if kind == "each" then
       return function(...)
         local args, n, on_done = split(...)
         local on_page
@@ -237,6 +229,8 @@ function M.new(config, opts)
     end
     return function(...)
       local args, n, callback = split(...)
+      -- no request: without a callback it returns its result at once
+      if kind == "local" and not callback then return f(unpack(args, 1, n)) end
       local id = start(fname, function() return f(unpack(args, 1, n)) end, callback)
       return id -- not a tail call: start's error level counts this frame
     end
