@@ -37,29 +37,23 @@ function M.built_for(path)
   return "5.1"
 end
 
--- The file `require "sakari.core"` loads: 'runtimepath' first, as Neovim's own
--- loader searches it before package.cpath.
-local function core_path()
-  local found = vim.api.nvim_get_runtime_file("lua/sakari/core.so", false)[1]
-  return found or package.searchpath("sakari.core", package.cpath)
-end
-
 local function check_core(report)
   report.start("sakari: the core (sakari.core)")
-  local path = core_path()
+  -- the file `require "sakari.core"` loads: 'runtimepath' first, as Neovim's
+  -- own loader searches it before package.cpath
+  local path = vim.api.nvim_get_runtime_file("lua/sakari/core.so", false)[1]
+    or package.searchpath("sakari.core", package.cpath)
+  local abi = path and M.built_for(path)
   local loaded, core = pcall(require, "sakari.core")
   if loaded then
-    local abi = path and M.built_for(path)
     report.ok(("sakari.core %s loads%s, built for Lua %s; this Neovim runs %s"):format(
       tostring(core.VERSION), path and (" from " .. path) or "", abi or "?", jit and jit.version or _VERSION))
     return core
   end
   if not path then
-    report.error("sakari.core not found: no lua/sakari/core.so on 'runtimepath', none on package.cpath",
+    return report.error("sakari.core not found: no lua/sakari/core.so on 'runtimepath', none on package.cpath",
       { REBUILD })
-    return nil
   end
-  local abi = M.built_for(path)
   local want = jit and "5.1" or _VERSION:match("%d+%.%d+")
   if abi and abi ~= want then
     report.error(("%s was built for Lua %s, this Neovim runs %s: rebuild with make nvim"):format(
