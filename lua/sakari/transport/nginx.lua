@@ -2,18 +2,9 @@
 -- libnginx-mod-http-lua): each request is a subrequest (ngx.location.capture)
 -- into an internal location that proxy_passes to Sakari, so nginx's own
 -- upstream client does the I/O and the worker serves other requests meanwhile.
---
---   local sakari = require "sakari"
---   local client = sakari.new {
---     transport = require("sakari.transport.nginx").new(),
---   }
---
--- Include nginx/sakari_server.conf (the internal location, installed beside
--- the Lua files as sakari/nginx/) inside server {}, and nginx/sakari_http.conf
--- inside http {}. The client's base_url decides where requests go; timeouts are
--- the location's proxy_*_timeout, not the client's settings; `batch` and
--- `queue` send their calls at once, one light thread each. docs/openresty.md
--- has the details: configuration, phases, and which failure is which code.
+-- docs/openresty.md has the rest: the nginx/*.conf files to include, why
+-- base_url decides the upstream and the location's timeouts apply, the phases,
+-- and which failure is which code.
 -- @module sakari.transport.nginx
 
 -- luacheck: globals ngx
