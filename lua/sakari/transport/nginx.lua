@@ -59,13 +59,12 @@ local function nginx_failure(status, upstream)
     :format(status))
 end
 
+-- A header nginx received more than once comes as a table of its values.
 local function flatten(headers)
-  local out = {}
-  for name, value in pairs(headers or {}) do
-    if type(value) == "table" then value = table.concat(value, ", ") end
-    out[name] = tostring(value)
+  for name, value in pairs(headers) do
+    if type(value) == "table" then headers[name] = table.concat(value, ", ") end
   end
-  return out
+  return headers
 end
 
 -- One answer of a multi's poll: the result send returned (under pcall or
