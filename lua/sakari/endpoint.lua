@@ -252,7 +252,7 @@ function MAKE.patch(spec, client, account)
     if type(current) ~= "table" then -- nothing to merge into: PUTting changes alone would clear the rest
       return nil, errors.decode(read.method, read_request.path, 200, nil, "the contact read back has no data")
     end
-    request.body = require("sakari.patch").body(spec.merge, current, changes)
+    request.body = require("sakari.patch").body(current, changes)
     encode_body(spec, request)
     return answer(spec, request, client:call(request))
   end

@@ -16,7 +16,7 @@
 --              "item" data (true when there is none) | "first" data[1] of a list, else data |
 --              "page" data, pagination | "success" true | "report" CSV records, header, text
 --   kind     = "call" (default) | "each" (lazy iterator over every page, pager.lua) |
---              "patch" (read with the `read` row, merge `merge`-kind, then send; patch.lua) |
+--              "patch" (read with the `read` row, merge the changes, then send; patch.lua) |
 --              "local" (no request: `fn` is the function)
 --   retry    = "never": the call must not be repeated once it may have reached the server
 --              (it costs money and cannot be undone); the client sees it as request.retry
@@ -65,7 +65,7 @@ M.endpoints = {
     create = { "POST",   ACCOUNT .. "/contacts", body = "fields", schema = "ContactRequest", answer = "first",
                query = { "mergeStrategy" }, enums = MERGE },
     patch  = { "PUT",    ACCOUNT .. "/contacts/{contactId}", body = "changes", schema = "ContactRequest",
-               kind = "patch", read = "get", merge = "contact" },
+               kind = "patch", read = "get" },
     import = { "POST",   ACCOUNT .. "/contacts", body = "csv", upload = "csv",
                query = { "mergeStrategy" }, enums = MERGE },
   }),

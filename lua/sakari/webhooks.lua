@@ -133,13 +133,13 @@ function M.parse(body, opts)
     decoded, reason = core.decode(body) -- nil and why, for text that is not JSON
     if decoded == nil then return fail("decode", "webhook body is not JSON: " .. tostring(reason)) end
   end
-  if type(decoded) ~= "table" or decoded == core.null or decoded[1] ~= nil then
+  if type(decoded) ~= "table" or decoded[1] ~= nil then
     return fail("webhook", "webhook body is not a JSON object")
   end
 
   if opts.secret then
     local given = opts.signature
-    if type(given) ~= "string" or given == "" or not M.verify(opts.url, decoded, given, opts.secret) then
+    if not (non_empty_string(given) and M.verify(opts.url, decoded, given, opts.secret)) then
       return fail("signature", "webhook signature missing or wrong")
     end
   end
