@@ -83,7 +83,7 @@ local function configured_client()
   return client, info
 end
 
--- Credentials as sakari.new would find them: config.resolve reads the
+-- Credentials as sakari.new would find them: settings.resolve reads the
 -- environment, checks every setting and picks the credentials. Returns its
 -- results: resolved, chosen; or nil, problem.
 local function check_credentials(report, client_info)
@@ -92,7 +92,7 @@ local function check_credentials(report, client_info)
     report.ok(("a sakari.nvim client made in this session has %s in its config"):format(
       table.concat(client_info.credentials, " and ")))
   end
-  local resolved, chosen = config.resolve()
+  local resolved, chosen = settings.resolve()
   if not resolved then
     report.error(chosen.detail)
     return nil
@@ -161,12 +161,12 @@ function M.check()
     report.start("sakari: the API, through that sakari.nvim client")
     return probe(report, core, client)
   end
-  -- where config.resolve refused a setting: still ask the server base_url names
+  -- where settings.resolve refused a setting: still ask the server base_url names
   local base_url = resolved and resolved.base_url
     or (settings.from_env("base_url", os.getenv) or settings.by_name.base_url.default):gsub("/+$", "")
   report.start("sakari: the API at " .. base_url)
   if not chosen then return ask_bare(report, core, base_url) end
-  local from_env = require("sakari.nvim").new() -- config.resolve, which it runs too, accepted it all
+  local from_env = require("sakari.nvim").new() -- settings.resolve, which it runs too, accepted it all
   probe(report, core, from_env)
   from_env.close()
 end
