@@ -18,9 +18,10 @@ local clients = require "sakari.client"
 local errors = require "sakari.errors"
 local resources = require "sakari.resources"
 local settings = require "sakari.settings"
+local util = require "sakari.util"
 -- An error raised on behalf of the caller: without the position inside the
 -- library (the caller's own line is added by error(message, level)).
-local strip = require("sakari.util").strip_position
+local strip = util.strip_position
 
 local M = {}
 
@@ -98,13 +99,7 @@ end
 -- sakari.nvim.new's own options -> concurrency (nil: the client's setting),
 -- interval; raises at the line that called new.
 local function check_options(config, opts)
-  opts = opts == nil and {} or opts
-  if type(opts) ~= "table" then error("sakari.nvim.new: options: expected a table", 3) end
-  for key in pairs(opts) do
-    if key ~= "concurrency" and key ~= "interval" then
-      error(("sakari.nvim.new: unknown option '%s' (accepted: concurrency, interval)"):format(tostring(key)), 3)
-    end
-  end
+  opts = util.options("sakari.nvim.new", opts, { concurrency = true, interval = true }, 3)
   local detail = opts.concurrency ~= nil and settings.check("concurrency", opts.concurrency)
   if detail then error("sakari.nvim.new: concurrency: " .. detail, 3) end
   local interval = opts.interval or M.DEFAULT_INTERVAL

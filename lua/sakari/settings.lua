@@ -196,11 +196,9 @@ function M.resolve(config)
   if type(config) ~= "table" then
     return nil, { argument = true, detail = "config: expected a table, got " .. util.describe(config) }
   end
+  local unknown, name = util.unknown_key(config, M.by_name, "config key")
+  if unknown then return nil, { argument = true, detail = unknown .. util.suggest(name, M.by_name) } end
   for key, value in pairs(config) do
-    if not M.by_name[key] then
-      return nil, { argument = true, detail = ("unknown config key '%s' (accepted: %s)%s")
-        :format(tostring(key), util.listed(M.by_name), util.suggest(key, M.by_name)) }
-    end
     local detail = M.check(key, value)
     if detail then
       return nil, { argument = true, setting = key, env = env(key),

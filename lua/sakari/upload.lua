@@ -2,8 +2,11 @@
 -- the request core sends (raw_body + content_type, or multipart). Each returns
 -- those fields, or nil, detail (the caller raises, blaming the user's line).
 local csv = require "sakari.csv"
+local util = require "sakari.util"
 
 local M = {}
+
+local FILE_KEYS = { data = true, filename = true, content_type = true }
 
 -- contacts.import: CSV text as is, or rows (an array of arrays of cells, the
 -- first row the header: country, firstName, lastName, email, mobile, ...).
@@ -35,11 +38,8 @@ function M.file(value)
   if type(value.data) ~= "string" then
     return nil, "data: expected the file's bytes (a string), got " .. type(value.data)
   end
-  for key in pairs(value) do
-    if key ~= "data" and key ~= "filename" and key ~= "content_type" then
-      return nil, ("unknown key '%s' (accepted: content_type, data, filename)"):format(tostring(key))
-    end
-  end
+  local unknown = util.unknown_key(value, FILE_KEYS, "key")
+  if unknown then return nil, unknown end
   for _, key in ipairs { "filename", "content_type" } do
     local v = value[key]
     if v ~= nil and (type(v) ~= "string" or v == "" or v:find("[%c\"]")) then

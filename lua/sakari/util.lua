@@ -29,6 +29,26 @@ function M.listed(set)
   return table.concat(M.sorted_keys(set), ", ")
 end
 
+-- The first key of `t` that `set` does not hold, as "unknown <what> 'key' (accepted:
+-- a, b)", and the key; nil when `set` holds them all.
+function M.unknown_key(t, set, what)
+  for key in pairs(t) do
+    if not set[key] then
+      return ("unknown %s '%s' (accepted: %s)"):format(what, tostring(key), M.listed(set)), key
+    end
+  end
+end
+
+-- A constructor's options (nil: none) checked against `set`, the names it accepts;
+-- raises "fname: ..." at `level` as error() counts it from the function calling this.
+function M.options(fname, opts, set, level)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then error(fname .. ": options: expected a table", level + 1) end
+  local unknown = M.unknown_key(opts, set, "option")
+  if unknown then error(fname .. ": " .. unknown, level + 1) end
+  return opts
+end
+
 -- Edits (insert, delete, replace, swap two neighbours) turning a into b.
 local function distance(a, b)
   local rows = {}

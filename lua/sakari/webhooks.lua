@@ -17,6 +17,7 @@ local util = require "sakari.util"
 
 local M = {}
 
+local PARSE_OPTIONS = { secret = true, signature = true, url = true }
 local LEGACY_TYPES = { messageIncoming = "message-received", messageStatus = "message-status" }
 
 local function fail(code, message)
@@ -134,12 +135,8 @@ function M.parse(body, opts)
     usage.argument(2, 2, "webhooks.parse", "options: expected a table, got " .. type(opts))
   end
   opts = opts or {}
-  for key in pairs(opts) do
-    if key ~= "secret" and key ~= "url" and key ~= "signature" then
-      usage.argument(2, 2, "webhooks.parse",
-        ("unknown option '%s' (accepted: secret, signature, url)"):format(tostring(key)))
-    end
-  end
+  local unknown = util.unknown_key(opts, PARSE_OPTIONS, "option")
+  if unknown then usage.argument(2, 2, "webhooks.parse", unknown) end
   if opts.secret ~= nil and not (non_empty_string(opts.secret) and non_empty_string(opts.url)) then
     usage.argument(2, 2, "webhooks.parse",
       "options: secret and url must both be non-empty strings to check a signature")

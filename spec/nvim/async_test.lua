@@ -316,7 +316,12 @@ local function main()
     local ok, why = pcall(function() nvim.new({ access_token = "t" }, { concurrency = 1001 }) end)
     check(not ok and why:find("^[^:]*async_test%.lua:%d+: sakari%.nvim%.new: concurrency: expected a whole number "
       .. "from 1 to 1000"), "concurrency 1001 (the setting's limit, at the caller's line): %s", tostring(why))
-    check(not pcall(nvim.new, { access_token = "t" }, { intervall = 5 }), "unknown option accepted")
+    ok, why = pcall(function() nvim.new({ access_token = "t" }, { intervall = 5 }) end)
+    check(not ok and why:find("^[^:]*async_test%.lua:%d+: sakari%.nvim%.new: unknown option 'intervall' "
+      .. "%(accepted: concurrency, interval%)$"), "an unknown option, at the caller's line: %s", tostring(why))
+    ok, why = pcall(function() nvim.new({ access_token = "t" }, 5) end)
+    check(not ok and why:find("^[^:]*async_test%.lua:%d+: sakari%.nvim%.new: options: expected a table$"),
+      "options not a table, at the caller's line: %s", tostring(why))
     ok, why = pcall(nvim.new, { access_token = "t", bogus = 1 })
     check(not ok and why:find("unknown config key 'bogus'", 1, true), "config: %s", tostring(why))
     ok, why = pcall(nvim.new, { access_token = "t", transport = { request = function() end } })

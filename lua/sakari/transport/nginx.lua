@@ -8,6 +8,8 @@
 -- @module sakari.transport.nginx
 
 -- luacheck: globals ngx
+local util = require "sakari.util"
+
 local M = {}
 
 M.DEFAULT_LOCATION = "/_sakari"
@@ -86,14 +88,7 @@ function M.new(opts)
   if type(ngx) ~= "table" or type(ngx.location) ~= "table" then
     error("sakari.transport.nginx.new: needs nginx with lua-nginx-module (OpenResty, libnginx-mod-http-lua)", 2)
   end
-  opts = opts == nil and {} or opts
-  if type(opts) ~= "table" then error("sakari.transport.nginx.new: options: expected a table", 2) end
-  for key in pairs(opts) do
-    if key ~= "location" and key ~= "variables" then
-      error(("sakari.transport.nginx.new: unknown option '%s' (accepted: location, variables)")
-        :format(tostring(key)), 2)
-    end
-  end
+  opts = util.options("sakari.transport.nginx.new", opts, { location = true, variables = true }, 2)
   local location = opts.location or M.DEFAULT_LOCATION
   if type(location) ~= "string" or not location:find("^/") or location:find("[%s?#]") then
     error("sakari.transport.nginx.new: location: expected a path such as \"/_sakari\"", 2)
