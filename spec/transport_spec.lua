@@ -111,3 +111,25 @@ describe("a Lua transport", function()
     assert.is_false(pcall(sakari.new, { access_token = "t", transport = { request = "x" } }))
   end)
 end)
+
+describe("sakari.transport.nginx.new", function()
+  -- outside nginx: enough of ngx for new to get as far as its options
+  before_each(function() rawset(_G, "ngx", { location = {} }) end)
+  after_each(function() rawset(_G, "ngx", nil) end)
+  local nginx = require "sakari.transport.nginx"
+
+  it("refuses options it does not take, at the caller's line, naming the ones it does", function()
+    local ok, why = pcall(function() nginx.new { variables = {} } end)
+    assert.is_false(ok)
+    assert.matches("^[^:]*transport_spec%.lua:%d+: sakari%.transport%.nginx%.new: unknown option "
+      .. "'variables' %(accepted: location%)$", why)
+    ok, why = pcall(function() nginx.new "/_sakari" end)
+    assert.is_false(ok)
+    assert.matches("^[^:]*transport_spec%.lua:%d+: sakari%.transport%.nginx%.new: options: expected a table$", why)
+    ok, why = pcall(function() nginx.new { location = "no-slash" } end)
+    assert.is_false(ok)
+    assert.matches("sakari.transport.nginx.new: location: expected a path", why, 1, true)
+    assert.is_function(nginx.new().request)
+    assert.is_function(nginx.new { location = "/elsewhere/" }.request)
+  end)
+end)

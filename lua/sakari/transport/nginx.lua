@@ -14,8 +14,9 @@ local M = {}
 
 M.DEFAULT_LOCATION = "/_sakari"
 
--- request header (lower case) -> the nginx variable the location sends it from
-M.DEFAULT_VARIABLES = {
+-- request header (lower case) -> the nginx variable the location sends it from:
+-- every header core.prepare gives (the client sends no others)
+M.VARIABLES = {
   authorization = "sakari_authorization", accept = "sakari_accept",
   ["content-type"] = "sakari_content_type", ["user-agent"] = "sakari_user_agent",
 }
@@ -80,31 +81,18 @@ end
 --- The transport, for `sakari.new{ transport = ... }`.
 -- @tparam[opt] table opts
 -- @tparam[opt="/_sakari"] string opts.location the internal location's prefix
--- @tparam[opt] table opts.variables more headers, `{ ["X-Header"] = "nginx_variable" }`, if the
---   client ever sends any (the four defaults are always there)
 -- @treturn table the transport: `request`, `sleep` (ngx.sleep) and `multi` (for batch and queue)
 -- @usage local client = require("sakari").new { transport = require("sakari.transport.nginx").new() }
 function M.new(opts)
   if type(ngx) ~= "table" or type(ngx.location) ~= "table" then
     error("sakari.transport.nginx.new: needs nginx with lua-nginx-module (OpenResty, libnginx-mod-http-lua)", 2)
   end
-  opts = util.options("sakari.transport.nginx.new", opts, { location = true, variables = true }, 2)
+  opts = util.options("sakari.transport.nginx.new", opts, { location = true }, 2)
   local location = opts.location or M.DEFAULT_LOCATION
   if type(location) ~= "string" or not location:find("^/") or location:find("[%s?#]") then
     error("sakari.transport.nginx.new: location: expected a path such as \"/_sakari\"", 2)
   end
   location = location:gsub("/+$", "")
-  local variables = {}
-  for header, variable in pairs(M.DEFAULT_VARIABLES) do variables[header] = variable end
-  if opts.variables ~= nil and type(opts.variables) ~= "table" then
-    error("sakari.transport.nginx.new: variables: expected a table of header name -> variable name", 2)
-  end
-  for header, variable in pairs(opts.variables or {}) do
-    if type(header) ~= "string" or type(variable) ~= "string" or not variable:find("^[%w_]+$") then
-      error("sakari.transport.nginx.new: variables: expected header name -> variable name strings", 2)
-    end
-    variables[header:lower()] = variable
-  end
 
   local t = {}
 
@@ -128,15 +116,8 @@ function M.new(opts)
     if target == "" or target:sub(1, 1) == "?" then target = "/" .. target end
 
     local vars = { [M.URI_VARIABLE] = target, [M.UPSTREAM_VARIABLE] = upstream }
-    for _, variable in pairs(variables) do vars[variable] = "" end
-    for name, value in pairs(req.headers or {}) do
-      local variable = variables[name:lower()]
-      if not variable then
-        return nil, failure("transport", ("no variable for the header %s: add it to variables, and a "
-          .. "proxy_set_header for it to the location"):format(name))
-      end
-      vars[variable] = value
-    end
+    for _, variable in pairs(M.VARIABLES) do vars[variable] = "" end
+    for name, value in pairs(req.headers) do vars[M.VARIABLES[name:lower()]] = value end
 
     local sent = req.body
     -- else the subrequest would forward the client's own request body
