@@ -8,7 +8,7 @@ local settings = require "sakari.settings" -- loads without the core, as this mo
 
 local M = {}
 
-local function env(name) return settings.by_name[name].env end
+local env = settings.env
 
 M.PROBE_TIMEOUT = 5 -- seconds: checkhealth waits for the answer
 

@@ -161,7 +161,8 @@ end
 -- Specs replace it to run against an environment of their own.
 M.getenv = os.getenv
 
-local function env(name) return M.by_name[name].env end
+function M.env(name) return M.by_name[name].env end
+local env = M.env
 
 -- Where credentials come from, for the messages that say how to give them.
 M.CREDENTIAL_ENV = ("%s, or %s and %s"):format(env "access_token", env "client_id", env "client_secret")
