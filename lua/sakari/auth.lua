@@ -70,7 +70,7 @@ end
 
 -- Forgets the token a call was refused with, unless another call replaced it already.
 function OAuth:invalidate(token)
-  if token == nil or token == self.token then self.token, self.refresh_at = nil, nil end
+  if token == self.token then self.token, self.refresh_at = nil, nil end
 end
 
 function OAuth:refresh(io)
