@@ -37,14 +37,14 @@ local function probed_type(check)
 end
 
 -- Field types of the schemas.
-local SCALAR = { string = "string", number = "number", boolean = "boolean", ["date-time"] = "string", any = "any" }
 local pending = {} -- inline objects still to write as classes: { name, node }
 
 local function class_name(schema) return "sakari." .. schema end
 
 local function type_of(node, owner)
   local kind = node.kind
-  if SCALAR[kind] then return SCALAR[kind] end
+  local scalar = schemas.SCALARS[kind]
+  if scalar ~= nil then return scalar or "any" end
   if kind == "object" then
     pending[#pending + 1] = { owner, node }
     return owner

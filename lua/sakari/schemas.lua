@@ -34,8 +34,8 @@ local util = require "sakari.util"
 
 local M = {}
 
--- the Lua type each checked scalar must have; false: not checked
-local CHECKED = {
+-- the Lua type each scalar kind has, which a checked scalar must have; any: not checked
+M.SCALARS = {
   string = "string", number = "number", boolean = "boolean", ["date-time"] = "string", any = false,
 }
 
@@ -44,7 +44,7 @@ local CHECKED = {
 -- value is not checked, nil when it is walked (a table, or a name: resolved when
 -- walked, so entries may name each other in any order).
 local function node_of(field)
-  if type(field) == "string" then return { kind = field, expect = CHECKED[field] } end
+  if type(field) == "string" then return { kind = field, expect = M.SCALARS[field] } end
   return field
 end
 local function object(fields)
