@@ -189,9 +189,8 @@ function M.run(opts)
         progress.update(tally())
       end
       if in_flight_count == 0 and (exhausted or stopping) then break end
-      if in_flight_count > 0 then
-        for _, r in ipairs(q.poll(0.1)) do finished(r.id, r.value, r.err) end
-      end
+      -- (rows are in flight here: the loop above took rows until it filled the queue or stopped)
+      for _, r in ipairs(q.poll(0.1)) do finished(r.id, r.value, r.err) end
       if core.interrupted() then on_interrupt() end
       if aborted then break end
       progress.update(tally())

@@ -12,12 +12,9 @@ local settings = require "sakari.settings"
 local M = {}
 
 -- The settings that have a flag, in the order of the settings table.
-local function flagged()
-  local out = {}
-  for _, s in ipairs(settings.list()) do
-    if s.type and not s.secret then out[#out + 1] = s end
-  end
-  return out
+local FLAGGED = {}
+for _, s in ipairs(settings.list()) do
+  if s.type and not s.secret then FLAGGED[#FLAGGED + 1] = s end
 end
 
 local function help(s, prefix)
@@ -51,7 +48,7 @@ end
 -- Adds the flags to an argparse parser, as a group of its help.
 function M.add(parser)
   local options = {}
-  for _, s in ipairs(flagged()) do options[#options + 1] = add_flag(parser, s):target(s.name) end
+  for _, s in ipairs(FLAGGED) do options[#options + 1] = add_flag(parser, s):target(s.name) end
   parser:group("Settings (a flag wins over its environment variable, which wins over the default)",
     (table.unpack or unpack)(options))
 end
@@ -59,7 +56,7 @@ end
 -- The parsed arguments -> the config of sakari.new: the settings given as flags.
 function M.config(args)
   local config = {}
-  for _, s in ipairs(flagged()) do config[s.name] = args[s.name] end
+  for _, s in ipairs(FLAGGED) do config[s.name] = args[s.name] end
   return config
 end
 
