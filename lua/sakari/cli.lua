@@ -142,11 +142,10 @@ Exit status: 0 success, 1 a call failed, 2 usage error, 130 interrupted.]]
 
 local function positive_integer(name, minimum)
   return function(text)
-    local n = tonumber(text)
-    if not n or n ~= math.floor(n) or n < minimum or not text:find("^%s*%d+%s*$") then
+    if not text:find("^%s*%d+%s*$") or tonumber(text) < minimum then
       return nil, ("%s: expected a whole number >= %d, got '%s'"):format(name, minimum, text)
     end
-    return math.floor(n)
+    return tonumber(text)
   end
 end
 

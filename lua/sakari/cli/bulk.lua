@@ -319,14 +319,13 @@ function M.execute(args, kind, read)
     if not handle then fail("sakari: cannot write the failures file: " .. tostring(err)) end
     failures = source.failures(files.appender(handle, failures_path, "the failures file"))
   end
-  local journal
+  local opened, journal = true, nil
   if not dry_run then
-    local opened, j = pcall(files.journal, args[kind.journal_option], failures_path, kind.journal_kind)
-    if not opened then
-      failures.close(false) -- nothing ran: no file is left behind
-      error(j, 0)
-    end
-    journal = j
+    opened, journal = pcall(files.journal, args[kind.journal_option], failures_path, kind.journal_kind)
+  end
+  if not opened then
+    failures.close(false) -- nothing ran: no file is left behind
+    error(journal, 0)
   end
 
   core.watch_sigint(true)
