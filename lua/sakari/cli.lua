@@ -1,10 +1,8 @@
 -- The `sakari` command: data fixes from the shell (docs/cli.md, `sakari --help`).
--- `main(argv)` parses the arguments (lua-argparse), runs one command and
--- returns the exit status: 0 success, 1 a call or a row failed, 2 a usage
--- error, 130 interrupted. bin/sakari is `os.exit(require("sakari.cli").main(arg))`.
--- Results go to stdout as JSON (or CSV / a table for `list`); errors, progress
--- and summaries go to stderr. The commands live in lua/sakari/cli/.
---
+-- `main(argv)` (bin/sakari) parses the arguments (lua-argparse), runs one command
+-- from lua/sakari/cli/ and returns the exit status: 0 success, 1 a call or a row
+-- failed, 2 a usage error, 130 interrupted. Results go to stdout as JSON (or CSV /
+-- a table for `list`); errors, progress and summaries go to stderr.
 -- The same source runs on Lua 5.4 and LuaJIT: no integer division, no goto,
 -- no utf8 library.
 local core = require "sakari.core"

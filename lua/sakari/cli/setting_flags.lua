@@ -1,12 +1,9 @@
--- The settings as flags of `sakari`, made from the settings table
--- (sakari.settings): one flag for every setting a command line can carry (a
--- string, a number or a boolean), named after it (`max_retries` ->
--- `--max-retries`), with its doc, environment variable and default as help.
--- A boolean's one flag turns it away from its default (`--insecure`,
--- `--no-strict`). The secrets have none: a command line shows in `ps` and in
--- the shell's history, so credentials come from the environment only.
--- The flags given become the config of sakari.new, which takes the rest from
--- the environment, then the defaults: a flag wins over its variable.
+-- The settings as flags of `sakari` (sakari.settings): one for every setting a
+-- command line can carry (`max_retries` -> `--max-retries`; a boolean's one flag
+-- turns it away from its default: `--insecure`, `--no-strict`), with its doc,
+-- variable and default as help. The secrets have none: a command line shows in
+-- `ps` and in the shell's history. The flags given become the config of
+-- sakari.new, which takes the rest from the environment, then the defaults.
 local settings = require "sakari.settings"
 
 local M = {}
