@@ -1,56 +1,26 @@
 /* A finished transfer -> one Lua table of named fields (see request.h). Every
  * libcurl code is mapped to a kind here and nowhere else. */
 #include <ctype.h>
-#include <string.h>
 
 #include "json.h"
 #include "request.h"
 
 #define EXCERPT_MAX 200
 
-size_t sk_on_body(char *data, size_t size, size_t n, void *ud) {
-  struct sk_transfer *t = ud;
-  return sk_buf_add(&t->body, data, size * n) ? size * n : 0;
-}
-
-size_t sk_on_header(char *data, size_t size, size_t n, void *ud) {
-  struct sk_transfer *t = ud;
-  /* A new status line starts a new response (a 100 Continue, say): keep the last one only. */
-  if (size * n >= 5 && memcmp(data, "HTTP/", 5) == 0) t->head.len = 0;
-  return sk_buf_add(&t->head, data, size * n) ? size * n : 0;
-}
-
 static const char *failure_kind(CURLcode rc) {
-  switch (rc) {
-  case CURLE_OPERATION_TIMEDOUT:
-    return "timeout";
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_RESOLVE_PROXY:
-    return "dns";
-  case CURLE_COULDNT_CONNECT:
-    return "connect";
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_PEER_FAILED_VERIFICATION:
-  case CURLE_SSL_CERTPROBLEM:
-  case CURLE_SSL_CIPHER:
-  case CURLE_SSL_CACERT_BADFILE:
-  case CURLE_SSL_ISSUER_ERROR:
-  case CURLE_SSL_CRL_BADFILE:
-  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-  case CURLE_SSL_INVALIDCERTSTATUS:
-  case CURLE_SSL_ENGINE_NOTFOUND:
-  case CURLE_SSL_ENGINE_SETFAILED:
-  case CURLE_SSL_ENGINE_INITFAILED:
-  case CURLE_USE_SSL_FAILED:
-    return "tls";
-  default: /* CURLE_PARTIAL_FILE too: the answer was cut short, see "truncated" */
-    return "transport";
+  static const CURLcode tls[] = {
+      CURLE_SSL_CONNECT_ERROR,        CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+      CURLE_SSL_CIPHER,               CURLE_SSL_CACERT_BADFILE,       CURLE_SSL_ISSUER_ERROR,
+      CURLE_SSL_CRL_BADFILE,          CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
+      CURLE_SSL_ENGINE_NOTFOUND,      CURLE_SSL_ENGINE_SETFAILED,     CURLE_SSL_ENGINE_INITFAILED,
+      CURLE_USE_SSL_FAILED};
+  if (rc == CURLE_OPERATION_TIMEDOUT) return "timeout";
+  if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY) return "dns";
+  if (rc == CURLE_COULDNT_CONNECT) return "connect";
+  for (size_t i = 0; i < sizeof tls / sizeof *tls; i++) {
+    if (tls[i] == rc) return "tls";
   }
-}
-
-static void set_string(lua_State *L, const char *name, const char *value) {
-  lua_pushstring(L, value);
-  lua_setfield(L, -2, name);
+  return "transport"; /* CURLE_PARTIAL_FILE too: the answer was cut short, see "truncated" */
 }
 
 static void set_true(lua_State *L, const char *name) {
@@ -92,23 +62,10 @@ static void set_headers(lua_State *L, const struct sk_buf *head) {
   lua_setfield(L, -2, "headers");
 }
 
-/* The first bytes of a body that did not decode, safe to print. */
-static void set_excerpt(lua_State *L, const char *body, size_t len) {
-  luaL_Buffer b;
-  size_t n = len < EXCERPT_MAX ? len : EXCERPT_MAX;
-  luaL_buffinit(L, &b);
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)body[i];
-    luaL_addchar(&b, (c < 0x20 || c == 0x7f) ? ' ' : (char)c);
-  }
-  if (len > n) luaL_addstring(&b, "...");
-  luaL_pushresult(&b);
-  lua_setfield(L, -2, "excerpt");
-}
-
 /* status and body into the result table on top. */
 static void set_answer(lua_State *L, long status, int raw_response, const char *body, size_t len) {
   enum sk_decoded decoded;
+  luaL_Buffer excerpt;
   lua_pushinteger(L, (lua_Integer)status);
   lua_setfield(L, -2, "status");
   if (raw_response) { /* the caller reads the bytes itself (CSV reports, say) */
@@ -124,16 +81,26 @@ static void set_answer(lua_State *L, long status, int raw_response, const char *
   }
   lua_setfield(L, -2, "reason");
   if (decoded == SK_JSON_NOT_UTF8) set_true(L, "bad_utf8");
-  set_string(L, "kind", "decode");
-  set_excerpt(L, body, len);
+  lua_pushliteral(L, "decode");
+  lua_setfield(L, -2, "kind");
+  luaL_buffinit(L, &excerpt); /* the body's first bytes, safe to print */
+  for (size_t i = 0; i < len && i < EXCERPT_MAX; i++) {
+    unsigned char c = (unsigned char)body[i];
+    luaL_addchar(&excerpt, (c < 0x20 || c == 0x7f) ? ' ' : (char)c);
+  }
+  if (len > EXCERPT_MAX) luaL_addstring(&excerpt, "...");
+  luaL_pushresult(&excerpt);
+  lua_setfield(L, -2, "excerpt");
 }
 
 void sk_transfer_push_result(lua_State *L, struct sk_transfer *t, CURLcode rc) {
   long status = 0;
   lua_createtable(L, 0, 4);
   if (rc != CURLE_OK) {
-    set_string(L, "kind", failure_kind(rc));
-    set_string(L, "reason", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+    lua_pushstring(L, failure_kind(rc));
+    lua_setfield(L, -2, "kind");
+    lua_pushstring(L, t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+    lua_setfield(L, -2, "reason");
     lua_pushinteger(L, (lua_Integer)rc);
     lua_setfield(L, -2, "curl_code");
     if (rc == CURLE_PARTIAL_FILE) set_true(L, "truncated");
@@ -150,12 +117,11 @@ int sk_core_answer(lua_State *L) {
   lua_Integer status = luaL_checkinteger(L, 1);
   size_t len;
   const char *body = luaL_optlstring(L, 3, "", &len);
-  int raw = lua_toboolean(L, 4);
   if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 4);
   lua_createtable(L, 0, 4);
   lua_pushvalue(L, 2);
   lua_setfield(L, -2, "headers");
-  set_answer(L, (long)status, raw, body, len);
+  set_answer(L, (long)status, lua_toboolean(L, 4), body, len);
   return 1;
 }

@@ -1,19 +1,43 @@
 /* The checked fields of an sk_transfer -> options on its libcurl easy handle. */
-#include <string.h>
-
 #include "request.h"
 
-/* Once per process, however many Lua states load us, and only when the first
- * handle is made: it initialises OpenSSL, a third of what loading would cost. */
-void sk_curl_ready(lua_State *L) {
-  static int ready = 0;
-  if (ready) return;
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) luaL_error(L, "sakari: curl_global_init failed");
-  ready = 1;
+static size_t on_body(char *data, size_t size, size_t n, void *ud) {
+  struct sk_transfer *t = ud;
+  return sk_buf_add(&t->body, data, size * n) ? size * n : 0;
 }
 
-void sk_transfer_init(lua_State *L, struct sk_transfer *t, const struct sk_options *o) {
-  sk_curl_ready(L);
+static size_t on_header(char *data, size_t size, size_t n, void *ud) {
+  struct sk_transfer *t = ud;
+  /* A new status line starts a new response (a 100 Continue, say): keep the last one only. */
+  if (size * n >= 5 && memcmp(data, "HTTP/", 5) == 0) t->head.len = 0;
+  return sk_buf_add(&t->head, data, size * n) ? size * n : 0;
+}
+
+/* The options of core.session and core.multi that libcurl takes as strings (and copies). */
+static const struct {
+  const char *name;
+  CURLoption option;
+} string_options[] = {{"ca_file", CURLOPT_CAINFO}, {"proxy", CURLOPT_PROXY}, {"user_agent", CURLOPT_USERAGENT}};
+#define N_STRING_OPTIONS (sizeof string_options / sizeof string_options[0])
+
+void sk_transfer_init(lua_State *L, struct sk_transfer *t, int options) {
+  /* curl_global_init once per process, however many Lua states load us, and only when the
+   * first handle is made: it initialises OpenSSL, a third of what loading would cost */
+  static int curl_ready = 0;
+  const char *given[N_STRING_OPTIONS] = {NULL};
+  size_t len;
+  int insecure = 0;
+  if (!lua_isnoneornil(L, options)) { /* all checked before the handle is made */
+    luaL_checktype(L, options, LUA_TTABLE);
+    for (size_t i = 0; i < N_STRING_OPTIONS; i++)
+      given[i] = sk_string_field(L, options, string_options[i].name, "option ", 0, 1, &len);
+    lua_getfield(L, options, "insecure");
+    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) luaL_error(L, "sakari: option 'insecure' must be a boolean");
+    insecure = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) luaL_error(L, "sakari: curl_global_init failed");
+  curl_ready = 1;
   t->easy = curl_easy_init();
   if (!t->easy) luaL_error(L, "sakari: libcurl could not create a handle");
   curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for DNS timeouts: threads and nginx */
@@ -25,28 +49,23 @@ void sk_transfer_init(lua_State *L, struct sk_transfer *t, const struct sk_optio
 #endif
   curl_easy_setopt(t->easy, CURLOPT_PATH_AS_IS, 1L); /* send the escaped path exactly as built */
   curl_easy_setopt(t->easy, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, sk_on_body);
+  curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
-  curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, sk_on_header);
+  curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
   curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
-  curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
-  curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
-  if (o->ca_file) curl_easy_setopt(t->easy, CURLOPT_CAINFO, o->ca_file);
-  if (o->proxy) curl_easy_setopt(t->easy, CURLOPT_PROXY, o->proxy);
-  if (o->user_agent) curl_easy_setopt(t->easy, CURLOPT_USERAGENT, o->user_agent);
+  curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
+  curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
+  for (size_t i = 0; i < N_STRING_OPTIONS; i++) {
+    if (given[i]) curl_easy_setopt(t->easy, string_options[i].option, given[i]);
+  }
 }
 
 void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req) {
-  sk_transfer_build(L, t, req);
-  curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, NULL);
+  curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, NULL); /* the last request's body, freed now */
   curl_mime_free(t->mime);
   t->mime = NULL;
-  if (t->multipart) {
-    t->mime = curl_mime_init(t->easy);
-    if (!t->mime) luaL_error(L, "sakari: out of memory building a multipart body");
-    sk_multipart_read(L, t, req, 1);
-  }
+  sk_transfer_build(L, t, req);
 
   /* Nothing below raises: the handle is only touched once the request is valid. */
   curl_easy_setopt(t->easy, CURLOPT_URL, t->url.data);
@@ -74,13 +93,11 @@ void sk_transfer_prepare(lua_State *L, struct sk_transfer *t, int req) {
 
 void sk_transfer_free(struct sk_transfer *t) {
   curl_easy_cleanup(t->easy); /* NULL is fine, as for every free below */
-  t->easy = NULL;
   curl_mime_free(t->mime);
-  t->mime = NULL;
   curl_slist_free_all(t->headers);
-  t->headers = NULL;
-  sk_buf_free(&t->url);
-  sk_buf_free(&t->payload);
-  sk_buf_free(&t->body);
-  sk_buf_free(&t->head);
+  free(t->url.data);
+  free(t->payload.data);
+  free(t->body.data);
+  free(t->head.data);
+  memset(t, 0, sizeof *t); /* so freeing twice (close, then __gc) frees nothing twice */
 }

@@ -1,24 +1,16 @@
 /* A Lua request table -> the checked fields of an sk_transfer. Nothing here
- * touches a curl handle, so a bad request raises with nothing sent. */
-#include <ctype.h>
-#include <string.h>
+ * sets a curl option, so a bad request raises with nothing sent. */
 #include <strings.h>
 
 #include "request.h"
 #include "timing.h"
-#include "url.h"
 
 static int has_bad_byte(const char *s, size_t len) {
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') return 1;
-  }
-  return 0;
+  return memchr(s, '\r', len) || memchr(s, '\n', len) || memchr(s, '\0', len);
 }
 
-/* t[name] as a string, or NULL when it is nil and optional; with no_breaks, a
- * CR, LF or NUL in it raises too. Errors read "sakari: <where>'<name>' ...". */
-static const char *string_field(lua_State *L, int t, const char *name, const char *where, int required, int no_breaks,
-                                size_t *len) {
+const char *sk_string_field(lua_State *L, int t, const char *name, const char *where, int required, int no_breaks,
+                            size_t *len) {
   const char *s;
   lua_getfield(L, t, name);
   if (lua_isnil(L, -1) && !required) {
@@ -30,20 +22,6 @@ static const char *string_field(lua_State *L, int t, const char *name, const cha
   if (no_breaks && has_bad_byte(s, *len)) luaL_error(L, "sakari: %s'%s' contains CR, LF or NUL", where, name);
   lua_pop(L, 1); /* still referenced by t */
   return s;
-}
-
-void sk_options_read(lua_State *L, int idx, struct sk_options *o) {
-  size_t len;
-  memset(o, 0, sizeof *o);
-  if (lua_isnoneornil(L, idx)) return;
-  luaL_checktype(L, idx, LUA_TTABLE);
-  o->ca_file = string_field(L, idx, "ca_file", "option ", 0, 1, &len);
-  o->proxy = string_field(L, idx, "proxy", "option ", 0, 1, &len);
-  o->user_agent = string_field(L, idx, "user_agent", "option ", 0, 1, &len);
-  lua_getfield(L, idx, "insecure");
-  if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) luaL_error(L, "sakari: option 'insecure' must be a boolean");
-  o->insecure = lua_toboolean(L, -1);
-  lua_pop(L, 1);
 }
 
 /* A required number of seconds, as milliseconds: the Lua layer owns the defaults. */
@@ -66,7 +44,7 @@ static const struct sk_method *check_method(lua_State *L, int req) {
                                            {"DELETE", 0, 1, 0}, {"PATCH", 1, 1, 0}, {"HEAD", 0, 0, 1}};
   const char *m;
   lua_getfield(L, req, "method");
-  m = lua_tostring(L, -1);
+  m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL; /* a number would convert to a string popped here */
   lua_pop(L, 1);
   for (size_t i = 0; m && i < sizeof known / sizeof *known; i++) {
     if (strcmp(m, known[i].name) == 0) return &known[i];
@@ -76,7 +54,7 @@ static const struct sk_method *check_method(lua_State *L, int req) {
 
 static void build_url(lua_State *L, struct sk_transfer *t, int req) {
   size_t len;
-  const char *url = string_field(L, req, "url", "request ", 1, 0, &len);
+  const char *url = sk_string_field(L, req, "url", "request ", 1, 0, &len);
   if (!(len > 7 && strncmp(url, "http://", 7) == 0) && !(len > 8 && strncmp(url, "https://", 8) == 0)) {
     luaL_error(L, "sakari: request url must start with http:// or https://");
   }
@@ -96,49 +74,55 @@ static void build_url(lua_State *L, struct sk_transfer *t, int req) {
   lua_pop(L, 1);
 }
 
-static int is_token_char(unsigned char c) {
-  return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
 static void append_header(lua_State *L, struct sk_transfer *t, const char *line) {
   struct curl_slist *next = curl_slist_append(t->headers, line);
   if (!next) luaL_error(L, "sakari: out of memory");
   t->headers = next;
 }
 
-/* Adds the caller's headers; returns which of Accept/Content-Type were given. */
-static int add_headers(lua_State *L, struct sk_transfer *t, int req, int *has_type) {
-  int has_accept = 0;
-  *has_type = 0;
+/* t's header list: the caller's headers, then Accept, Content-Type and Expect
+ * where the caller gave none. */
+static void build_headers(lua_State *L, struct sk_transfer *t, int req, const char *content_type) {
+  static const char token[] = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  int has_accept = 0, has_type = 0;
+  curl_slist_free_all(t->headers);
+  t->headers = NULL;
   lua_getfield(L, req, "headers");
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
-    return 0;
-  }
-  if (!lua_istable(L, -1)) luaL_error(L, "sakari: request headers must be a table");
-  lua_pushnil(L);
-  while (lua_next(L, -2)) {
-    size_t nlen, vlen;
-    const char *name, *value;
-    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
-      luaL_error(L, "sakari: request headers must map strings to strings");
+  if (lua_istable(L, -1)) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      size_t nlen, vlen;
+      const char *name, *value;
+      if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
+        luaL_error(L, "sakari: request headers must map strings to strings");
+      }
+      name = lua_tolstring(L, -2, &nlen);
+      value = lua_tolstring(L, -1, &vlen);
+      if (strspn(name, token) != nlen) luaL_error(L, "sakari: header name is not a valid HTTP token");
+      if (nlen == 0) luaL_error(L, "sakari: header name is empty");
+      /* The value is never echoed: it may be a bearer token. */
+      if (has_bad_byte(value, vlen)) luaL_error(L, "sakari: value of header '%s' contains CR, LF or NUL", name);
+      if (strcasecmp(name, "accept") == 0) has_accept = 1;
+      if (strcasecmp(name, "content-type") == 0) has_type = 1;
+      lua_pushfstring(L, "%s: %s", name, value);
+      append_header(L, t, lua_tostring(L, -1));
+      lua_pop(L, 2);
     }
-    name = lua_tolstring(L, -2, &nlen);
-    value = lua_tolstring(L, -1, &vlen);
-    for (size_t i = 0; i < nlen; i++) {
-      if (!is_token_char((unsigned char)name[i])) luaL_error(L, "sakari: header name is not a valid HTTP token");
-    }
-    if (nlen == 0) luaL_error(L, "sakari: header name is empty");
-    /* The value is never echoed: it may be a bearer token. */
-    if (has_bad_byte(value, vlen)) luaL_error(L, "sakari: value of header '%s' contains CR, LF or NUL", name);
-    if (strcasecmp(name, "accept") == 0) has_accept = 1;
-    if (strcasecmp(name, "content-type") == 0) *has_type = 1;
-    lua_pushfstring(L, "%s: %s", name, value);
-    append_header(L, t, lua_tostring(L, -1));
-    lua_pop(L, 2);
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "sakari: request headers must be a table");
   }
   lua_pop(L, 1);
-  return has_accept;
+  if (!has_accept) append_header(L, t, "Accept: application/json");
+  if (content_type && !has_type) {
+    lua_pushfstring(L, "Content-Type: %s", content_type);
+    append_header(L, t, lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  append_header(L, t, "Expect:"); /* no 100-continue round trip before a large body */
+  if (!t->has_body && !t->multipart && !has_type) {
+    /* libcurl would label an empty POST/PUT body as a form: an empty value drops the header */
+    append_header(L, t, "Content-Type:");
+  }
 }
 
 /* Fills t->payload from raw_body (bytes, sent as they are); returns its content type or NULL. */
@@ -149,7 +133,7 @@ static const char *read_payload(lua_State *L, struct sk_transfer *t, int req) {
   lua_getfield(L, req, "body");
   if (!lua_isnil(L, -1)) luaL_error(L, "sakari: request body is not taken; pass JSON text as raw_body");
   lua_pop(L, 1);
-  s = string_field(L, req, "raw_body", "request ", 0, 0, &len);
+  s = sk_string_field(L, req, "raw_body", "request ", 0, 0, &len);
   t->has_body = s != NULL;
   if (!s) return NULL;
   if (!sk_buf_add(&t->payload, s, len)) luaL_error(L, "sakari: out of memory");
@@ -162,7 +146,9 @@ static const char *read_payload(lua_State *L, struct sk_transfer *t, int req) {
   return type;
 }
 
-int sk_multipart_read(lua_State *L, struct sk_transfer *t, int req, int add) {
+/* Checks req.multipart, a list of {name, data, filename?, content_type?}, and
+ * when t has a handle adds each part to a new t->mime. Returns whether there is one. */
+static int read_multipart(lua_State *L, struct sk_transfer *t, int req) {
   int n;
   lua_getfield(L, req, "multipart");
   if (lua_isnil(L, -1)) {
@@ -171,6 +157,8 @@ int sk_multipart_read(lua_State *L, struct sk_transfer *t, int req, int add) {
   }
   if (!lua_istable(L, -1) || sk_rawlen(L, -1) == 0) luaL_error(L, "sakari: multipart must be a non-empty list of parts");
   n = (int)sk_rawlen(L, -1);
+  if (t->easy) t->mime = curl_mime_init(t->easy);
+  if (t->easy && !t->mime) luaL_error(L, "sakari: out of memory building a multipart body");
   for (int i = 1; i <= n; i++) {
     const char *where, *name, *data, *filename, *type;
     size_t len, data_len;
@@ -179,11 +167,11 @@ int sk_multipart_read(lua_State *L, struct sk_transfer *t, int req, int add) {
     if (!lua_istable(L, -1)) luaL_error(L, "sakari: multipart part %d must be a table", i);
     tbl = lua_gettop(L);
     where = lua_pushfstring(L, "multipart part %d: ", i);
-    name = string_field(L, tbl, "name", where, 1, 1, &len);
-    data = string_field(L, tbl, "data", where, 1, 0, &data_len);
-    filename = string_field(L, tbl, "filename", where, 0, 1, &len);
-    type = string_field(L, tbl, "content_type", where, 0, 1, &len);
-    if (add) {
+    name = sk_string_field(L, tbl, "name", where, 1, 1, &len);
+    data = sk_string_field(L, tbl, "data", where, 1, 0, &data_len);
+    filename = sk_string_field(L, tbl, "filename", where, 0, 1, &len);
+    type = sk_string_field(L, tbl, "content_type", where, 0, 1, &len);
+    if (t->mime) {
       curl_mimepart *part = curl_mime_addpart(t->mime);
       if (!part || curl_mime_name(part, name) != CURLE_OK || curl_mime_data(part, data, data_len) != CURLE_OK ||
           (filename && curl_mime_filename(part, filename) != CURLE_OK) ||
@@ -199,8 +187,6 @@ int sk_multipart_read(lua_State *L, struct sk_transfer *t, int req, int add) {
 
 void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req) {
   const char *content_type;
-  int has_accept, has_type;
-
   luaL_checktype(L, req, LUA_TTABLE);
   t->method = check_method(L, req);
   lua_getfield(L, req, "raw_response");
@@ -212,48 +198,9 @@ void sk_transfer_build(lua_State *L, struct sk_transfer *t, int req) {
   lua_pop(L, 3);
   build_url(L, t, req);
   content_type = read_payload(L, t, req);
-  t->multipart = sk_multipart_read(L, t, req, 0);
+  t->multipart = read_multipart(L, t, req);
   if (t->multipart && t->has_body) luaL_error(L, "sakari: a request has either raw_body or multipart");
   t->timeout_ms = required_millis(L, req, "timeout");
   t->connect_timeout_ms = required_millis(L, req, "connect_timeout");
-
-  curl_slist_free_all(t->headers);
-  t->headers = NULL;
-  has_accept = add_headers(L, t, req, &has_type);
-  if (!has_accept) append_header(L, t, "Accept: application/json");
-  if (content_type && !has_type) {
-    lua_pushfstring(L, "Content-Type: %s", content_type);
-    append_header(L, t, lua_tostring(L, -1));
-    lua_pop(L, 1);
-  }
-  append_header(L, t, "Expect:"); /* no 100-continue round trip before a large body */
-  if (!t->has_body && !t->multipart && !has_type) {
-    /* libcurl would label an empty POST/PUT body as a form: an empty value drops the header */
-    append_header(L, t, "Content-Type:");
-  }
-}
-
-void sk_transfer_push_prepared(lua_State *L, const struct sk_transfer *t) {
-  lua_createtable(L, 0, 6);
-  lua_pushstring(L, t->method->name);
-  lua_setfield(L, -2, "method");
-  lua_pushlstring(L, t->url.data, t->url.len);
-  lua_setfield(L, -2, "url");
-  lua_newtable(L);
-  for (const struct curl_slist *h = t->headers; h; h = h->next) {
-    const char *colon = strchr(h->data, ':');
-    if (colon[1] == '\0') continue; /* "Name:" only tells libcurl to leave a header out */
-    lua_pushlstring(L, h->data, (size_t)(colon - h->data));
-    lua_pushstring(L, colon + 2);
-    lua_rawset(L, -3);
-  }
-  lua_setfield(L, -2, "headers");
-  if (t->has_body) {
-    lua_pushlstring(L, t->payload.data ? t->payload.data : "", t->payload.len);
-    lua_setfield(L, -2, "body");
-  }
-  lua_pushnumber(L, (lua_Number)t->timeout_ms / 1000);
-  lua_setfield(L, -2, "timeout");
-  lua_pushnumber(L, (lua_Number)t->connect_timeout_ms / 1000);
-  lua_setfield(L, -2, "connect_timeout");
+  build_headers(L, t, req, content_type);
 }

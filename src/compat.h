@@ -9,10 +9,13 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+/* sk_setfuncs registers l into the table on top (no upvalues needed). */
 #if LUA_VERSION_NUM >= 502
 #define sk_rawlen(L, i) lua_rawlen((L), (i))
+#define sk_setfuncs(L, l) luaL_setfuncs((L), (l), 0)
 #else
 #define sk_rawlen(L, i) lua_objlen((L), (i))
+#define sk_setfuncs(L, l) luaL_register((L), NULL, (l))
 #endif
 
 #if LUA_VERSION_NUM >= 503
@@ -23,31 +26,25 @@
 #define sk_isinteger(L, i) 0
 #endif
 
-/* Registers l into the table on top of the stack (no upvalues needed). */
-static inline void sk_setfuncs(lua_State *L, const luaL_Reg *l) {
-  for (; l->name != NULL; l++) {
-    lua_pushcfunction(L, l->func);
-    lua_setfield(L, -2, l->name);
-  }
-}
-
 /* Registers the metatable tname (reused when it exists: luaopen may run
- * twice) with methods, unless NULL, as __index and f as __gc and, where the
- * language has to-be-closed variables (5.4), as __close too. f must be safe to
- * run twice. Leaves the metatable on top. */
-static inline void sk_newtype(lua_State *L, const char *tname, const luaL_Reg *methods, lua_CFunction f) {
+ * twice) with methods as __index and f as __gc and, where the language has
+ * to-be-closed variables (5.4), as __close too; f must be safe to run twice.
+ * Then puts the constructor ctor into the table on top as name. */
+static inline void sk_newtype(lua_State *L, const char *tname, const luaL_Reg *methods, lua_CFunction f,
+                              const char *name, lua_CFunction ctor) {
   luaL_newmetatable(L, tname);
-  if (methods) {
-    lua_newtable(L);
-    sk_setfuncs(L, methods);
-    lua_setfield(L, -2, "__index");
-  }
+  lua_newtable(L);
+  sk_setfuncs(L, methods);
+  lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, f);
   lua_setfield(L, -2, "__gc");
 #if LUA_VERSION_NUM >= 504
   lua_pushcfunction(L, f);
   lua_setfield(L, -2, "__close");
 #endif
+  lua_pop(L, 1);
+  lua_pushcfunction(L, ctor);
+  lua_setfield(L, -2, name);
 }
 
 #endif

@@ -2,28 +2,19 @@
  * luaopen_sakari_core: the byte work of lua-sakari (HTTP, JSON, escaping).
  * Policy (auth, retries, errors for users) lives in the Lua layer.
  */
-#include <curl/curl.h>
-#include <string.h>
-
-#include "core.h"
 #include "json.h"
 #include "request.h"
-#include "url.h"
 
 #define SAKARI_VERSION "0.1.0"
-#define PREPARED_MT "sakari.core.prepared"
 
 static int core_escape(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
   struct sk_buf out = {NULL, 0, 0};
-  if (!sk_url_escape(&out, s, len)) {
-    sk_buf_free(&out);
-    return luaL_error(L, "sakari: out of memory");
-  }
-  lua_pushlstring(L, out.data ? out.data : "", out.len);
-  sk_buf_free(&out);
-  return 1;
+  int ok = sk_url_escape(&out, s, len);
+  if (ok) lua_pushlstring(L, out.data ? out.data : "", out.len);
+  free(out.data);
+  return ok ? 1 : luaL_error(L, "sakari: out of memory");
 }
 
 static int core_array(lua_State *L) {
@@ -76,48 +67,24 @@ static int core_decode(lua_State *L) {
   return 2;
 }
 
-static int prepared_gc(lua_State *L) {
-  sk_transfer_free(lua_touserdata(L, 1));
-  return 0;
-}
-
-/* core.prepare(req): the request exactly as a session would send it, without
- * sending it, for transports that do their own I/O. */
-static int core_prepare(lua_State *L) {
-  struct sk_transfer *t;
-  luaL_checktype(L, 1, LUA_TTABLE);
-  t = lua_newuserdata(L, sizeof *t); /* freed by __gc even when a bad request raises */
-  memset(t, 0, sizeof *t);
-  luaL_getmetatable(L, PREPARED_MT);
-  lua_setmetatable(L, -2);
-  sk_transfer_build(L, t, 1);
-  if (t->multipart) return luaL_error(L, "sakari: multipart bodies are built by libcurl; use a session");
-  sk_transfer_push_prepared(L, t);
-  return 1;
-}
-
 /* The build hides every other symbol (-fvisibility=hidden). */
 __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L);
 
 __attribute__((visibility("default"))) int luaopen_sakari_core(lua_State *L) {
-  static const luaL_Reg functions[] = {{"escape", core_escape},
-                                       {"array", core_array},
-                                       {"keep_digits", core_keep_digits},
-                                       {"encode", core_encode},
-                                       {"decode", core_decode},
-                                       {"prepare", core_prepare},
-                                       {"answer", sk_core_answer},
-                                       {NULL, NULL}};
+  static const luaL_Reg functions[] = {
+      {"escape", core_escape}, {"array", core_array}, {"keep_digits", core_keep_digits},
+      {"encode", core_encode}, {"decode", core_decode},
+      {"prepare", sk_core_prepare}, {"answer", sk_core_answer},
+      {"hmac_sha1", sk_core_hmac_sha1}, {"hmac_sha256", sk_core_hmac_sha256},
+      {"base64", sk_core_base64}, {"unbase64", sk_core_unbase64},
+      {"now", sk_core_now}, {"sleep", sk_core_sleep}, {"random", sk_core_random},
+      {"watch_sigint", sk_core_watch_sigint}, {"interrupted", sk_core_interrupted},
+      {NULL, NULL}};
   sk_json_open(L);
-  sk_newtype(L, PREPARED_MT, NULL, prepared_gc);
-  lua_pop(L, 1);
   lua_newtable(L);
   sk_setfuncs(L, functions);
   sk_session_open(L);
   sk_multi_open(L);
-  sk_crypto_open(L);
-  sk_timing_open(L);
-  sk_signals_open(L);
   lua_pushliteral(L, SAKARI_VERSION);
   lua_setfield(L, -2, "VERSION");
   lua_pushfstring(L, "libcurl/%s", curl_version_info(CURLVERSION_NOW)->version);

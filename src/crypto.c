@@ -2,11 +2,10 @@
  * HMAC and base64 for webhook signatures and JWTs. HMAC comes from OpenSSL's
  * libcrypto, which libcurl already loads; base64 is small enough to own.
  */
-#include "core.h"
-
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <string.h>
+
+#include "request.h"
 
 static int hmac(lua_State *L, const EVP_MD *md) {
   size_t klen, dlen;
@@ -21,49 +20,41 @@ static int hmac(lua_State *L, const EVP_MD *md) {
   return 1;
 }
 
-static int core_hmac_sha1(lua_State *L) { return hmac(L, EVP_sha1()); }
-static int core_hmac_sha256(lua_State *L) { return hmac(L, EVP_sha256()); }
+int sk_core_hmac_sha1(lua_State *L) { return hmac(L, EVP_sha1()); }
+int sk_core_hmac_sha256(lua_State *L) { return hmac(L, EVP_sha256()); }
 
 static const char STD[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 static const char URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /* core.base64(bytes [, "url"]): standard alphabet with padding, or the URL alphabet without. */
-static int core_base64(lua_State *L) {
-  size_t len, i;
+int sk_core_base64(lua_State *L) {
+  size_t len;
   const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
   int url = lua_isstring(L, 2) && strcmp(lua_tostring(L, 2), "url") == 0;
   const char *abc = url ? URL : STD;
+  unsigned acc = 0;
+  int bits = 0;
   luaL_Buffer b;
   luaL_buffinit(L, &b);
-  for (i = 0; i + 2 < len; i += 3) {
-    unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
-    luaL_addchar(&b, abc[v >> 18]);
-    luaL_addchar(&b, abc[(v >> 12) & 63]);
-    luaL_addchar(&b, abc[(v >> 6) & 63]);
-    luaL_addchar(&b, abc[v & 63]);
+  for (size_t i = 0; i < len; i++) {
+    acc = (acc << 8) | s[i];
+    for (bits += 8; bits >= 6; bits -= 6) luaL_addchar(&b, abc[(acc >> (bits - 6)) & 63]);
   }
-  if (i < len) {
-    unsigned v = (unsigned)s[i] << 16 | (i + 1 < len ? (unsigned)s[i + 1] << 8 : 0);
-    luaL_addchar(&b, abc[v >> 18]);
-    luaL_addchar(&b, abc[(v >> 12) & 63]);
-    if (i + 1 < len) luaL_addchar(&b, abc[(v >> 6) & 63]);
-    if (!url) luaL_addstring(&b, i + 1 < len ? "=" : "==");
-  }
+  if (bits > 0) luaL_addchar(&b, abc[(acc << (6 - bits)) & 63]); /* the last byte's low bits, zero-filled */
+  if (!url && len % 3) luaL_addstring(&b, len % 3 == 1 ? "==" : "=");
   luaL_pushresult(&b);
   return 1;
 }
 
+/* c's value in either alphabet, or -1. */
 static int sextet(unsigned char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
+  const char *p = c ? strchr(STD, c) : NULL;
+  if (p) return (int)(p - STD);
+  return c == '-' ? 62 : c == '_' ? 63 : -1;
 }
 
 /* core.unbase64(text): either alphabet, padding optional; nil on a bad character. */
-static int core_unbase64(lua_State *L) {
+int sk_core_unbase64(lua_State *L) {
   size_t len;
   const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
   unsigned acc = 0;
@@ -88,13 +79,4 @@ static int core_unbase64(lua_State *L) {
   luaL_pushresult(&b);
   if (bad) lua_pushnil(L);
   return 1;
-}
-
-void sk_crypto_open(lua_State *L) {
-  static const luaL_Reg functions[] = {{"hmac_sha1", core_hmac_sha1},
-                                       {"hmac_sha256", core_hmac_sha256},
-                                       {"base64", core_base64},
-                                       {"unbase64", core_unbase64},
-                                       {NULL, NULL}};
-  sk_setfuncs(L, functions);
 }

@@ -5,11 +5,6 @@
  * the multi handle's connection cache keeps connections open between them.
  * How many run at once, and what to do with a result, is the Lua layer's.
  */
-#include "core.h"
-
-#include <stdlib.h>
-#include <string.h>
-
 #include "request.h"
 #include "timing.h"
 
@@ -17,42 +12,35 @@
 
 struct slot {
   struct sk_transfer t;
-  lua_Integer id;
-  int busy;
+  lua_Integer id; /* the request it runs; 0 while idle */
+  struct slot *next;
 };
 
 struct multi {
-  CURLM *handle;
-  struct slot **slots; /* owned; grows as more run at once */
-  size_t nslots;
-  size_t running;
+  CURLM *handle;      /* NULL once closed */
+  struct slot *slots; /* owned; the list grows as more run at once */
   lua_Integer next_id;
   int options_ref; /* the creation options, reused for every new easy handle */
-  int closed;
 };
 
 static struct multi *check_multi(lua_State *L) {
   struct multi *m = luaL_checkudata(L, 1, MULTI_MT);
-  if (m->closed) luaL_error(L, "sakari: use of a closed multi");
+  if (!m->handle) luaL_error(L, "sakari: use of a closed multi");
   return m;
 }
 
 /* An idle slot, or a new one with its easy handle made from the options. */
 static struct slot *idle_slot(lua_State *L, struct multi *m) {
-  struct slot **grown, *s;
-  struct sk_options o;
-  for (size_t i = 0; i < m->nslots; i++) {
-    if (!m->slots[i]->busy && m->slots[i]->t.easy) return m->slots[i];
+  struct slot *s;
+  for (s = m->slots; s; s = s->next) {
+    if (!s->id && s->t.easy) return s; /* one whose options raised has no handle */
   }
-  grown = realloc(m->slots, (m->nslots + 1) * sizeof *grown);
-  if (!grown) luaL_error(L, "sakari: out of memory");
-  m->slots = grown;
   s = calloc(1, sizeof *s);
   if (!s) luaL_error(L, "sakari: out of memory");
-  m->slots[m->nslots++] = s;
+  s->next = m->slots;
+  m->slots = s;
   lua_rawgeti(L, LUA_REGISTRYINDEX, m->options_ref);
-  sk_options_read(L, lua_gettop(L), &o);
-  sk_transfer_init(L, &s->t, &o);
+  sk_transfer_init(L, &s->t, lua_gettop(L));
   lua_pop(L, 1);
   curl_easy_setopt(s->t.easy, CURLOPT_PRIVATE, (void *)s);
   return s;
@@ -60,8 +48,7 @@ static struct slot *idle_slot(lua_State *L, struct multi *m) {
 
 static int multi_new(lua_State *L) {
   struct multi *m;
-  struct sk_options o;
-  sk_options_read(L, 1, &o); /* checked now rather than at the first add */
+  if (!lua_isnoneornil(L, 1)) luaL_checktype(L, 1, LUA_TTABLE); /* named as argument 1, not as its copy */
   lua_settop(L, 1);
   m = lua_newuserdata(L, sizeof *m);
   memset(m, 0, sizeof *m);
@@ -70,8 +57,10 @@ static int multi_new(lua_State *L) {
   lua_setmetatable(L, -2);
   lua_pushvalue(L, 1);
   m->options_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* LUA_REFNIL without options */
-  sk_curl_ready(L);
-  m->handle = curl_multi_init(); /* closing a multi whose handle is NULL is safe */
+  /* The first easy handle now: bad options raise here rather than at the first
+   * add, and curl_global_init runs before curl_multi_init. */
+  idle_slot(L, m);
+  m->handle = curl_multi_init();
   if (!m->handle) return luaL_error(L, "sakari: libcurl could not create a multi handle");
   return 1;
 }
@@ -83,76 +72,64 @@ static int multi_add(lua_State *L) {
   sk_transfer_prepare(L, &s->t, 2);
   rc = curl_multi_add_handle(m->handle, s->t.easy);
   if (rc != CURLM_OK) return luaL_error(L, "sakari: cannot start a request: %s", curl_multi_strerror(rc));
-  s->busy = 1;
   s->id = ++m->next_id;
-  m->running++;
   lua_pushinteger(L, s->id);
   return 1;
 }
 
-/* Appends the result table of each finished transfer (see request.h), with its id. */
-static int collect(lua_State *L, struct multi *m, int results) {
-  CURLMsg *msg;
-  int left, n = (int)sk_rawlen(L, results);
-  while ((msg = curl_multi_info_read(m->handle, &left)) != NULL) {
-    struct slot *s = NULL;
-    CURLcode rc;
-    if (msg->msg != CURLMSG_DONE) continue;
-    rc = msg->data.result;
-    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-    curl_multi_remove_handle(m->handle, s->t.easy);
-    s->busy = 0;
-    m->running--;
-    sk_transfer_push_result(L, &s->t, rc);
-    lua_pushinteger(L, s->id);
-    lua_setfield(L, -2, "id");
-    lua_rawseti(L, results, ++n);
-  }
-  return n;
-}
-
+/* poll([wait]): advances every transfer, waiting up to wait seconds while none
+ * has finished, and returns the result table of each finished one (see
+ * request.h) with its id. */
 static int multi_poll(lua_State *L) {
   struct multi *m = check_multi(L);
   lua_Number wait = luaL_optnumber(L, 2, 0);
   double deadline = sk_now() + (wait > 0 ? (wait < SK_MAX_SECONDS ? wait : SK_MAX_SECONDS) : 0);
-  int results, still;
+  int n = 0, queued, still;
   lua_settop(L, 2);
   lua_newtable(L);
-  results = lua_gettop(L);
   for (;;) {
-    double left;
+    CURLMsg *msg;
     CURLMcode rc = curl_multi_perform(m->handle, &still);
     if (rc != CURLM_OK) return luaL_error(L, "sakari: multi perform failed: %s", curl_multi_strerror(rc));
+    while ((msg = curl_multi_info_read(m->handle, &queued)) != NULL) {
+      struct slot *s = NULL;
+      CURLcode done = msg->data.result; /* msg is gone once its handle is removed */
+      if (msg->msg != CURLMSG_DONE) continue;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+      curl_multi_remove_handle(m->handle, s->t.easy);
+      lua_pushinteger(L, s->id);
+      s->id = 0; /* idle again, even if building its result raises */
+      sk_transfer_push_result(L, &s->t, done);
+      lua_insert(L, -2);
+      lua_setfield(L, -2, "id");
+      lua_rawseti(L, 3, ++n);
+    }
     /* with nothing running this still waits (curl_multi_poll sleeps the full
      * timeout), so a queue whose calls are all between retries waits here */
-    if (collect(L, m, results) > 0) break;
-    left = deadline - sk_now();
-    if (left <= 0) break;
-    rc = curl_multi_poll(m->handle, NULL, 0, (int)(left * 1000) + 1, NULL);
+    if (n > 0 || sk_now() >= deadline) break;
+    rc = curl_multi_poll(m->handle, NULL, 0, (int)((deadline - sk_now()) * 1000) + 1, NULL);
     if (rc != CURLM_OK) return luaL_error(L, "sakari: multi poll failed: %s", curl_multi_strerror(rc));
   }
   return 1;
 }
 
 static int multi_pending(lua_State *L) {
-  struct multi *m = check_multi(L);
-  lua_pushinteger(L, (lua_Integer)m->running);
+  lua_Integer n = 0;
+  for (struct slot *s = check_multi(L)->slots; s; s = s->next) n += s->id != 0;
+  lua_pushinteger(L, n);
   return 1;
 }
 
 static int multi_close(lua_State *L) {
   struct multi *m = luaL_checkudata(L, 1, MULTI_MT);
-  if (m->closed) return 0;
-  m->closed = 1;
-  for (size_t i = 0; i < m->nslots; i++) {
-    if (m->slots[i]->busy) curl_multi_remove_handle(m->handle, m->slots[i]->t.easy);
-    sk_transfer_free(&m->slots[i]->t);
-    free(m->slots[i]);
+  while (m->slots) { /* also after a creation that raised, and none on a second close */
+    struct slot *s = m->slots;
+    m->slots = s->next;
+    if (s->id) curl_multi_remove_handle(m->handle, s->t.easy);
+    sk_transfer_free(&s->t);
+    free(s);
   }
-  free(m->slots);
-  m->slots = NULL;
-  m->nslots = m->running = 0;
-  curl_multi_cleanup(m->handle);
+  curl_multi_cleanup(m->handle); /* NULL is fine */
   m->handle = NULL;
   luaL_unref(L, LUA_REGISTRYINDEX, m->options_ref);
   m->options_ref = LUA_NOREF;
@@ -165,8 +142,5 @@ void sk_multi_open(lua_State *L) {
                                      {"pending", multi_pending},
                                      {"close", multi_close},
                                      {NULL, NULL}};
-  sk_newtype(L, MULTI_MT, methods, multi_close);
-  lua_pop(L, 1);
-  lua_pushcfunction(L, multi_new);
-  lua_setfield(L, -2, "multi");
+  sk_newtype(L, MULTI_MT, methods, multi_close, "multi", multi_new);
 }

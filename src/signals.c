@@ -3,10 +3,9 @@
  * side polls between calls, so a bulk run can stop taking new work, let the
  * requests in flight finish and account for every row.
  */
-#include "core.h"
-
 #include <signal.h>
-#include <string.h>
+
+#include "request.h"
 
 static volatile sig_atomic_t interrupted;
 static struct sigaction previous;
@@ -18,12 +17,10 @@ static void on_sigint(int sig) {
 }
 
 /* core.watch_sigint(true|false): start or stop catching SIGINT; returns whether it was on. */
-static int core_watch_sigint(lua_State *L) {
+int sk_core_watch_sigint(lua_State *L) {
   int on = lua_toboolean(L, 1), was = watching;
   if (on && !watching) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
+    struct sigaction sa = {.sa_handler = on_sigint};
     sigemptyset(&sa.sa_mask);
     interrupted = 0;
     if (sigaction(SIGINT, &sa, &previous) != 0) return luaL_error(L, "sakari: cannot catch SIGINT");
@@ -37,13 +34,7 @@ static int core_watch_sigint(lua_State *L) {
 }
 
 /* core.interrupted(): whether SIGINT arrived since watching began. */
-static int core_interrupted(lua_State *L) {
+int sk_core_interrupted(lua_State *L) {
   lua_pushboolean(L, interrupted != 0);
   return 1;
-}
-
-void sk_signals_open(lua_State *L) {
-  static const luaL_Reg functions[] = {
-      {"watch_sigint", core_watch_sigint}, {"interrupted", core_interrupted}, {NULL, NULL}};
-  sk_setfuncs(L, functions);
 }

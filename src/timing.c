@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "core.h"
+#include "request.h"
 
 double sk_now(void) {
   struct timespec ts;
@@ -33,12 +33,12 @@ void sk_random_bytes(void *out, size_t n) {
   }
 }
 
-static int core_now(lua_State *L) {
+int sk_core_now(lua_State *L) {
   lua_pushnumber(L, (lua_Number)sk_now());
   return 1;
 }
 
-static int core_sleep(lua_State *L) {
+int sk_core_sleep(lua_State *L) {
   lua_Number s = luaL_checknumber(L, 1);
   struct timespec ts;
   if (!(s > 0)) return 0;
@@ -54,21 +54,11 @@ static int core_sleep(lua_State *L) {
  * processes, without reseeding the caller's math.random. */
 static uint64_t state;
 
-static uint64_t next_random(void) {
+int sk_core_random(lua_State *L) {
   while (state == 0) sk_random_bytes(&state, sizeof state);
   state ^= state >> 12;
   state ^= state << 25;
   state ^= state >> 27;
-  return state * 0x2545F4914F6CDD1DULL;
-}
-
-static int core_random(lua_State *L) {
-  lua_pushnumber(L, (lua_Number)(next_random() >> 11) / 9007199254740992.0);
+  lua_pushnumber(L, (lua_Number)((state * 0x2545F4914F6CDD1DULL) >> 11) / 9007199254740992.0);
   return 1;
-}
-
-void sk_timing_open(lua_State *L) {
-  static const luaL_Reg functions[] = {
-      {"now", core_now}, {"sleep", core_sleep}, {"random", core_random}, {NULL, NULL}};
-  sk_setfuncs(L, functions);
 }

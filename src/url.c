@@ -1,8 +1,8 @@
-#include "url.h"
-
+/* Percent-encoding of path segments and query strings (RFC 3986). */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
+
+#include "request.h"
 
 static int is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -15,15 +15,9 @@ int sk_url_escape(struct sk_buf *out, const char *s, size_t len) {
   while (dots < len && s[dots] == '.') dots++;
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
-    char esc[3];
-    if (is_unreserved(c) && !(c == '.' && dots == len)) {
-      if (!sk_buf_add(out, (const char *)&c, 1)) return 0;
-      continue;
-    }
-    esc[0] = '%';
-    esc[1] = hex[c >> 4];
-    esc[2] = hex[c & 15];
-    if (!sk_buf_add(out, esc, 3)) return 0;
+    char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+    int keep = is_unreserved(c) && !(c == '.' && dots == len);
+    if (!sk_buf_add(out, keep ? s + i : esc, keep ? 1 : 3)) return 0;
   }
   return 1;
 }
@@ -40,53 +34,39 @@ static int compare_keys(const void *a, const void *b) {
   return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-static void add_or_fail(lua_State *L, int ok) {
-  if (!ok) luaL_error(L, "sakari: out of memory building a URL");
-}
-
-/* Writes the scalar at idx as query text; returns 0 if it is no scalar. */
-static int add_scalar(lua_State *L, struct sk_buf *out, int idx) {
+/* Appends sep, the key, "=" and the scalar at idx as query text; raises when it is no scalar. */
+static void add_pair(lua_State *L, struct sk_buf *out, const struct qkey *k, int idx, char *sep) {
   char num[64];
-  size_t len;
-  const char *s;
+  const char *s = NULL;
+  size_t len = 0;
   switch (lua_type(L, idx)) {
   case LUA_TBOOLEAN:
-    add_or_fail(L, sk_buf_addstr(out, lua_toboolean(L, idx) ? "true" : "false"));
-    return 1;
-  case LUA_TNUMBER: {
-    lua_Number n = lua_tonumber(L, idx);
+    s = lua_toboolean(L, idx) ? "true" : "false";
+    len = strlen(s);
+    break;
+  case LUA_TNUMBER:
     if (sk_isinteger(L, idx)) {
-      snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, idx));
-    } else if (n != n || n == HUGE_VAL || n == -HUGE_VAL) {
-      return 0;
-    } else if (n == floor(n) && fabs(n) < 1e15) {
-      /* 10 and not 10.0: a limit or offset must read as an integer */
-      snprintf(num, sizeof num, "%.0f", n);
-    } else {
-      snprintf(num, sizeof num, "%.17g", n);
+      s = num;
+      len = (size_t)snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, idx));
+    } else if (isfinite(lua_tonumber(L, idx))) { /* %g writes 10, not 10.0: a limit must read as an integer */
+      s = num;
+      len = (size_t)snprintf(num, sizeof num, "%.17g", lua_tonumber(L, idx));
     }
-    add_or_fail(L, sk_url_escape(out, num, strlen(num)));
-    return 1;
-  }
+    break;
   case LUA_TSTRING:
     s = lua_tolstring(L, idx, &len);
-    add_or_fail(L, sk_url_escape(out, s, len));
-    return 1;
-  default:
-    return 0;
+    break;
   }
-}
-
-static void add_pair(lua_State *L, struct sk_buf *out, const struct qkey *k, int value, char *sep) {
-  add_or_fail(L, sk_buf_add(out, sep, 1));
-  *sep = '&';
-  add_or_fail(L, sk_url_escape(out, k->s, k->len));
-  add_or_fail(L, sk_buf_add(out, "=", 1));
-  if (!add_scalar(L, out, value)) {
+  if (!s) {
     luaL_error(L, "sakari: query parameter '%s' has a value of type %s (expected string, number, "
                   "boolean or an array of them)",
-               k->s, luaL_typename(L, value));
+               k->s, luaL_typename(L, idx));
   }
+  if (!sk_buf_add(out, sep, 1) || !sk_url_escape(out, k->s, k->len) || !sk_buf_add(out, "=", 1) ||
+      !sk_url_escape(out, s, len)) {
+    luaL_error(L, "sakari: out of memory building a URL");
+  }
+  *sep = '&';
 }
 
 void sk_url_add_query(lua_State *L, struct sk_buf *out, int idx) {
