@@ -302,8 +302,9 @@ function M.execute(args, kind, read)
   if failures_path and failures_path:gsub("^%./", "") == path:gsub("^%./", "") then
     usage_error(("sakari: --failures must not be %s itself"):format(kind.itself))
   end
+  local journal_flag = "--" .. kind.journal_option:gsub("_", "-")
   if dry_run and args[kind.journal_option] then
-    usage_error("sakari: --dry-run writes nothing: no --" .. kind.journal_option:gsub("_", "-"))
+    usage_error("sakari: --dry-run writes nothing: no " .. journal_flag)
   end
   local input, open_err
   if path == "-" then input = io.stdin else input, open_err = io.open(path, "rb") end
@@ -321,7 +322,8 @@ function M.execute(args, kind, read)
   end
   local opened, journal = true, nil
   if not dry_run then
-    opened, journal = pcall(files.journal, args[kind.journal_option], failures_path, kind.journal_kind)
+    opened, journal = pcall(files.journal, journal_flag, args[kind.journal_option], failures_path,
+      kind.journal_kind)
   end
   if not opened then
     failures.close(false) -- nothing ran: no file is left behind

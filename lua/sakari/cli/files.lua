@@ -68,12 +68,12 @@ function M.appender(handle, path, what)
   return f
 end
 
--- path: the --journal option (must not exist), or nil: the first free
+-- path: the file `flag` names (it must not exist), or nil: the first free
 -- journal_name of the failures file `next_to`. Returns the journal, an appender.
-function M.journal(path, next_to, kind)
+function M.journal(flag, path, next_to, kind)
   if path then
     if not create(path) then
-      failure.usage_error("sakari: --journal " .. path .. ": exists or cannot be created "
+      failure.usage_error("sakari: " .. flag .. " " .. path .. ": exists or cannot be created "
         .. "(a journal is never overwritten: it is the record of what a run changed)")
     end
   else
