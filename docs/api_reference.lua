@@ -10,7 +10,6 @@ if not as_text then
 end
 local resources = require "sakari.resources"
 local endpoint = require "sakari.endpoint"
-local options = require "sakari.options"
 
 -- The options every call takes besides its query options: how this one call is
 -- timed and retried (sakari.options checks them; spec/reference_spec.lua checks
@@ -172,7 +171,7 @@ end
 -- What the check of a query option expects ("an integer from 1 to 100"), asked of
 -- the check itself so that the reference says what is enforced.
 local function expected(spec, name)
-  local _, detail = options.query(spec, { [name] = false })
+  local _, detail = endpoint.query(spec, { [name] = false })
   return detail and detail:match("^option '" .. name .. "': expected (.-), got ")
 end
 
@@ -198,7 +197,7 @@ local function options_doc(spec, row)
       :format(required[name] and "" or "[opt]", type_name, name, text)
   end
   lines[#lines + 1] = ("@tparam[opt] table options.%s more query parameters, checked only for their type"
-    .. " (a string, number, boolean, or an array of them)"):format(options.PASSTHROUGH)
+    .. " (a string, number, boolean, or an array of them)"):format(endpoint.PASSTHROUGH)
   return lines
 end
 

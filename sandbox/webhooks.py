@@ -3,7 +3,8 @@
 from common import Raw, item, json_object_body, new_id, not_found, page
 from schema import array, fields_of, one_of, req, url
 
-# The union of both columns of SAKARI_API.md §8.1 (spec 1.0.1 and the current docs).
+# The union of the event types of the OpenAPI 1.0.1 file and of the current docs page
+# (https://developer.sakari.io/api-reference/webhooks/subscribe-to-message-events).
 EVENT_TYPES = ("message-received", "message-sent", "message-status", "contact-created", "contact-updated",
                "contact-removed", "conversation-closed", "conversation-started", "contact-opt-out",
                "contact-opt-in", "list-opt-out", "list-opt-in")

@@ -2,7 +2,7 @@
 -- (SAKARI_ACCOUNT_ID) fills it in where a call leaves it out. The positional
 -- forms keep working, and a call that could mean two things raises.
 local sandbox = require "spec.support.sandbox"
-local config = require "sakari.config"
+local settings = require "sakari.settings"
 
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 local SEED_PATH = "/v1/accounts/sandbox-account/contacts/seed-contact"
@@ -94,12 +94,12 @@ describe("the account_id setting", function()
   end)
 
   it("is read from SAKARI_ACCOUNT_ID, and without it the old message stands", function()
-    local real = config.getenv
-    config.getenv = function(name) return name == "SAKARI_ACCOUNT_ID" and ACC or nil end
+    local real = settings.getenv
+    settings.getenv = function(name) return name == "SAKARI_ACCOUNT_ID" and ACC or nil end
     local from_env = sandbox.client()
-    config.getenv = function() return nil end
+    settings.getenv = function() return nil end
     local without = sandbox.client()
-    config.getenv = real
+    settings.getenv = real
     assert.equal(SEED, assert(from_env.contacts.get(SEED)).id)
     sandbox.clear_requests()
     assert.equal("bad argument #2 to 'contacts.get' (contactId: expected a non-empty string, got nil)",

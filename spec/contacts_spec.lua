@@ -96,7 +96,7 @@ describe("contacts", function()
 end)
 
 describe("the default client", function()
-  local config_module = require "sakari.config"
+  local config_module = require "sakari.settings"
   local real_getenv = config_module.getenv
   local env
 
@@ -209,7 +209,7 @@ describe("config errors", function()
   end)
 
   it("name the missing half of client credentials", function()
-    local config_module = require "sakari.config"
+    local config_module = require "sakari.settings"
     local real_getenv = config_module.getenv
     config_module.getenv = function() return nil end
     local message = config_error(sakari.new, { client_id = "id-only" })

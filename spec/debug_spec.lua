@@ -2,7 +2,7 @@
 -- milliseconds, bytes) to stderr or to a function; never a header, a body or
 -- a secret.
 local sandbox = require "spec.support.sandbox"
-local config = require "sakari.config"
+local settings = require "sakari.settings"
 
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 local SEED_PATH = "/v1/accounts/sandbox-account/contacts/seed-contact"
@@ -29,11 +29,11 @@ describe("debug", function()
   end)
 
   it("= true writes to stderr, and so does SAKARI_DEBUG=1; SAKARI_DEBUG=0 writes nothing", function()
-    local real_stderr, real_getenv = io.stderr, config.getenv
+    local real_stderr, real_getenv = io.stderr, settings.getenv
     local written = {}
     rawset(io, "stderr", { write = function(_, ...) for _, s in ipairs { ... } do written[#written + 1] = s end end })
     local env = {}
-    config.getenv = function(name) return env[name] end
+    settings.getenv = function(name) return env[name] end
     local ok, why = pcall(function()
       local on = sandbox.client { debug = true }
       assert.truthy(on.contacts.get(ACC, SEED))
@@ -48,7 +48,7 @@ describe("debug", function()
       off.close()
     end)
     rawset(io, "stderr", real_stderr)
-    config.getenv = real_getenv
+    settings.getenv = real_getenv
     assert(ok, why)
     local text = table.concat(written)
     local lines = {}
@@ -59,10 +59,10 @@ describe("debug", function()
   end)
 
   it("refuses a SAKARI_DEBUG it cannot read, naming it", function()
-    local real = config.getenv
-    config.getenv = function(name) return name == "SAKARI_DEBUG" and "verbose" or nil end
+    local real = settings.getenv
+    settings.getenv = function(name) return name == "SAKARI_DEBUG" and "verbose" or nil end
     local ok, err = pcall(sandbox.client)
-    config.getenv = real
+    settings.getenv = real
     assert.is_false(ok)
     assert.matches("SAKARI_DEBUG %(setting debug%): expected true, false or a function%(line%), got \"verbose\"",
       tostring(err))

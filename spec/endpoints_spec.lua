@@ -803,6 +803,26 @@ describe("every endpoint function", function()
     table.sort(missing)
     assert.same({}, missing)
   end)
+
+  -- a misspelt key (`shema`, `retyr`) would otherwise be ignored without a word
+  it("has only the row keys resources.lua's opening comment lists", function()
+    local known, unknown = { true, true }, {}
+    for line in io.lines("lua/sakari/resources.lua") do
+      if not line:find("^%-%-") then break end
+      local key = line:match("^%-%-%s+([%a_]+)%s+= ")
+      if key then known[key] = true end
+    end
+    assert.truthy(known.schema and known.experimental and known.fn)
+    for namespace, rows in pairs(resources.endpoints) do
+      for name, row in pairs(rows) do
+        for key in pairs(row) do
+          if not known[key] then unknown[#unknown + 1] = namespace .. "." .. name .. ": " .. tostring(key) end
+        end
+      end
+    end
+    table.sort(unknown)
+    assert.same({}, unknown)
+  end)
 end)
 
 describe("an unknown id", function()

@@ -4,6 +4,7 @@ local sandbox = require "spec.support.sandbox"
 local errors = require "sakari.errors"
 local endpoint = require "sakari.endpoint"
 local resources = require "sakari.resources"
+local sakari = require "sakari"
 
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
 local MESSAGES = "/v1/accounts/" .. ACC .. "/messages"
@@ -83,6 +84,9 @@ describe("messages.send", function()
       { { contacts = { { firstName = "No number" } }, template = "Hi" },
         "contacts[1]: needs an id or a mobile.number" },
       { { contacts = "+15550000000", template = "Hi" }, "contacts: expected an array, got string" },
+      { { contacts = sakari.null, template = "Hi" }, "contacts: expected an array, got null" },
+      { { contacts = { sakari.null }, template = "Hi" }, "contacts[1]: expected a table, got null" },
+      { { filters = sakari.null, template = "Hi" }, "filters: expected a table, got null" },
       { { contacts = { mobile = { number = "+15550000000" } }, template = "Hi" },
         "contacts: expected an array, got a table with named keys" },
       { { conversations = { 42 }, template = "Hi" },

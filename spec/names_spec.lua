@@ -1,7 +1,7 @@
 -- Names that help: a misspelt function or namespace, a colon call, a bad
 -- setting, each raised at the caller's line with what to write instead.
 local sandbox = require "spec.support.sandbox"
-local config = require "sakari.config"
+local settings = require "sakari.settings"
 local sakari = require "sakari"
 
 local ACC, SEED = sandbox.ACCOUNT, sandbox.SEED_CONTACT
@@ -60,8 +60,8 @@ describe("a bad setting", function()
   end)
 
   it("names the variable when the environment holds the bad value", function()
-    local real = config.getenv
-    config.getenv = function(name) return ({ SAKARI_API_URL = "localhost:8080", SAKARI_ACCESS_TOKEN = "t" })[name] end
+    local real = settings.getenv
+    settings.getenv = function(name) return ({ SAKARI_API_URL = "localhost:8080", SAKARI_ACCESS_TOKEN = "t" })[name] end
     local ok, err = pcall(sakari.new, {})
     assert.is_false(ok)
     assert.equal("sakari.new: environment variable SAKARI_API_URL (setting base_url): expected an http:// or "
@@ -71,7 +71,7 @@ describe("a bad setting", function()
     local fresh = require "sakari"
     package.loaded.sakari = sakari
     local message = raised(function() fresh.contacts.get(ACC, SEED) end)
-    config.getenv = real
+    settings.getenv = real
     assert.equal("sakari: environment variable SAKARI_API_URL (setting base_url): expected an http:// or "
       .. 'https:// URL, got "localhost:8080"', message)
   end)

@@ -257,3 +257,18 @@ describe("OAuth client credentials", function()
     assert.matches("echo %[redacted%] %[redacted%]", text)
   end)
 end)
+
+describe("a static token", function()
+  it("is redacted from an error wherever it occurs, pattern characters and all", function()
+    local token = "a%x.b(c)*d+[e]-f"
+    local client = sandbox.client { access_token = token }
+    sandbox.fault({ path = "/v1/", status = 400, times = 1,
+                    body = ('{"success":false,"error":{"code":"X-1","message":"echo %s and %s"}}'):format(token, token),
+                    content_type = "application/json" })
+    local _, err = client.contacts.get(ACC, SEED)
+    client.close()
+    assert.equal("X-1", err.code)
+    assert.is_nil(tostring(err):find(token, 1, true))
+    assert.matches("echo %[redacted%] and %[redacted%]", tostring(err))
+  end)
+end)

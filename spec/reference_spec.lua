@@ -3,7 +3,7 @@
 -- every example runs against the sandbox as written, ids aside.
 local sandbox = require "spec.support.sandbox"
 local resources = require "sakari.resources"
-local options = require "sakari.options"
+local endpoint = require "sakari.endpoint"
 
 local source = assert(loadfile("docs/api_reference.lua"))("text")
 
@@ -82,7 +82,7 @@ local function expected_params(row)
   if row.body then names[#names + 1] = row.body end
   names[#names + 1] = "options"
   for _, option in ipairs(row.query or {}) do names[#names + 1] = "options." .. option end
-  names[#names + 1] = "options." .. options.PASSTHROUGH
+  names[#names + 1] = "options." .. endpoint.PASSTHROUGH
   return names
 end
 
@@ -98,7 +98,7 @@ describe("the LDoc reference", function()
     local spec = { accepted = {}, enums = {} }
     for _, field in ipairs(fields) do
       local name = assert(field:match("^%[opt%] %S+ (%S+)"), field)
-      local query, detail, settings = options.query(spec, { [name] = 1 })
+      local query, detail, settings = endpoint.query(spec, { [name] = 1 })
       assert.is_nil(detail, name)
       assert.is_nil(query, name)
       assert.equal(1, settings[name])

@@ -16,13 +16,6 @@ describe("util.snippet", function()
   end)
 end)
 
-describe("util.replace_plain", function()
-  it("replaces every occurrence, magic characters included", function()
-    assert.equal("a * b * c", util.replace_plain("a %x. b %x. c", "%x.", "*"))
-    assert.equal("same", util.replace_plain("same", nil, "*"))
-  end)
-end)
-
 describe("util.strip_position", function()
   it("drops the position error() put in front, and leaves error objects alone", function()
     assert.equal("bad argument #1", util.strip_position("lua/sakari/x.lua:12: bad argument #1"))

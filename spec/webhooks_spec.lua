@@ -1,5 +1,6 @@
 -- Webhooks: subscriptions against the sandbox, and reading what Sakari delivers
--- (both payload formats of SAKARI_API.md §8.2, the Node SDK's signature scheme).
+-- (both payload formats: the OpenAPI file's and the help centre's "API & webhooks" example;
+-- the signature scheme of the Node SDK, github.com/Sakari-Io/sakari-nodejs-sdk src/signature.js).
 local sandbox = require "spec.support.sandbox"
 local sakari = require "sakari"
 
@@ -80,7 +81,7 @@ describe("webhooks.parse", function()
   end)
 
   it("needs no client and no credentials", function()
-    local config_module = require "sakari.config"
+    local config_module = require "sakari.settings"
     local real = config_module.getenv
     config_module.getenv = function() return nil end
     package.loaded.sakari = nil
@@ -128,6 +129,26 @@ describe("webhooks.sign and verify", function()
       sakari.webhooks.sign("https://example.com/hook?x=9", { t = true, n = 5, a = "1" }, "secret"))
     -- no params: the url alone
     assert.equal("73HVjq6EFDqxMRzMDoRH96HHWAM=", sakari.webhooks.sign("https://example.com/hook", {}, "secret"))
+  end)
+
+  it("sign numbers as JavaScript writes them (Node's String(x))", function()
+    local function same(number, js)
+      assert.equal(sakari.webhooks.sign("https://example.com/hook", { n = js }, "secret"),
+        sakari.webhooks.sign("https://example.com/hook", { n = number }, "secret"), js)
+    end
+    same(-0.0, "0")
+    same(1e-7, "1e-7")
+    same(0.000001, "0.000001")
+    same(0.00001234, "0.00001234")
+    same(1.5e300, "1.5e+300")
+    same(1e21, "1e+21")
+    same(1e20, "100000000000000000000")
+    same(0.1 + 0.2, "0.30000000000000004")
+    same(123.456, "123.456")
+    same(-5e-324, "-5e-324")
+    same(2 ^ 53, "9007199254740992")
+    same(1 / 3, "0.3333333333333333")
+    same(-math.huge, "-Infinity")
   end)
 
   it("verify says whether a signature matches", function()

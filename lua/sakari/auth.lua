@@ -14,6 +14,7 @@ M.now = os.time
 -- Refresh this long before expiry, so a token does not die in flight.
 local MAX_MARGIN = 30
 local MARGIN_SHARE = 0.1
+local function margin(life) return math.max(0, math.min(MAX_MARGIN, life * MARGIN_SHARE)) end
 
 -- The JWT payload, or nil when the token is not a JWT we can read.
 function M.jwt_claims(token)
@@ -95,11 +96,7 @@ function OAuth:refresh(io)
     return nil, err
   end
   local life = lifetime(token, answer)
-  self.token, self.refresh_at = token, nil
-  if life then
-    local margin = math.max(0, math.min(MAX_MARGIN, life * MARGIN_SHARE))
-    self.refresh_at = fetched_at + life - margin
-  end
+  self.token, self.refresh_at = token, life and fetched_at + life - margin(life)
   return token
 end
 

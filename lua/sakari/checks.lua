@@ -2,7 +2,6 @@
 -- be right raises before it is sent. Each check returns nil when the body is
 -- acceptable, else a detail for the argument error. Only what the documents
 -- require is checked; everything else goes to the server untouched.
-local core = require "sakari.core"
 local util = require "sakari.util"
 
 local M = {}
@@ -20,7 +19,7 @@ end
 function M.send_request(body)
   for _, key in ipairs { "contacts", "conversations" } do
     local v = body[key]
-    if v ~= nil and (type(v) ~= "table" or v == core.null) then
+    if v ~= nil and type(v) ~= "table" then
       return ("%s: expected an array, got %s"):format(key, describe(v))
     end
     if v ~= nil and v[1] == nil and next(v) ~= nil then
@@ -28,8 +27,9 @@ function M.send_request(body)
       return ("%s: expected an array, got a table with named keys (wrap it: { ... })"):format(key)
     end
   end
-  for i, contact in ipairs(body.contacts or {}) do
-    if type(contact) ~= "table" or contact == core.null then
+  local contacts, conversations = body.contacts or {}, body.conversations or {}
+  for i, contact in ipairs(contacts) do
+    if type(contact) ~= "table" then
       return ("contacts[%d]: expected a table, got %s"):format(i, describe(contact))
     end
     local mobile = contact.mobile
@@ -38,18 +38,16 @@ function M.send_request(body)
       return ("contacts[%d]: needs an id or a mobile.number"):format(i)
     end
   end
-  for i, id in ipairs(body.conversations or {}) do
+  for i, id in ipairs(conversations) do
     if not non_empty_string(id) then
       return ("conversations[%d]: expected a conversation id (a non-empty string), got %s"):format(i, describe(id))
     end
   end
   local filters = body.filters
-  if filters ~= nil and (type(filters) ~= "table" or filters == core.null) then
+  if filters ~= nil and type(filters) ~= "table" then
     return "filters: expected a table, got " .. describe(filters)
   end
-  -- contacts and conversations are arrays or absent by now
-  local listed = (body.contacts or {})[1] ~= nil or (body.conversations or {})[1] ~= nil
-  if not (listed or (filters and has_entries(filters))) then
+  if not (contacts[1] ~= nil or conversations[1] ~= nil or (filters and has_entries(filters))) then
     return "no recipients: give contacts, conversations or filters"
   end
   local template, media = body.template, body.media
@@ -59,7 +57,6 @@ function M.send_request(body)
   if not (non_empty_string(template) or (type(media) == "table" and media[1] ~= nil)) then
     return "nothing to send: give template (the message text) or media"
   end
-  return nil
 end
 
 -- campaigns.quick: the fields the docs mark as required.
@@ -70,13 +67,12 @@ function M.quick_campaign(body)
     end
   end
   local message = body.message
-  if type(message) ~= "table" or message == core.null then
+  if type(message) ~= "table" then
     return "message: expected a table {message = text, media = ...}, got " .. describe(message)
   end
   if not (non_empty_string(message.message) or (type(message.media) == "table" and message.media[1] ~= nil)) then
     return "message: give message.message (the text) or message.media"
   end
-  return nil
 end
 
 return M

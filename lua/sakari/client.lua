@@ -1,4 +1,4 @@
--- A client: its settings (config.lua), credentials and I/O. Every call goes
+-- A client: its settings (settings.lua), credentials and I/O. Every call goes
 -- through flow.run (token, send, answer, retries), blocking on the client's
 -- session, or yielding to a queue when it runs inside one of the client's
 -- queues (batch, queue).
@@ -9,7 +9,6 @@
 -- client's namespaces and batch, queue and close.
 local core = require "sakari.core"
 local auth = require "sakari.auth"
-local config = require "sakari.config"
 local endpoint = require "sakari.endpoint"
 local errors = require "sakari.errors"
 local flow = require "sakari.flow"
@@ -34,14 +33,44 @@ local function settle(...)
   return first, nil, { n = n - 1, select(2, ...) }
 end
 
+-- Shortest part of a secret worth hiding where an excerpt was cut inside it.
+local MIN_SECRET_PART = 6
+
+-- Replaces every occurrence of secret in text, found as plain bytes (a secret
+-- is no pattern), and the start of one where an excerpt of a server's answer
+-- was cut off inside it (text ending, or "...").
+local function redact(text, secret)
+  if secret == nil or secret == "" then return text end
+  local out, pos = {}, 1
+  while true do
+    local i, j = text:find(secret, pos, true)
+    if not i then break end
+    out[#out + 1] = text:sub(pos, i - 1) .. "[redacted]"
+    pos = j + 1
+  end
+  text = table.concat(out) .. text:sub(pos)
+  for k = #secret - 1, MIN_SECRET_PART, -1 do
+    local head = secret:sub(1, k)
+    local i = text:find(head, 1, true)
+    while i do
+      local after = i + k
+      if after > #text or text:sub(after, after + 2) == "..." then
+        return text:sub(1, i - 1) .. "[redacted]" .. text:sub(after)
+      end
+      i = text:find(head, i + 1, true)
+    end
+  end
+  return text
+end
+
 -- Secrets that must never survive into an error message, even if a server echoes them.
 local function redactor(credentials)
   local secrets = credentials
     and { credentials.client_secret, credentials.client_id, credentials.token } or {}
   return function(err, token)
     if errors.is_error(err) and type(err.message) == "string" then
-      local message = util.redact(err.message, token)
-      for i = 1, 3 do message = util.redact(message, secrets[i]) end
+      local message = redact(err.message, token)
+      for i = 1, 3 do message = redact(message, secrets[i]) end
       err.message = message
     end
     return err
@@ -67,7 +96,7 @@ Client.__index = Client
 -- connections. Raises at `level` (as error() counts) on a bad config: every
 -- caller sits at the same depth below the user's call, so the user's line is blamed.
 function Client:configure(cfg, fname, level)
-  local resolved, credentials = config.resolve(cfg)
+  local resolved, credentials = settings.resolve(cfg)
   if not resolved then
     local problem = credentials
     local fields = { setting = problem.setting, env = problem.env }
@@ -76,9 +105,6 @@ function Client:configure(cfg, fname, level)
   end
   self:close()
   self.resolved, self.custom = resolved, resolved.transport
-  self.options = { ca_file = resolved.ca_file, proxy = resolved.proxy, insecure = resolved.insecure }
-  local retry_settings = {} -- the per-call settings that flow.lua and retry.lua read from here
-  for _, name in ipairs(settings.PER_CALL) do retry_settings[name] = resolved[name] end
   local ua = ("lua-sakari/%s (%s; %s)"):format(core.VERSION, jit and jit.version or _VERSION,
     core.curl_version)
   local suffix = resolved.user_agent_suffix
@@ -87,7 +113,7 @@ function Client:configure(cfg, fname, level)
     timeout = resolved.timeout,
     connect_timeout = resolved.connect_timeout,
     headers = { ["User-Agent"] = suffix and ua .. " " .. suffix or ua },
-    settings = retry_settings,
+    settings = resolved, -- flow.lua and retry.lua read the per-call ones from here
     on_request = resolved.on_request,
     on_response = debug_hook(resolved.debug, resolved.on_response),
     redact = redactor(credentials),
@@ -108,7 +134,7 @@ function Client:configure(cfg, fname, level)
   end
   self.blocking = self.custom and transports.io(self.custom) or {
     send = function(request)
-      self.session = self.session or core.session(self.options)
+      self.session = self.session or core.session(resolved) -- ca_file, proxy, insecure
       return self.session:request(request)
     end,
     sleep = core.sleep,
@@ -129,7 +155,7 @@ end
 -- content_type | multipart, raw_response?, accept?, retry?, settings? }
 function Client:call(request)
   if not self.ctx then self:configure(nil, "sakari", 4) end
-  if not self.ctx.auth then usage.raise(3, config.NO_CREDENTIALS) end
+  if not self.ctx.auth then usage.raise(3, settings.NO_CREDENTIALS) end
   local q = queue and queue.current()
   return flow.run(self.ctx, request, q and q.owner == self and q.io or self.blocking)
 end
@@ -141,7 +167,7 @@ function Client:queue(concurrency)
   queue = queue or require "sakari.queue"
   local custom = self.custom
   local multi = custom and custom.multi and custom.multi(self.blocking.send)
-  local q = queue.new(multi or custom and queue.serial() or core.multi(self.options),
+  local q = queue.new(multi or custom and queue.serial() or core.multi(self.resolved),
     concurrency or self.resolved.concurrency)
   q.owner = self
   if custom and not multi then q.io = self.blocking end

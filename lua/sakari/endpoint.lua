@@ -2,30 +2,28 @@
 -- compiled once, when this module loads; `bind` makes one client's functions
 -- from the compiled specs, one constructor per row kind (MAKE).
 --
--- Every argument is checked before anything is sent. A raise counts a fixed
--- number of frames up to the user's call, never through a tail call, so the
--- error blames the user's line on every Lua.
+-- Every argument is checked before anything is sent. A check returns what is
+-- wrong; only the function the user called raises it, counting a fixed number
+-- of frames up to the user's call, never through a tail call, so the error
+-- blames the user's line on every Lua.
 local core = require "sakari.core"
-local options = require "sakari.options"
 local errors = require "sakari.errors"
 local resources = require "sakari.resources"
+local settings = require "sakari.settings"
 local usage = require "sakari.usage"
 local util = require "sakari.util"
 
 local M = {}
 
--- How the answer {success, data, pagination} becomes the result.
+-- How the answer {success, data, pagination} becomes the result (resources.lua's `answer`).
 local ANSWER = {
-  -- data (true when there is no data)
   item = function(envelope) return envelope.data == nil or envelope.data end,
-  -- data[1] when data is a list, else data: creates answered "a list of one"
-  -- by the current docs and a single object by older ones
+  -- creates answer "a list of one" by the current docs, a single object by older ones
   first = function(envelope)
     local data = envelope.data
     if type(data) == "table" and data[1] ~= nil then return data[1] end
     return data == nil or data
   end,
-  -- items, pagination
   page = function(envelope)
     local data = envelope.data
     if type(data) ~= "table" or data == core.null then data = core.array() end
@@ -34,8 +32,7 @@ local ANSWER = {
     return data, pagination
   end,
   success = function() return true end,
-  -- a tabular report: records keyed by column name, the column names in order
-  -- and the raw text; a JSON answer (should Sakari switch) gives its data
+  -- a JSON answer (should Sakari switch from CSV) gives its data
   report = function(envelope, request)
     local content_type = envelope.headers and envelope.headers["content-type"] or ""
     if content_type:lower():find("json", 1, true) then
@@ -90,6 +87,125 @@ for namespace, rows in pairs(resources.endpoints) do
   M.specs[namespace] = specs
 end
 
+-- A call's options: the documented query options are checked by name, so a
+-- typo (`firstname`) fails loudly instead of being ignored by the server
+-- (Sakari ignores unknown query parameters); `query = {...}` passes others,
+-- checked only for their type. The per_call settings are options of every call.
+--
+-- Documented ranges (https://developer.sakari.io/api-reference/contacts/fetch-contacts,
+-- offset and limit): a bad page size fails here, before anything is sent,
+-- rather than as a 400 from the server.
+local INTEGER_RANGE = {
+  limit = { min = 1, max = 100, expected = "an integer from 1 to 100" },
+  offset = { min = 0, expected = "an integer >= 0" },
+}
+
+-- The key that passes parameters unchecked by name.
+M.PASSTHROUGH = "query"
+
+local function is_scalar(v)
+  local t = type(v)
+  return t == "string" or t == "boolean" or util.finite(v)
+end
+
+-- A value the query string can carry: a scalar, or an array of scalars (sent
+-- as the parameter repeated).
+local function check_value(key, value)
+  local ok = is_scalar(value)
+  if type(value) == "table" then
+    local n = 0
+    for _ in pairs(value) do n = n + 1 end
+    ok = true
+    for i = 1, n do ok = ok and is_scalar(value[i]) end
+  end
+  if ok then return nil end
+  return ("option '%s': expected a string, number, boolean or an array of them, got %s")
+    :format(tostring(key), util.describe(value))
+end
+
+-- An integral float (10.0) becomes an integer, so the query says limit=10, not 10.0.
+local function check_range(key, value)
+  local range = INTEGER_RANGE[key]
+  if not range then return value end
+  if type(value) ~= "number" or value ~= math.floor(value)
+      or value < range.min or (range.max and value > range.max) then
+    local got = type(value) == "number" and tostring(value) or util.describe(value)
+    return nil, ("option '%s': expected %s, got %s"):format(key, range.expected, got)
+  end
+  return math.floor(value)
+end
+
+-- Options and placeholders: `label` is "option '%s'" or "%s", `key` filling it.
+local function check_enum(spec, key, value, label)
+  local allowed = spec.enums[key]
+  if not allowed or allowed[value] then return nil end
+  return (label .. ": expected one of %s, got %q"):format(key, util.listed(allowed), tostring(value))
+end
+
+-- The options of every call: the per-call settings and the passthrough.
+local COMMON = { [M.PASSTHROUGH] = true }
+for _, name in ipairs(settings.PER_CALL) do COMMON[name] = true end
+local COMMON_LIST = util.listed(COMMON)
+
+local function unknown(spec, key)
+  local names = {}
+  for name in pairs(spec.accepted) do names[name] = true end
+  for name in pairs(COMMON) do names[name] = true end
+  local accepted = next(spec.accepted) and ("accepted: %s; on every call"):format(util.listed(spec.accepted))
+    or "accepted on every call"
+  return ("unknown option '%s' (%s: %s)%s"):format(tostring(key), accepted, COMMON_LIST,
+    util.suggest(key, names))
+end
+
+-- spec: its accepted, enums and required -> the query table (nil when there is
+-- none), nil, and the call settings given (nil when none); or nil, detail.
+function M.query(spec, options)
+  if options == nil then
+    if not spec.required then return nil end
+    options = {} -- to say which option is missing
+  end
+  if type(options) ~= "table" then
+    return nil, "options: expected a table, got " .. util.describe(options)
+  end
+  local query, call_settings = {}, nil
+  for key, value in pairs(options) do
+    local setting = settings.by_name[key]
+    if setting and setting.per_call and not spec.accepted[key] then
+      local detail = settings.check(key, value)
+      if detail then return nil, ("option '%s': %s"):format(key, detail) end
+      call_settings = call_settings or {}
+      call_settings[key] = value
+    elseif key ~= M.PASSTHROUGH then
+      if not spec.accepted[key] then return nil, unknown(spec, key) end
+      local detail = check_value(key, value)
+      if not detail then value, detail = check_range(key, value) end
+      detail = detail or check_enum(spec, key, value, "option '%s'")
+      if detail then return nil, detail end
+      query[key] = value
+    end
+  end
+  local extra = options[M.PASSTHROUGH]
+  if extra ~= nil then
+    if type(extra) ~= "table" then
+      return nil, "options.query: expected a table, got " .. util.describe(extra)
+    end
+    for key, value in pairs(extra) do
+      if type(key) ~= "string" or key == "" then
+        return nil, "options.query: keys must be non-empty strings, got " .. util.describe(key)
+      end
+      local detail = check_value(key, value)
+      if detail then return nil, detail end
+      if query[key] ~= nil then return nil, ("option '%s' is given twice (once in options.query)"):format(key) end
+      query[key] = value
+    end
+  end
+  for _, name in ipairs(spec.required or {}) do
+    if query[name] == nil then return nil, ("option '%s' is required"):format(name) end
+  end
+  if next(query) == nil then query = nil end
+  return query, nil, call_settings
+end
+
 -- The body argument -> the request's body (or an upload's fields); returns
 -- what is wrong, naming the argument. The one place a body is validated before
 -- it is encoded. The call's strict option, else the client's, says whether
@@ -130,24 +246,22 @@ function M.request(spec, client, ...)
     if type(v) ~= "string" or v == "" then
       return nil, i, ("%s: expected a non-empty string, got %s"):format(param, util.describe(v))
     end
-    local allowed = spec.enums[param]
-    if allowed and not allowed[v] then
-      return nil, i, ("%s: expected one of %s, got %q"):format(param, util.listed(allowed), v)
-    end
+    local wrong = check_enum(spec, param, v, "%s")
+    if wrong then return nil, i, wrong end
     values[param] = core.escape(v)
   end
   local argn = #spec.params + 1
   local optn = spec.body and argn + 1 or argn
-  local query, detail, settings = options.query(spec, (select(optn, ...)))
+  local query, detail, call_settings = M.query(spec, (select(optn, ...)))
   if detail then return nil, optn, detail end
   local request = {
     fname = spec.fname, method = spec.method, path = spec.template:gsub("{([%w_]+)}", values),
     retry = spec.retry, raw_response = spec.raw_response, accept = spec.accept, query = query,
-    settings = settings, -- flow.lua reads the retry ones there, the rest from the request
+    settings = call_settings, -- flow.lua reads the retry ones there, the rest from the request
   }
-  if settings then
-    request.timeout, request.connect_timeout = settings.timeout, settings.connect_timeout
-    request.strict = settings.strict
+  if call_settings then
+    request.timeout, request.connect_timeout = call_settings.timeout, call_settings.connect_timeout
+    request.strict = call_settings.strict
   end
   if spec.body then
     detail = set_body(spec, client, request, (select(argn, ...)))
@@ -165,7 +279,6 @@ local function missing(kind, prefix, name, names)
     util.suggest(name, names, prefix))
 end
 
--- The message for "namespace.name" when there is no such function.
 function M.no_function(namespace, name)
   if not M.specs[namespace] then return missing("namespace", "", namespace, M.specs) end
   return missing("function", namespace .. ".", name, M.specs[namespace])
@@ -252,7 +365,7 @@ function MAKE.patch(spec, client, account)
     if type(current) ~= "table" then -- nothing to merge into: PUTting changes alone would clear the rest
       return nil, errors.decode(read.method, read_request.path, 200, nil, "the contact read back has no data")
     end
-    request.body = require("sakari.patch").body(spec.merge, current, changes)
+    request.body = require("sakari.patch").body(current, changes)
     encode_body(spec, request)
     return answer(spec, request, client:call(request))
   end

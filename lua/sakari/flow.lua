@@ -38,33 +38,6 @@ local function interpret(req, r)
   return nil, err
 end
 
--- The request table for core: the client's fixed headers plus this token.
-local function wire_request(ctx, req, token)
-  local headers = {}
-  for name, value in pairs(ctx.headers) do headers[name] = value end
-  if token then
-    -- one header string per token, not one per request
-    if ctx.bearer_for ~= token then ctx.bearer_for, ctx.bearer = token, "Bearer " .. token end
-    headers.Authorization = ctx.bearer
-  end
-  if req.accept then headers.Accept = req.accept end
-  return {
-    method = req.method,
-    url = ctx.base_url .. req.path,
-    headers = headers,
-    query = req.query,
-    raw_body = req.raw_body,
-    content_type = req.content_type,
-    multipart = req.multipart,
-    raw_response = req.raw_response,
-    want_headers = ctx.want_headers, -- the debug line's bytes (content-length)
-    -- libcurl resends on a reused connection that died early; never for these
-    fresh_connect = req.retry == "never" or nil,
-    timeout = req.timeout or ctx.timeout,
-    connect_timeout = req.connect_timeout or ctx.connect_timeout,
-  }
-end
-
 -- ctx: { base_url, headers, auth (false for the token request itself), settings, timeout,
 --        connect_timeout, want_headers, on_request, on_response, redact(err, token) }
 -- req: { method, path, query, raw_body (bytes) + content_type | multipart, raw_response,
@@ -74,17 +47,30 @@ function M.run(ctx, req, io)
   if req.settings then -- this call's retry settings (a table of its own) over the client's
     settings = setmetatable(req.settings, { __index = ctx.settings })
   end
+  -- req, this call's own table, becomes the request core sends (request.h)
+  local headers = {} -- the client's fixed ones, and this attempt's token below
+  for name, value in pairs(ctx.headers) do headers[name] = value end
+  if req.accept then headers.Accept = req.accept end
+  req.url, req.headers = ctx.base_url .. req.path, headers
+  req.want_headers = ctx.want_headers -- the debug line's bytes (content-length)
+  req.timeout = req.timeout or ctx.timeout
+  req.connect_timeout = req.connect_timeout or ctx.connect_timeout
+  -- libcurl resends on a reused connection that died early; never for these
+  req.fresh_connect = req.retry == "never" or nil
   local attempt, refreshed = 0, false
   while true do
     local token, envelope, err
     if ctx.auth then
       token, err = ctx.auth:get(io)
       if not token then return nil, err end
+      -- one header string per token, not one per request
+      if ctx.bearer_for ~= token then ctx.bearer_for, ctx.bearer = token, "Bearer " .. token end
+      headers.Authorization = ctx.bearer
     end
     attempt = attempt + 1
     if ctx.on_request then ctx.on_request { method = req.method, path = req.path, attempt = attempt } end
     local started = ctx.on_response and core.now()
-    local r = io.send(wire_request(ctx, req, token))
+    local r = io.send(req)
     local status = r.status
     envelope, err = interpret(req, r)
     if started then

@@ -4,8 +4,7 @@
 -- supply the credentials (never their values); whether the API answers one
 -- cheap request.
 -- luacheck: globals vim
-local config = require "sakari.config" -- loads without the core, as this module must
-local settings = require "sakari.settings"
+local settings = require "sakari.settings" -- loads without the core, as this module must
 
 local M = {}
 
@@ -125,7 +124,7 @@ local function check_credentials(report, client_info)
     report.info("no credentials in the environment: clients made without any in their config cannot call")
   else
     report.warn("no credentials in the environment, nor in the config of a sakari.nvim client", {
-      "set " .. config.CREDENTIAL_ENV,
+      "set " .. settings.CREDENTIAL_ENV,
       "or pass access_token (or client_id and client_secret) to require(\"sakari.nvim\").new{...}",
     })
   end

@@ -3,10 +3,7 @@
 -- `pages`, which walks the same pages a whole page at a time (sakari.nvim).
 --
 -- Nothing is requested until the loop asks for the first item; each page is one
--- request (`limit` 100 unless the options say otherwise). Where the last page is
--- is read from the answer, most reliable signal first (the list pages of
--- https://developer.sakari.io/api-reference, such as contacts/fetch-contacts):
--- `hasNext`, else `totalCount`, else a page shorter than `limit`.
+-- request (`limit` 100 unless the options say otherwise).
 --
 -- A failed page raises its err object: a loop that ended quietly would look like
 -- a complete walk. On Lua 5.4 the iterator's fourth value is to-be-closed, so a
@@ -19,11 +16,12 @@ M.DEFAULT_LIMIT = 100
 local Walk = {}
 
 function Walk.__close(self)
-  self.closed, self.items = true, nil
+  self.items = nil
 end
 
--- Decides from one page whether another one follows.
--- `got` is the number of items of this page, `next_offset` where the next starts.
+-- Whether another page follows one of `got` items (the next starts at `next_offset`),
+-- most reliable signal first (the list pages of https://developer.sakari.io/api-reference,
+-- such as contacts/fetch-contacts): `hasNext`, else `totalCount`, else a page shorter than `limit`.
 function M.has_more(pagination, got, limit, next_offset)
   if got == 0 then return false end -- nothing new: never loop forever on a confused server
   if type(pagination) == "table" then
@@ -33,27 +31,22 @@ function M.has_more(pagination, got, limit, next_offset)
   return got >= limit
 end
 
-local function copy(t)
-  local c = {}
-  for k, v in pairs(t or {}) do c[k] = v end
-  return c
-end
-
 -- fetch(query) -> items, pagination | nil, err   (one page request)
 -- query: the checked query table of the list call (offset and limit included).
 -- Returns a function giving the next page's items and pagination on each call;
 -- nil after the last page; nil, err when a page failed (and nil after that).
 function M.pages(fetch, query)
-  local base = copy(query)
-  local offset, limit = base.offset or 0, base.limit or M.DEFAULT_LIMIT
+  -- one copy per walk, its offset moved on: a page is sent before the next is asked for
+  local page_query = {}
+  for k, v in pairs(query or {}) do page_query[k] = v end
+  local limit = page_query.limit or M.DEFAULT_LIMIT
+  page_query.offset, page_query.limit = page_query.offset or 0, limit
   local done = false
   return function()
     if done then return nil end
-    local page_query = copy(base)
-    page_query.offset, page_query.limit = offset, limit
     local items, pagination = fetch(page_query) -- without items, pagination is the err
-    if items then offset = offset + #items end
-    done = not (items and M.has_more(pagination, #items, limit, offset))
+    if items then page_query.offset = page_query.offset + #items end
+    done = not (items and M.has_more(pagination, #items, limit, page_query.offset))
     return items, pagination
   end
 end
@@ -61,21 +54,18 @@ end
 -- Returns iterator, nil, nil, closer: the generic-for quadruple.
 function M.each(fetch, query)
   local next_page = M.pages(fetch, query)
-  local walk = setmetatable({ items = {}, index = 0 }, Walk) -- items: the current page
+  -- items: the current page; nil once the walk has ended or was closed
+  local walk = setmetatable({ items = {}, index = 0 }, Walk)
 
   local function iterate()
-    while not walk.closed do
+    while walk.items do
       if walk.index < #walk.items then
         walk.index = walk.index + 1
         return walk.items[walk.index]
       end
-      local page, err = next_page()
-      if page then
-        walk.items, walk.index = page, 0
-      else
-        Walk.__close(walk)
-        if err ~= nil then error(err, 0) end -- the err object itself, so `pcall` hands it back intact
-      end
+      local page, err = next_page() -- without a page, err is nil (the end) or the page's failure
+      walk.items, walk.index = page, 0
+      if not page and err ~= nil then error(err, 0) end -- the err object itself, so `pcall` hands it back intact
     end
     return nil
   end

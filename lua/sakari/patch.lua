@@ -11,12 +11,12 @@ local M = {}
 
 local ARRAY_MT = getmetatable(core.array())
 
--- Per kind, from schemas.lua: the fields the server computes, which are pointless
--- to send back at best (everything else is kept, unknown fields included: a
--- writable field this library does not know yet must survive a patch), and the
--- JSON arrays (an empty table a caller's changes hold would go out as `{}`).
-local READ_ONLY = { contact = schemas.read_only("Contact") }
-local ARRAYS = { contact = schemas.arrays("Contact") }
+-- From schemas.lua: the fields the server computes, which are pointless to send
+-- back at best (everything else is kept, unknown fields included: a writable
+-- field this library does not know yet must survive a patch), and the JSON
+-- arrays (an empty table a caller's changes hold would go out as `{}`).
+local READ_ONLY = schemas.read_only("Contact")
+local ARRAYS = schemas.arrays("Contact")
 
 -- Decoded JSON marks its arrays (as sakari.array does); a caller's table is one when it has items.
 function M.is_array(t)
@@ -25,10 +25,14 @@ end
 
 -- A copy that encodes as the original does: the array mark, and the digits of
 -- numbers a float cannot hold (Lua 5.1 and LuaJIT past 2^53, any Lua past 64 bits).
-local function copy(value)
+-- leave_out: READ_ONLY's rules (true: the field is left out; a table: rules for its fields).
+local function copy(value, leave_out)
   if type(value) ~= "table" then return value end -- sakari.null is not a table
   local out = {}
-  for k, v in pairs(value) do out[k] = copy(v) end
+  for k, v in pairs(value) do
+    local rule = leave_out and leave_out[k]
+    if rule ~= true then out[k] = copy(v, rule) end
+  end
   return core.keep_digits(value, setmetatable(out, getmetatable(value)))
 end
 
@@ -50,26 +54,15 @@ function M.merge(target, changes)
   end
 end
 
-local function strip(record, read_only)
-  for key, rule in pairs(read_only) do
-    if rule == true then
-      record[key] = nil
-    elseif type(record[key]) == "table" then
-      strip(record[key], rule)
-    end
-  end
-end
-
--- The body a PUT needs to turn `current` (as read) into `current` + `changes`; kind: "contact".
-function M.body(kind, current, changes)
-  local body = copy(current)
-  strip(body, READ_ONLY[kind])
+-- The body a PUT needs to turn the contact `current` (as read) into `current` + `changes`.
+function M.body(current, changes)
+  local body = copy(current, READ_ONLY)
   for key, value in pairs(body) do
     -- a null read back (mobile.verified, say) is not a value PUT accepts
     if value == core.null then body[key] = nil end
   end
   M.merge(body, changes)
-  for key in pairs(ARRAYS[kind]) do
+  for key in pairs(ARRAYS) do
     if type(body[key]) == "table" and next(body[key]) == nil then body[key] = core.array() end
   end
   return body

@@ -19,13 +19,17 @@ end
 
 -- What a call does instead of blocking, when it runs inside a queue.
 local io = {
-  send = function(request) return coroutine.yield("send", request) end,
+  send = function(request)
+    local q = owner[coroutine.running()]
+    -- a pause a 429 started holds every send of the queue (it may grow meanwhile)
+    while core.now() < q.pause_until do coroutine.yield("sleep", q.pause_until - core.now()) end
+    return coroutine.yield("send", request)
+  end,
   sleep = function(seconds) coroutine.yield("sleep", seconds) end,
   -- the server said "slow down" (429): no call of this queue sends for that long
   throttle = function(seconds)
     local q = owner[coroutine.running()]
-    local until_ = core.now() + seconds
-    if until_ > q.pause_until then q.pause_until = until_ end
+    q.pause_until = math.max(q.pause_until, core.now() + seconds)
   end,
   wait = function() coroutine.yield("wait") end,
   -- whether a coroutine is still a live call of some queue (not finished, not closed)
@@ -52,7 +56,7 @@ function M.new(multi, concurrency)
     next_id = 0,
     backlog = {}, backlog_first = 1, backlog_last = 0,
     sending = {}, -- multi transfer id -> task
-    timers = {},  -- tasks sleeping until .wake_at; with .request, a send held by a pause (429)
+    timers = {},  -- tasks sleeping until .wake_at
     waiting = {}, -- tasks waiting for another call's token fetch
     finished = {},
     pause_until = 0,
@@ -89,25 +93,10 @@ local function explain(message)
     .. " local c = it() ...`), or use LuaJIT or Lua 5.2+"
 end
 
-local resume
-
--- Sends a task's request, or holds it until the pause a 429 started is over.
-local function send(self, task)
-  if core.now() < self.pause_until then
-    task.wake_at = self.pause_until
-    self.timers[#self.timers + 1] = task
-    return
-  end
-  local ok, id = pcall(self.multi.add, self.multi, task.request)
-  task.request = nil
-  if not ok then return resume(self, task, false, false, { kind = "error", reason = tostring(id) }) end
-  self.sending[id] = task
-end
-
 -- Runs a task until it yields or ends. An error before its first yield (`first`)
 -- is a bad argument, nothing sent: raised to push's caller when it runs inside push
 -- (`raise`), else the call's err "argument", without a position inside the library.
-function resume(self, task, first, raise, ...)
+local function resume(self, task, first, raise, ...)
   local ok, op, a, b = coroutine.resume(task.co, ...)
   if not ok then
     op = explain(op)
@@ -121,8 +110,9 @@ function resume(self, task, first, raise, ...)
   end
   if coroutine.status(task.co) == "dead" then return finish(self, task, op, a, b) end
   if op == "send" then
-    task.request = a
-    send(self, task)
+    local added, id = pcall(self.multi.add, self.multi, a)
+    if not added then return resume(self, task, false, false, { kind = "error", reason = tostring(id) }) end
+    self.sending[id] = task
   elseif op == "sleep" then
     task.wake_at = core.now() + a
     self.timers[#self.timers + 1] = task
@@ -170,8 +160,6 @@ function Queue:poll(timeout)
   for _, task in ipairs(timers) do
     if task.wake_at > now then
       self.timers[#self.timers + 1] = task
-    elseif task.request then
-      send(self, task)
     else
       resume(self, task, false, false)
     end
@@ -186,10 +174,8 @@ function Queue:poll(timeout)
 
   -- wait no longer than the caller allows, nor past the next wake-up
   local wait = timeout or 0
-  for _, task in ipairs(self.timers) do
-    if task.wake_at - now < wait then wait = task.wake_at - now end
-  end
-  if wait < 0 then wait = 0 end
+  for _, task in ipairs(self.timers) do wait = math.min(wait, task.wake_at - now) end
+  wait = math.max(wait, 0)
 
   -- the multi waits too when nothing is in flight: an nginx transport's
   -- multi with ngx.sleep, so calls between retries never hold the worker

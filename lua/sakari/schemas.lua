@@ -5,11 +5,10 @@
 -- schema (`schema = "ContactRequest"`); `check` walks a body against it before
 -- anything is sent; types/sakari.lua (editor types) is generated from it.
 --
--- What `check` enforces:
+-- What `check` enforces (the `strict` setting, per client and per call, set to
+-- false skips it: the body is sent as given, for callers who know better):
 --   * names: a key no schema documents raises `fields.firstname: unknown field;
 --     did you mean firstName?`. A free-form map (`attributes`) takes any key.
---     The `strict` setting (per client and per call) set to false skips the
---     check: the body is sent as given, for callers who know better.
 --   * shapes: an object or an array where the docs say so (a walk needs them).
 --   * scalar types only where the docs are sure ([S]/[D] with a type); a `loose`
 --     field has a type for editors and is not checked. JSON null (sakari.null)
@@ -30,18 +29,31 @@
 --   ro(field)                                         read-only (see above)
 --   "Name"                                            another entry of this table
 -- and may carry a doc line: doc(field, "text") (editors show it on hover).
+local null = require("sakari.core").null
 local util = require "sakari.util"
 
 local M = {}
 
-local function object(fields) return { kind = "object", fields = fields } end
-local function array(item) return { kind = "array", item = item } end
-local function map(value) return { kind = "map", value = value } end
-local function loose(kind) return { kind = kind, loose = true } end
+-- the Lua type each checked scalar must have; false: not checked
+local CHECKED = {
+  string = "string", number = "number", boolean = "boolean", ["date-time"] = "string", any = false,
+}
+
+-- Every field becomes a node { kind, expect, read_only, doc, fields | item | value }
+-- as it is written: `expect` is the Lua type of a checked scalar, false when the
+-- value is not checked, nil when it is walked (a table, or a name: resolved when
+-- walked, so entries may name each other in any order).
 local function node_of(field)
-  if type(field) == "string" then field = { kind = field } end
+  if type(field) == "string" then return { kind = field, expect = CHECKED[field] } end
   return field
 end
+local function object(fields)
+  for name, field in pairs(fields) do fields[name] = node_of(field) end
+  return { kind = "object", fields = fields }
+end
+local function array(item) return { kind = "array", item = node_of(item) } end
+local function map(value) return { kind = "map", value = node_of(value) } end
+local function loose(kind) return { kind = kind, expect = false } end
 local function ro(field)
   field = node_of(field)
   field.read_only = true
@@ -106,7 +118,6 @@ S.Contact = object {
   tags = array(object { tag = "string", visible = "boolean" }),
   valid = ro "boolean", error = ro "ItemError", created = ro "Updated", updated = ro "Updated",
 }
-S.ContactRequest = "Contact"
 
 -- §6.2
 S.SendMessagesRequest = object {
@@ -125,7 +136,6 @@ S.Template = object {
   id = ro "string", name = "string", type = doc("string", "SMS or Web"), template = "string",
   media = array("Media"), created = ro "Updated", updated = ro "Updated",
 }
-S.TemplateRequest = "Template"
 
 -- §7.4 and §4.1 #19 (filters.contacts from the create body)
 S.Campaign = object {
@@ -142,7 +152,6 @@ S.Campaign = object {
   reporting = object { when = "string", delay = loose "number", unit = "string", destination = "string" },
   created = ro "Updated", updated = ro "Updated",
 }
-S.CampaignRequest = "Campaign"
 
 -- §4.2 #33 [MC]: name, groupId, listId and message required
 S.QuickCampaignRequest = object {
@@ -155,21 +164,18 @@ S.Webhook = object {
   id = ro "string", type = ro "string", destination = ro "string", url = doc("string", "the callback URL"),
   eventTypes = doc(array("string"), "e.g. message-received, message-status, contact-updated (§8.1)"),
 }
-S.WebhookRequest = "Webhook"
 
 -- §4.2 #41-45 [MC]: the body is {name}
 S.LeadForm = object {
   id = ro "string", name = loose "string", active = ro "date-time", impressions = ro "number",
   conversions = ro "number", created = ro "Updated", updated = ro "Updated",
 }
-S.LeadFormRequest = "LeadForm"
 
 -- §4.2 #30-32: the body is unverified (presumably {name, label, dataType})
 S.Attribute = object {
   id = ro "string", name = loose "string", label = loose "string",
   type = ro "string", dataType = loose "string", created = ro "Updated", updated = ro "Updated",
 }
-S.AttributeRequest = "Attribute"
 
 -- §7.6
 S.Group = object {
@@ -188,7 +194,11 @@ S.DripCampaign = object {
     delay = object { days = loose "number", hours = loose "number", minutes = loose "number" },
   },
 }
-S.DripCampaignRequest = "DripCampaign"
+
+-- These bodies are the object itself: its read-only fields are known names (see above).
+for _, name in ipairs { "Contact", "Template", "Campaign", "Webhook", "LeadForm", "Attribute", "DripCampaign" } do
+  S[name .. "Request"] = name
+end
 
 -- Answers only (for editors): §6.1, §7.2, §7.1, §4.2.
 S.Message = object {
@@ -232,53 +242,19 @@ M.answers = {
   contacts = "Contact", ["contacts.import"] = "ContactUpload",
   messages = "Message", ["messages.send"] = "SendResult",
   campaigns = "Campaign", ["campaigns.quick"] = "QuickCampaignResult",
-  lead_forms = "LeadForm", ["lead_forms.templates"] = "LeadForm",
-  accounts = "Account", ["accounts.balance"] = "Balance", ["accounts.attributes"] = "Attribute",
-  ["accounts.each_attribute"] = "Attribute", ["accounts.create_attribute"] = "Attribute",
-  ["accounts.update_attribute"] = "Attribute",
+  lead_forms = "LeadForm", accounts = "Account", ["accounts.balance"] = "Balance",
+  ["accounts.attributes"] = "Attribute", ["accounts.each_attribute"] = "Attribute",
+  ["accounts.create_attribute"] = "Attribute", ["accounts.update_attribute"] = "Attribute",
 }
 
-------------------------------------------------------------------------------
--- The walk. Every field above becomes a node { kind, read_only, loose, doc,
--- expect, fields | item | value }; names resolve to the node of their entry.
-
--- the Lua type each checked scalar must have
-local CHECKED = { string = "string", number = "number", boolean = "boolean", ["date-time"] = "string" }
-
--- resolved once, on first use of a schema; a name stays a name (resolved when
--- walked), so entries may name each other in any order
-local function resolve(node)
-  if node.resolved then return node end
-  node.resolved = true
-  local kind = node.kind
-  if kind == "object" then
-    for name, field in pairs(node.fields) do node.fields[name] = resolve(node_of(field)) end
-  elseif kind == "array" then
-    node.item = resolve(node_of(node.item))
-  elseif kind == "map" then
-    node.value = resolve(node_of(node.value))
-  elseif kind == "any" or CHECKED[kind] then
-    node.expect = not node.loose and CHECKED[kind] or false -- false: not checked
-  else
-    assert(S[kind], "schemas: no schema " .. tostring(kind))
-    if node.loose then node.expect = false end
-  end
-  return node
-end
-
-local nodes = {} -- by name, aliases included
-
+-- The node of a schema, by name (an alias names another entry); M.node gives
+-- it to the types generator.
 local function schema_node(name)
-  local node = nodes[name]
-  if node then return node end
   local entry = S[name]
-  while type(entry) == "string" do entry = S[entry] end -- an alias
-  assert(entry, "schemas: no schema " .. tostring(name))
-  nodes[name] = resolve(entry)
-  return nodes[name]
+  while type(entry) == "string" do entry = S[entry] end
+  return assert(entry, "schemas: no schema " .. tostring(name))
 end
-
-local null -- sakari.null, fetched on first check (the table itself loads without the core)
+M.node = schema_node
 
 local function unknown(key, node)
   local closest = util.closest(key, node.fields)
@@ -286,23 +262,13 @@ local function unknown(key, node)
   return "unknown field (documented: " .. util.listed(node.fields) .. ")"
 end
 
--- "a" .. "b" -> "a.b"; "a" .. "[1]" -> "a[1]"; "a" .. "" -> "a"
-local function join(parent, child)
-  if child == "" or child:sub(1, 1) == "[" then return parent .. child end
-  return parent .. "." .. child
-end
-
-local function mismatch(node, value)
-  local expected = node.kind == "date-time" and "date-time string" or node.kind
-  return ("expected a %s, got %s"):format(expected, type(value))
-end
-
 -- nil when `value` fits `node` (a table's node, or a name); else the relative
--- path, the complaint, and whether it is an unknown name. An unknown name
--- anywhere wins over a wrong type met earlier: it is the likelier root cause
--- (and the row's own check speaks before the schema's types). The entries of a
--- table are an object's fields by name, or each an array's or a map's `item`;
--- scalars are checked inline (no call per value): the walk runs on every body.
+-- path (".name" or "[1]" per step, "" for the value itself), the complaint, and
+-- whether it is an unknown name. An unknown name anywhere wins over a wrong type
+-- met earlier: it is the likelier root cause (and the row's own check speaks
+-- before the schema's types). The entries of a table are an object's fields by
+-- name, or each an array's or a map's `item`; scalars are checked inline (no
+-- call per value): the walk runs on every body.
 local function walk(node, value)
   if value == null then return nil end
   local kind = node.kind
@@ -328,19 +294,20 @@ local function walk(node, value)
         return "", "expected an object with named keys, got "
           .. (value[1] ~= nil and "an array" or "a table with named keys"), false
       end
-      return key, unknown(key, node), true
+      return "." .. key, unknown(key, node), true
     elseif not field.read_only then
       local where, complaint, name
       local expect = field.expect
       if expect == nil then
         where, complaint, name = walk(field, entry)
       elseif expect and type(entry) ~= expect and entry ~= null then
-        where, complaint = "", mismatch(field, entry)
+        local expected = field.kind == "date-time" and "date-time string" or field.kind
+        where, complaint = "", ("expected a %s, got %s"):format(expected, type(entry))
       end
       if where then
-        local at = type(key) == "number" and ("[%d]"):format(key) or tostring(key)
-        if name then return join(at, where), complaint, true end
-        if not bad then bad, why = join(at, where), complaint end
+        local at = type(key) == "number" and ("[%d]"):format(key) or "." .. tostring(key)
+        if name then return at .. where, complaint, true end
+        if not bad then bad, why = at .. where, complaint end
       end
     end
   end
@@ -352,12 +319,11 @@ end
 -- as "fields.firstname: unknown field; did you mean firstName?" and true when
 -- it is about an unknown name (false: a wrong type or shape).
 function M.check(name, body, root)
-  if null == nil then null = require("sakari.core").null end
   local where, complaint, unknown_name = walk(schema_node(name), body)
   if not where then return nil end
-  if root then where = join(root, where) end
+  where = (root or "") .. where
   if where == "" then return complaint, unknown_name end
-  return where .. ": " .. complaint, unknown_name
+  return where:gsub("^%.", "") .. ": " .. complaint, unknown_name
 end
 
 -- The read-only fields of an object schema as { name = true | {nested} } and
@@ -384,8 +350,5 @@ function M.arrays(name)
   end
   return found
 end
-
--- The node of a schema (resolved), for the types generator.
-M.node = schema_node
 
 return M

@@ -64,21 +64,6 @@ function M.suggest(name, names, prefix)
   return guess and ("; did you mean %s%s?"):format(prefix or "", guess) or ""
 end
 
--- string.gsub would treat a secret as a pattern; secrets are arbitrary bytes.
-function M.replace_plain(s, needle, replacement)
-  if needle == nil or needle == "" then return s end
-  local out, pos = {}, 1
-  while true do
-    local i, j = s:find(needle, pos, true)
-    if not i then break end
-    out[#out + 1] = s:sub(pos, i - 1)
-    out[#out + 1] = replacement
-    pos = j + 1
-  end
-  out[#out + 1] = s:sub(pos)
-  return table.concat(out)
-end
-
 -- An error message without the "file.lua:12: " position that error() put in
 -- front, to be raised again at the caller's line; a usage error gives its
 -- message, an error object is returned as it is.
@@ -86,27 +71,6 @@ function M.strip_position(message)
   if usage.is(message) then return message.message end
   if type(message) ~= "string" then return message end
   return (message:gsub("^[^\n:]-%.lua:%d+: ", "", 1))
-end
-
--- Shortest part of a secret worth hiding where an excerpt was cut inside it.
-local MIN_SECRET_PART = 6
-
--- Replaces every occurrence of secret in text, and the start of one where an
--- excerpt of a server's answer was cut off inside it (text ending, or "...").
-function M.redact(text, secret)
-  text = M.replace_plain(text, secret, "[redacted]")
-  for k = #(secret or "") - 1, MIN_SECRET_PART, -1 do
-    local head = secret:sub(1, k)
-    local i = text:find(head, 1, true)
-    while i do
-      local after = i + k
-      if after > #text or text:sub(after, after + 2) == "..." then
-        return text:sub(1, i - 1) .. "[redacted]" .. text:sub(after)
-      end
-      i = text:find(head, i + 1, true)
-    end
-  end
-  return text
 end
 
 -- Error bodies can be whole HTML pages; keep a short single-line readable excerpt.

@@ -23,21 +23,38 @@ local function fail(code, message)
   return nil, errors.new { code = code, message = message }
 end
 
+-- A number as JavaScript's Number::toString writes it: the fewest digits that read
+-- back the same, in plain notation from 1e-6 to below 1e21, else as 1.5e+300. (LuaJIT's
+-- format rounds an exact tie up where JavaScript takes the even digit: 649714273740195.25.)
+local function js_number(value)
+  if value ~= value then return "NaN" end
+  if value == 0 then return "0" end -- -0 too
+  local sign, magnitude = value < 0 and "-" or "", math.abs(value)
+  if magnitude == math.huge then return sign .. "Infinity" end
+  local text
+  for precision = 0, 16 do
+    text = ("%." .. precision .. "e"):format(magnitude)
+    if tonumber(text) == magnitude then break end
+  end
+  local first, rest, exponent = text:match("^(%d)%.?(%d*)e([-+]%d+)$")
+  local digits, point = first .. rest, tonumber(exponent) + 1 -- digits before the point
+  if point > 21 or point <= -6 then
+    return ("%s%s%se%s%d"):format(sign, first, rest == "" and "" or "." .. rest, point > 0 and "+" or "-",
+      math.abs(point - 1))
+  elseif point >= #digits then
+    return sign .. digits .. ("0"):rep(point - #digits)
+  elseif point > 0 then
+    return sign .. digits:sub(1, point) .. "." .. digits:sub(point + 1)
+  end
+  return sign .. "0." .. ("0"):rep(-point) .. digits
+end
+
 -- The value as JavaScript's `${value}` writes it, which is what the SDK signs.
 local function js_string(value)
   local t = type(value)
   if value == core.null then return "null" end
   if t == "string" then return value end
-  if t == "number" then
-    if value ~= value then return "NaN" end
-    if value == math.huge then return "Infinity" end
-    if value == -math.huge then return "-Infinity" end
-    if value == math.floor(value) and math.abs(value) < 1e21 then return ("%.0f"):format(value) end
-    for digits = 15, 17 do -- the shortest form that reads back the same, as JS prints it
-      local text = ("%." .. digits .. "g"):format(value)
-      if tonumber(text) == value then return text end
-    end
-  end
+  if t == "number" then return js_number(value) end
   if t == "table" then
     if value[1] ~= nil or next(value) == nil and getmetatable(value) then
       local parts = {}
@@ -133,13 +150,13 @@ function M.parse(body, opts)
     decoded, reason = core.decode(body) -- nil and why, for text that is not JSON
     if decoded == nil then return fail("decode", "webhook body is not JSON: " .. tostring(reason)) end
   end
-  if type(decoded) ~= "table" or decoded == core.null or decoded[1] ~= nil then
+  if type(decoded) ~= "table" or decoded[1] ~= nil then
     return fail("webhook", "webhook body is not a JSON object")
   end
 
   if opts.secret then
     local given = opts.signature
-    if type(given) ~= "string" or given == "" or not M.verify(opts.url, decoded, given, opts.secret) then
+    if not (non_empty_string(given) and M.verify(opts.url, decoded, given, opts.secret)) then
       return fail("signature", "webhook signature missing or wrong")
     end
   end

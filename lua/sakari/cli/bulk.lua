@@ -6,7 +6,6 @@
 -- Ctrl-C: while a run goes, core.watch_sigint(true) turns SIGINT into a flag
 -- (core.interrupted()) that the loop polls between steps: the first Ctrl-C
 -- stops taking rows, the second stops waiting for the rows in flight.
-local config = require "sakari.config"
 local core = require "sakari.core"
 local context = require "sakari.cli.context"
 local diff = require "sakari.cli.diff"
@@ -14,6 +13,7 @@ local failure = require "sakari.cli.failure"
 local files = require "sakari.cli.files"
 local json_out = require "sakari.cli.json_out"
 local progress_display = require "sakari.cli.progress"
+local settings = require "sakari.settings"
 local util = require "sakari.util"
 
 local M = {}
@@ -335,7 +335,7 @@ function M.execute(args, kind, read)
   local progress = progress_display.new(mode, total)
   if source.warning then progress.message(source.warning) end
   -- the concurrency in effect, as the client resolved it (flag, variable, default)
-  local concurrency = assert(config.resolve(context.config)).concurrency
+  local concurrency = assert(settings.resolve(context.config)).concurrency
   local ok, counts, interrupted, crashed = pcall(M.run, {
     account = args.account, concurrency = concurrency, dry_run = dry_run, progress = progress,
     next_item = source.next_item, failures = failures, failures_path = failures_path, journal = journal,
