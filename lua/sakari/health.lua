@@ -10,11 +10,6 @@ local M = {}
 
 local function env(name) return settings.by_name[name].env end
 
--- The credentials sakari.new reads from the environment when its config has none.
-M.CREDENTIALS = {
-  { env "access_token", kind = "a static token" },
-  { env "client_id", env "client_secret", kind = "OAuth2 client credentials" },
-}
 M.PROBE_TIMEOUT = 5 -- seconds: checkhealth waits for the answer
 
 local REBUILD = 'run `make nvim` in the plugin\'s directory (lazy.nvim: build = "make nvim", packer: run = "make nvim")'
@@ -26,11 +21,6 @@ local function reporter()
   h = h or require "health"
   return { start = h.report_start, ok = h.report_ok, info = h.report_info, warn = h.report_warn,
            error = h.report_error }
-end
-
-local function getenv(name) -- an empty variable counts as unset, as for sakari.new
-  local v = os.getenv(name)
-  return v ~= "" and v or nil
 end
 
 -- The Lua version a core was built for, from the Lua C API functions it needs:
@@ -46,29 +36,23 @@ function M.built_for(path)
   return "5.1"
 end
 
--- The file `require "sakari.core"` loads: 'runtimepath' first, as Neovim's own
--- loader searches it before package.cpath.
-local function core_path()
-  local found = vim.api.nvim_get_runtime_file("lua/sakari/core.so", false)[1]
-  return found or package.searchpath("sakari.core", package.cpath)
-end
-
 local function check_core(report)
   report.start("sakari: the core (sakari.core)")
-  local path = core_path()
+  -- the file `require "sakari.core"` loads: 'runtimepath' first, as Neovim's
+  -- own loader searches it before package.cpath
+  local path = vim.api.nvim_get_runtime_file("lua/sakari/core.so", false)[1]
+    or package.searchpath("sakari.core", package.cpath)
+  local abi = path and M.built_for(path)
   local loaded, core = pcall(require, "sakari.core")
   if loaded then
-    local abi = path and M.built_for(path)
     report.ok(("sakari.core %s loads%s, built for Lua %s; this Neovim runs %s"):format(
       tostring(core.VERSION), path and (" from " .. path) or "", abi or "?", jit and jit.version or _VERSION))
     return core
   end
   if not path then
-    report.error("sakari.core not found: no lua/sakari/core.so on 'runtimepath', none on package.cpath",
+    return report.error("sakari.core not found: no lua/sakari/core.so on 'runtimepath', none on package.cpath",
       { REBUILD })
-    return nil
   end
-  local abi = M.built_for(path)
   local want = jit and "5.1" or _VERSION:match("%d+%.%d+")
   if abi and abi ~= want then
     report.error(("%s was built for Lua %s, this Neovim runs %s: rebuild with make nvim"):format(
@@ -99,28 +83,25 @@ local function configured_client()
   return client, info
 end
 
--- The set of variables supplying credentials, or nil.
+-- Credentials as sakari.new would find them: settings.resolve reads the
+-- environment, checks every setting and picks the credentials. Returns its
+-- results: resolved, chosen; or nil, problem.
 local function check_credentials(report, client_info)
-  report.start("sakari: credentials (values never shown)")
+  report.start("sakari: settings and credentials (values never shown)")
   if client_info then
     report.ok(("a sakari.nvim client made in this session has %s in its config"):format(
       table.concat(client_info.credentials, " and ")))
   end
-  for _, set in ipairs(M.CREDENTIALS) do
-    local present, missing = {}, {}
-    for _, name in ipairs(set) do
-      local list = getenv(name) and present or missing
-      list[#list + 1] = name
-    end
-    if #missing == 0 then
-      report.ok(("%s set: %s"):format(table.concat(set, " and "), set.kind))
-      return set
-    elseif #present > 0 then
-      report.error(("%s is set but %s is not"):format(table.concat(present, ", "), table.concat(missing, ", ")))
-      return nil
-    end
+  local resolved, chosen = settings.resolve()
+  if not resolved then
+    report.error(chosen.detail)
+    return nil
   end
-  if client_info then
+  if chosen and chosen.token then
+    report.ok(env "access_token" .. " set: a static token")
+  elseif chosen then
+    report.ok(("%s and %s set: OAuth2 client credentials"):format(env "client_id", env "client_secret"))
+  elseif client_info then
     report.info("no credentials in the environment: clients made without any in their config cannot call")
   else
     report.warn("no credentials in the environment, nor in the config of a sakari.nvim client", {
@@ -128,13 +109,22 @@ local function check_credentials(report, client_info)
       "or pass access_token (or client_id and client_secret) to require(\"sakari.nvim\").new{...}",
     })
   end
+  return resolved, chosen
 end
 
 local function elapsed_ms(core, since) return math.floor((core.now() - since) * 1000 + 0.5) end
 
 local PROBE = { limit = 1, timeout = M.PROBE_TIMEOUT, connect_timeout = M.PROBE_TIMEOUT, max_retries = 0 }
 
-local function report_probe(report, core, since, accounts, err)
+-- One GET of the account list (limit 1) through a sakari.nvim client, which
+-- proves the credentials are accepted.
+local function probe(report, core, client)
+  local since, done = core.now(), nil
+  client.accounts.list(PROBE, function(accounts, err) done = { accounts = accounts, err = err } end)
+  if not vim.wait(M.PROBE_TIMEOUT * 1000 + 500, function() return done ~= nil end, 10) then
+    return report.error(("GET /v1/accounts: no answer within %d s"):format(M.PROBE_TIMEOUT))
+  end
+  local accounts, err = done.accounts, done.err
   if accounts then
     return report.ok(("GET /v1/accounts: HTTP 200 in %d ms, the credentials are accepted (%d account%s)")
       :format(elapsed_ms(core, since), #accounts, #accounts == 1 and "" or "s"))
@@ -143,33 +133,12 @@ local function report_probe(report, core, since, accounts, err)
     { err.status == 401 and "the server refused the credentials" or "see :help sakari-health" })
 end
 
--- One GET of the account list (limit 1): with credentials through a client,
--- which proves they are accepted (the client a plugin made, else one from the
--- environment); without them a bare request, which proves the server answers.
-local function check_api(report, core, env_credentials, client)
+-- Without credentials a bare request, which proves the server answers.
+local function ask_bare(report, core, base_url)
   local since = core.now()
-  if client then
-    report.start("sakari: the API, through that sakari.nvim client")
-    local done
-    client.accounts.list(PROBE, function(accounts, err) done = { accounts = accounts, err = err } end)
-    if not vim.wait(M.PROBE_TIMEOUT * 1000 + 500, function() return done ~= nil end, 10) then
-      return report.error(("GET /v1/accounts: no answer within %d s"):format(M.PROBE_TIMEOUT))
-    end
-    return report_probe(report, core, since, done.accounts, done.err)
-  end
-  local base_url = (getenv(env "base_url") or settings.by_name.base_url.default):gsub("/+$", "")
-  report.start("sakari: the API at " .. base_url)
-  if env_credentials then
-    local made, probe = pcall(require("sakari").new)
-    if not made then return report.error("the client cannot be made: " .. tostring(probe)) end
-    local accounts, err = probe.accounts.list(PROBE)
-    probe.close()
-    return report_probe(report, core, since, accounts, err)
-  end
   local session = core.session()
-  local url = base_url .. "/v1/accounts?limit=1"
-  local ok, r = pcall(session.request, session,
-    { method = "GET", url = url, timeout = M.PROBE_TIMEOUT, connect_timeout = M.PROBE_TIMEOUT })
+  local ok, r = pcall(session.request, session, { method = "GET", url = base_url .. "/v1/accounts?limit=1",
+    timeout = M.PROBE_TIMEOUT, connect_timeout = M.PROBE_TIMEOUT })
   session:close()
   if ok and r.status then
     return report.ok(("GET /v1/accounts without credentials: HTTP %d in %d ms: the server answers"):format(
@@ -185,8 +154,21 @@ function M.check()
   local core = check_core(report)
   if core then check_curl(report, core) end
   local client, client_info = configured_client()
-  local env_credentials = check_credentials(report, client_info)
-  if core then check_api(report, core, env_credentials, client) end
+  local resolved, chosen = check_credentials(report, client_info)
+  if not core then return end
+  -- through the client a plugin made, else one from the environment, else bare
+  if client then
+    report.start("sakari: the API, through that sakari.nvim client")
+    return probe(report, core, client)
+  end
+  -- where settings.resolve refused a setting: still ask the server base_url names
+  local base_url = resolved and resolved.base_url
+    or (settings.from_env("base_url", os.getenv) or settings.by_name.base_url.default):gsub("/+$", "")
+  report.start("sakari: the API at " .. base_url)
+  if not chosen then return ask_bare(report, core, base_url) end
+  local from_env = require("sakari.nvim").new() -- settings.resolve, which it runs too, accepted it all
+  probe(report, core, from_env)
+  from_env.close()
 end
 
 return M

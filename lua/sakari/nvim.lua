@@ -8,13 +8,9 @@
 --
 -- A call returns its id at once; the request runs on the client's queue
 -- (libcurl multi), which a libuv timer polls with a zero timeout only while
--- calls are pending. The callback gets what the blocking call returns, err
--- second, on the main loop (vim.schedule), so it may call any vim.api
--- function; an error it raises is reported with vim.notify, as is a failure
--- without a callback. `each(args..., [opts], on_page, on_done)` hands over
--- every page as it arrives, then the totals (with one callback: every item as
--- one array). Wrong arguments raise at once, at the caller's line. The whole
--- contract: docs/neovim.md (`:help sakari.nvim`).
+-- calls are pending; the callback gets what the blocking call returns, err
+-- second, on the main loop (vim.schedule). The whole contract, `each`'s page
+-- callbacks included: docs/neovim.md (`:help sakari.nvim`).
 -- @module sakari.nvim
 
 -- luacheck: globals vim
@@ -133,13 +129,13 @@ end
 -- s.contacts.get(acc, id, function(contact, err) print(contact and contact.firstName or tostring(err)) end)
 function M.new(config, opts)
   local concurrency, interval = check_options(config, opts)
-  local uv = vim.uv or vim.loop -- Neovim 0.10 renamed vim.loop to vim.uv
 
   local made, client = pcall(clients.new, config, "sakari.nvim.new")
   if not made then error(strip(client), 2) end
 
   local q = client.queue { concurrency = concurrency }
-  local timer -- made on the first call; runs only while calls are pending
+  -- runs only while calls are pending; Neovim 0.10 renamed vim.loop to vim.uv
+  local timer = (vim.uv or vim.loop).new_timer()
   local outstanding = {} -- seq -> finish(value, err), for close and for a failed poll
   local next_seq = 0
   local closed = false
@@ -185,9 +181,8 @@ function M.new(config, opts)
       outstanding[seq] = nil
       error(strip(id), 3) -- a wrong argument: at the caller's line, before anything is sent
     end
-    if q.pending() > 0 then -- else the call finished inside push
-      timer = timer or uv.new_timer()
-      if not timer:is_active() then timer:start(0, interval, tick) end
+    if q.pending() > 0 and not timer:is_active() then -- else the call finished inside push
+      timer:start(0, interval, tick)
     end
     return id
   end
@@ -208,35 +203,25 @@ function M.new(config, opts)
     end
   end
 
-  -- Without a page callback, the final one gets every item as one array.
-  local function into(all)
-    return function(items)
-      for _, item in ipairs(items) do all[#all + 1] = item end
-    end
-  end
-
   local function wrap(fname, kind, f, list)
-    if kind == "local" then -- no request: runs at once; a trailing callback gets the result as usual
-      return function(...)
-        local args, n, callback = split(...)
-        if not callback then return f(unpack(args, 1, n)) end
-        local results = pack(pcall(f, unpack(args, 1, n)))
-        if not results[1] then error(strip(results[2]), 2) end
-        deliver(callback, fname, unpack(results, 2, results.n))
-      end
-    elseif kind == "each" then
+    if kind == "each" then
       return function(...)
         local args, n, on_done = split(...)
         local on_page
         if n > 0 and type(args[n]) == "function" then on_page, n = args[n], n - 1 end
         local result = on_page and { pages = 0, items = 0, stopped = false } or {}
-        local take = on_page and to_page_callback(fname, on_page, result) or into(result)
+        -- without a page callback, the final one gets every item as one array
+        local take = on_page and to_page_callback(fname, on_page, result) or function(items)
+          for _, item in ipairs(items) do result[#result + 1] = item end
+        end
         local id = start(fname, walk_task(f, list, args, n, take, result), on_done)
         return id -- not a tail call: start's error level counts this frame
       end
     end
     return function(...)
       local args, n, callback = split(...)
+      -- no request: without a callback it returns its result at once
+      if kind == "local" and not callback then return f(unpack(args, 1, n)) end
       local id = start(fname, function() return f(unpack(args, 1, n)) end, callback)
       return id -- not a tail call: start's error level counts this frame
     end
@@ -260,7 +245,7 @@ function M.new(config, opts)
   function s.pending() return closed and 0 or q.pending() end
 
   -- Whether the polling timer runs (only while calls are pending).
-  function s.polling() return timer ~= nil and timer:is_active() end
+  function s.polling() return timer:is_active() end
 
   -- Stops the timer, frees the connections; calls still pending get
   -- err.code "closed". Safe to call twice.
@@ -268,7 +253,7 @@ function M.new(config, opts)
     if closed then return end
     closed = true
     M.clients[s] = nil
-    if timer and not timer:is_closing() then timer:close() end -- closing stops it
+    timer:close() -- closing stops it
     fail_outstanding(errors.new { code = "closed", message = "the sakari.nvim client was closed" })
     pcall(q.close)
     client.close()

@@ -2,18 +2,9 @@
 -- libnginx-mod-http-lua): each request is a subrequest (ngx.location.capture)
 -- into an internal location that proxy_passes to Sakari, so nginx's own
 -- upstream client does the I/O and the worker serves other requests meanwhile.
---
---   local sakari = require "sakari"
---   local client = sakari.new {
---     transport = require("sakari.transport.nginx").new(),
---   }
---
--- Include nginx/sakari_server.conf (the internal location, installed beside
--- the Lua files as sakari/nginx/) inside server {}, and nginx/sakari_http.conf
--- inside http {}. The client's base_url decides where requests go; timeouts are
--- the location's proxy_*_timeout, not the client's settings; `batch` and
--- `queue` send their calls at once, one light thread each. docs/openresty.md
--- has the details: configuration, phases, and which failure is which code.
+-- docs/openresty.md has the rest: the nginx/*.conf files to include, why
+-- base_url decides the upstream and the location's timeouts apply, the phases,
+-- and which failure is which code.
 -- @module sakari.transport.nginx
 
 -- luacheck: globals ngx
@@ -68,13 +59,12 @@ local function nginx_failure(status, upstream)
     :format(status))
 end
 
+-- A header nginx received more than once comes as a table of its values.
 local function flatten(headers)
-  local out = {}
-  for name, value in pairs(headers or {}) do
-    if type(value) == "table" then value = table.concat(value, ", ") end
-    out[name] = tostring(value)
+  for name, value in pairs(headers) do
+    if type(value) == "table" then headers[name] = table.concat(value, ", ") end
   end
-  return out
+  return headers
 end
 
 -- One answer of a multi's poll: the result send returned (under pcall or
