@@ -305,9 +305,15 @@ describe("sakari bulk-update's journal", function()
 
     -- a second run keeps the first journal and starts its own
     local again = cli.csv_file { { "id", "firstName" }, { ids[3], "J3" } }
-    status, out = sakari({ "contacts", "bulk-update", ACC, "--csv", again, "--journal", path })
+    status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", again, "--journal", path })
     assert.are.equal(2, status)
     assert.are.equal("", out)
+    assert.matches("--journal " .. path .. ": exists", err, 1, true)
+    -- nor does a restore's: the message names the option that gave it
+    status, out, err = sakari({ "contacts", "restore", ACC, "--journal", path, "--output-journal", path })
+    assert.are.equal(2, status)
+    assert.are.equal("", out)
+    assert.matches("--output-journal " .. path .. ": exists", err, 1, true)
     assert.are.equal("Seeded4", client.contacts.get(ACC, ids[3]).firstName)
     assert.is_nil(fs.read(failed_name(again)))
     assert.are.equal(2, #journal_lines(path))

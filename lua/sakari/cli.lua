@@ -1,10 +1,8 @@
 -- The `sakari` command: data fixes from the shell (docs/cli.md, `sakari --help`).
--- `main(argv)` parses the arguments (lua-argparse), runs one command and
--- returns the exit status: 0 success, 1 a call or a row failed, 2 a usage
--- error, 130 interrupted. bin/sakari is `os.exit(require("sakari.cli").main(arg))`.
--- Results go to stdout as JSON (or CSV / a table for `list`); errors, progress
--- and summaries go to stderr. The commands live in lua/sakari/cli/.
---
+-- `main(argv)` (bin/sakari) parses the arguments (lua-argparse), runs one command
+-- from lua/sakari/cli/ and returns the exit status: 0 success, 1 a call or a row
+-- failed, 2 a usage error, 130 interrupted. Results go to stdout as JSON (or CSV /
+-- a table for `list`); errors, progress and summaries go to stderr.
 -- The same source runs on Lua 5.4 and LuaJIT: no integer division, no goto,
 -- no utf8 library.
 local core = require "sakari.core"
@@ -14,25 +12,13 @@ local context = require "sakari.cli.context"
 local failure = require "sakari.cli.failure"
 local json_out = require "sakari.cli.json_out"
 local restore = require "sakari.cli.restore"
-local rows = require "sakari.cli.rows"
 local setting_flags = require "sakari.cli.setting_flags"
 local settings = require "sakari.settings"
 
 local M = {}
 
-M.EXIT_OK, M.EXIT_FAILED, M.EXIT_USAGE = failure.EXIT_OK, failure.EXIT_FAILED, failure.EXIT_USAGE
-M.EXIT_INTERRUPTED = failure.EXIT_INTERRUPTED
-
--- Where output goes, and the environment; a caller may replace them (main
--- hands them to sakari.cli.context).
-M.stdout, M.stderr, M.getenv = io.stdout, io.stderr, os.getenv
-
--- What the module offered besides main before it was split, kept for callers.
-M.json = json_out.encode
-M.contact_body = rows.contact_body
-
 -- A help or version flag ends the command with status 0: main writes its text to stdout.
-local function show(text) failure.fail(text, M.EXIT_OK) end
+local function show(text) failure.fail(text, failure.EXIT_OK) end
 
 local function custom_help(parser)
   return parser:add_help { action = function() show(parser:get_help()) end }
@@ -154,11 +140,10 @@ Exit status: 0 success, 1 a call failed, 2 usage error, 130 interrupted.]]
 
 local function positive_integer(name, minimum)
   return function(text)
-    local n = tonumber(text)
-    if not n or n ~= math.floor(n) or n < minimum or not text:find("^%s*%d+%s*$") then
+    if not text:find("^%s*%d+%s*$") or tonumber(text) < minimum then
       return nil, ("%s: expected a whole number >= %d, got '%s'"):format(name, minimum, text)
     end
-    return math.floor(n)
+    return tonumber(text)
   end
 end
 
@@ -269,7 +254,7 @@ end
 -- ACCOUNT from --account-id or SAKARI_ACCOUNT_ID when left out; with one of
 -- them, a lone positional of a command that takes an id is the id.
 local function resolve_account(args)
-  local default = args.account_id or settings.from_env("account_id", context.getenv)
+  local default = args.account_id or settings.from_env("account_id", os.getenv)
   if args.takes_id and args.id == nil then
     if args.account == nil or default == nil then
       usage_error(args.command,
@@ -294,24 +279,24 @@ end
 -- argv: the `arg` table of the script (argparse reads arg[1..n] only). Returns
 -- the exit status.
 function M.main(argv)
-  context.stdout, context.stderr, context.getenv = M.stdout, M.stderr, M.getenv
+  local stdout, stderr = context.stdout, context.stderr
   local done, result, status = pcall(run, argv or {})
   if not done then core.watch_sigint(false) end -- a bulk run that raised may have left it on
-  if done and result ~= nil then M.stdout:write(json_out.encode(result, ""), "\n") end
-  M.stdout:flush()
-  if done then return status or M.EXIT_OK end
+  if done and result ~= nil then stdout:write(json_out.encode(result, ""), "\n") end
+  stdout:flush()
+  if done then return status or failure.EXIT_OK end
   local err = result
   if failure.is_failure(err) then
-    local out = err.status == M.EXIT_OK and M.stdout or M.stderr
+    local out = err.status == failure.EXIT_OK and stdout or stderr
     out:write(err.message, "\n")
     return err.status
   end
   if failure.is_interrupt(err) then
-    M.stderr:write("sakari: interrupted\n")
-    return M.EXIT_INTERRUPTED
+    stderr:write("sakari: interrupted\n")
+    return failure.EXIT_INTERRUPTED
   end
-  M.stderr:write("sakari: internal error: ", tostring(err), "\n")
-  return M.EXIT_FAILED
+  stderr:write("sakari: internal error: ", tostring(err), "\n")
+  return failure.EXIT_FAILED
 end
 
 return M

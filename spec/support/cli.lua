@@ -24,7 +24,7 @@ end
 
 -- The failures file a run of `input` writes by default: bulk.csv -> bulk.failed.csv.
 function C.failed_name(input)
-  return require("sakari.cli.names").failures(input)
+  return require("sakari.cli.files").failures_name(input)
 end
 
 local scratch = {}

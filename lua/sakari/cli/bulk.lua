@@ -10,9 +10,8 @@ local core = require "sakari.core"
 local context = require "sakari.cli.context"
 local diff = require "sakari.cli.diff"
 local failure = require "sakari.cli.failure"
-local journal_file = require "sakari.cli.journal"
+local files = require "sakari.cli.files"
 local json_out = require "sakari.cli.json_out"
-local names = require "sakari.cli.names"
 local progress_display = require "sakari.cli.progress"
 local settings = require "sakari.settings"
 local util = require "sakari.util"
@@ -190,9 +189,8 @@ function M.run(opts)
         progress.update(tally())
       end
       if in_flight_count == 0 and (exhausted or stopping) then break end
-      if in_flight_count > 0 then
-        for _, r in ipairs(q.poll(0.1)) do finished(r.id, r.value, r.err) end
-      end
+      -- (rows are in flight here: the loop above took rows until it filled the queue or stopped)
+      for _, r in ipairs(q.poll(0.1)) do finished(r.id, r.value, r.err) end
       if core.interrupted() then on_interrupt() end
       if aborted then break end
       progress.update(tally())
@@ -252,10 +250,10 @@ function M.run(opts)
 end
 
 -- The summary: a line on stderr; returns the JSON for stdout and the exit status.
--- files: { failures = path|nil, journal = path|nil }; verb: "updated", "restored".
-local function report(counts, dry_run, interrupted, crashed, files, verb)
+-- written: { failures = path|nil, journal = path|nil }; verb: "updated", "restored".
+local function report(counts, dry_run, interrupted, crashed, written, verb)
   local summary = { rows = counts.rows, unchanged = counts.unchanged, failed = counts.failed,
-                    fields = counts.fields, interrupted = interrupted, failures = files.failures or core.null }
+                    fields = counts.fields, interrupted = interrupted, failures = written.failures or core.null }
   if dry_run then
     summary.dryRun, summary.wouldChange, summary.invalid = true, counts.changing, counts.invalid
     summary.notChecked = counts.not_done
@@ -269,12 +267,12 @@ local function report(counts, dry_run, interrupted, crashed, files, verb)
     if #changing > 0 then what = what .. "; rows changing " .. table.concat(changing, ", ") end
     context.stderr:write("sakari: dry run: " .. what .. "; nothing was written\n")
   else
-    summary[verb], summary.notDone, summary.journal = counts.updated, counts.not_done, files.journal or core.null
+    summary[verb], summary.notDone, summary.journal = counts.updated, counts.not_done, written.journal or core.null
     local what = ("%d rows: %d %s, %d unchanged, %d failed"):format(counts.rows, counts.updated, verb,
       counts.unchanged, counts.failed)
     if counts.not_done > 0 then what = what .. (", %d not done"):format(counts.not_done) end
-    if files.failures then what = what .. " (written to " .. files.failures .. ")" end
-    if files.journal then what = what .. "; journal " .. files.journal end
+    if written.failures then what = what .. " (written to " .. written.failures .. ")" end
+    if written.journal then what = what .. "; journal " .. written.journal end
     context.stderr:write("sakari: " .. (interrupted and "interrupted: " or "") .. what .. "\n")
   end
   local failed = crashed or bad_rows(counts, dry_run) > 0
@@ -285,7 +283,7 @@ end
 --   input, noun, itself   the option naming the input file ("-": stdin), what
 --                         messages call it, and call it as a failures file
 --   journal_option        the option naming the journal the run writes
---   journal_kind, verb    the default journal's name (names.journals); "updated", "restored"
+--   journal_kind, verb    the default journal's name (files.journal_name); "updated", "restored"
 -- read(input) -> the rows: { next_item = function() -> the next row or nil:
 --   { id, line = n, invalid = reason | want = function(before) -> the body to PUT,
 --   named = {paths} }, failures = function(file) -> a writer
@@ -296,7 +294,7 @@ end
 function M.execute(args, kind, read)
   local path, dry_run = args[kind.input], args.dry_run
   -- a dry run writes no file unless asked to
-  local failures_path = args.failures or not dry_run and path ~= "-" and names.failures(path) or nil
+  local failures_path = args.failures or not dry_run and path ~= "-" and files.failures_name(path) or nil
   if path == "-" and not failures_path and not dry_run then
     usage_error(("sakari: --failures FILE is needed when %s comes from stdin (--%s -)")
       :format(kind.noun, kind.input))
@@ -304,8 +302,9 @@ function M.execute(args, kind, read)
   if failures_path and failures_path:gsub("^%./", "") == path:gsub("^%./", "") then
     usage_error(("sakari: --failures must not be %s itself"):format(kind.itself))
   end
+  local journal_flag = "--" .. kind.journal_option:gsub("_", "-")
   if dry_run and args[kind.journal_option] then
-    usage_error("sakari: --dry-run writes nothing: no --" .. kind.journal_option:gsub("_", "-"))
+    usage_error("sakari: --dry-run writes nothing: no " .. journal_flag)
   end
   local input, open_err
   if path == "-" then input = io.stdin else input, open_err = io.open(path, "rb") end
@@ -319,17 +318,16 @@ function M.execute(args, kind, read)
     -- made at once, so that an old one never lingers; removed at the end if no row failed
     local handle, err = io.open(failures_path, "wb")
     if not handle then fail("sakari: cannot write the failures file: " .. tostring(err)) end
-    failures = source.failures(journal_file.appender(handle, failures_path, "the failures file"))
+    failures = source.failures(files.appender(handle, failures_path, "the failures file"))
   end
-  local journal
+  local opened, journal = true, nil
   if not dry_run then
-    local opened, j = pcall(journal_file.open, args[kind.journal_option],
-      names.journals(failures_path, kind.journal_kind))
-    if not opened then
-      failures.close(false) -- nothing ran: no file is left behind
-      error(j, 0)
-    end
-    journal = j
+    opened, journal = pcall(files.journal, journal_flag, args[kind.journal_option], failures_path,
+      kind.journal_kind)
+  end
+  if not opened then
+    failures.close(false) -- nothing ran: no file is left behind
+    error(journal, 0)
   end
 
   core.watch_sigint(true)
@@ -347,14 +345,14 @@ function M.execute(args, kind, read)
   -- watched until here: a Ctrl-C while the files are closed must not cut them short
   core.watch_sigint(false)
   -- an empty journal is removed: nothing was written to the server
-  local files = { journal = journal and journal.close(journal.appended) or nil }
+  local written = { journal = journal and journal.close(journal.appended) or nil }
   if not ok then
     if failures then failures.close(true) end
     error(counts, 0)
   end
-  files.failures = failures and failures.close(bad_rows(counts, dry_run) > 0) or nil
+  written.failures = failures and failures.close(bad_rows(counts, dry_run) > 0) or nil
   if source.note then source.note() end
-  return report(counts, dry_run, interrupted, crashed, files, kind.verb)
+  return report(counts, dry_run, interrupted, crashed, written, kind.verb)
 end
 
 return M

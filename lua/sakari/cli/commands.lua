@@ -54,7 +54,6 @@ function M.update(args)
   return call("contacts", patch and "patch" or "update", args.account, args.id, body)
 end
 
--- contacts list
 local DEFAULT_COLUMNS = { "id", "firstName", "lastName", "email", "mobile", "country" }
 local MOBILE_PATHS = { mobile = "mobile.number", country = "mobile.country" } -- known columns in mobile
 

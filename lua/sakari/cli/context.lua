@@ -1,13 +1,12 @@
 -- What a command runs against: where output goes, the environment, the
--- settings given as flags, and the client made from them. main sets them all
--- (stdout, stderr and getenv copied from sakari.cli, config from the flags)
--- before a command runs.
+-- settings given as flags (main sets config before a command runs), and the
+-- client made from them.
 local failure = require "sakari.cli.failure"
 
-local M = {}
+local M = { stdout = io.stdout, stderr = io.stderr }
 
 function M.env(name)
-  local v = M.getenv(name)
+  local v = os.getenv(name)
   return v ~= "" and v or nil
 end
 

@@ -7,13 +7,6 @@ local M = {}
 
 local BOM = "\239\187\191"
 
--- One line with its line break on every Lua: 5.1 has no "*L", and the break
--- "*l" drops is "\n" in either convention ("\r" stays on the line).
-local function read_line(handle)
-  local line = handle:read("*l")
-  return line and (line .. "\n")
-end
-
 -- reader() -> { cells = {...}, line = first line number, problem = text|nil } or nil at the end.
 -- A record the file ends inside of (an unterminated quote) also has `raw`: its
 -- bytes as read, since no cells can say what it holds.
@@ -24,11 +17,13 @@ function M.records(handle)
     while true do
       local start, parts, quotes = line_no + 1, {}, 0
       repeat
-        local line = read_line(handle)
+        -- "*l" on every Lua (5.1 has no "*L"): the break it drops is "\n" in
+        -- either convention ("\r" stays on the line), so it is put back
+        local line = handle:read("*l")
         if not line then break end
         line_no = line_no + 1
         if line_no == 1 and line:sub(1, 3) == BOM then line = line:sub(4) end
-        parts[#parts + 1] = line
+        parts[#parts + 1] = line .. "\n"
         quotes = quotes + select(2, line:gsub('"', "")) -- gsub's count of them
       until quotes % 2 == 0
       if #parts == 0 then return nil end

@@ -37,9 +37,7 @@ function M.encode(value, indent)
   end
   local colon = indent and ": " or ":"
   for i, k in ipairs(util.sorted_keys(value)) do
-    local v = value[k]
-    if v == nil then v = value[tonumber(k)] end
-    parts[i] = scalar(k) .. colon .. M.encode(v, inner)
+    parts[i] = scalar(k) .. colon .. M.encode(value[k], inner)
   end
   return enclose("{", parts, "}", indent)
 end

@@ -1,23 +1,17 @@
--- The settings as flags of `sakari`, made from the settings table
--- (sakari.settings): one flag for every setting a command line can carry (a
--- string, a number or a boolean), named after it (`max_retries` ->
--- `--max-retries`), with its doc, environment variable and default as help.
--- A boolean's one flag turns it away from its default (`--insecure`,
--- `--no-strict`). The secrets have none: a command line shows in `ps` and in
--- the shell's history, so credentials come from the environment only.
--- The flags given become the config of sakari.new, which takes the rest from
--- the environment, then the defaults: a flag wins over its variable.
+-- The settings as flags of `sakari` (sakari.settings): one for every setting a
+-- command line can carry (`max_retries` -> `--max-retries`; a boolean's one flag
+-- turns it away from its default: `--insecure`, `--no-strict`), with its doc,
+-- variable and default as help. The secrets have none: a command line shows in
+-- `ps` and in the shell's history. The flags given become the config of
+-- sakari.new, which takes the rest from the environment, then the defaults.
 local settings = require "sakari.settings"
 
 local M = {}
 
 -- The settings that have a flag, in the order of the settings table.
-local function flagged()
-  local out = {}
-  for _, s in ipairs(settings.list()) do
-    if s.type and not s.secret then out[#out + 1] = s end
-  end
-  return out
+local FLAGGED = {}
+for _, s in ipairs(settings.list()) do
+  if s.type and not s.secret then FLAGGED[#FLAGGED + 1] = s end
 end
 
 local function help(s, prefix)
@@ -51,7 +45,7 @@ end
 -- Adds the flags to an argparse parser, as a group of its help.
 function M.add(parser)
   local options = {}
-  for _, s in ipairs(flagged()) do options[#options + 1] = add_flag(parser, s):target(s.name) end
+  for _, s in ipairs(FLAGGED) do options[#options + 1] = add_flag(parser, s):target(s.name) end
   parser:group("Settings (a flag wins over its environment variable, which wins over the default)",
     (table.unpack or unpack)(options))
 end
@@ -59,7 +53,7 @@ end
 -- The parsed arguments -> the config of sakari.new: the settings given as flags.
 function M.config(args)
   local config = {}
-  for _, s in ipairs(flagged()) do config[s.name] = args[s.name] end
+  for _, s in ipairs(FLAGGED) do config[s.name] = args[s.name] end
   return config
 end
 

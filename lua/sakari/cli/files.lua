@@ -1,4 +1,10 @@
--- The journal of a bulk run: one JSON line per row written to the server:
+-- The files a bulk run writes, and their default names next to its input:
+--   bulk50.csv            failures bulk50.failed.csv    journal bulk50.journal.jsonl
+--   bulk50.failed.csv     failures bulk50.failed.2.csv  journal bulk50.journal.2.jsonl (the first free)
+--   bulk50.failed.2.csv   failures bulk50.failed.3.csv
+-- A failures file fed back gets a numbered sibling, never a longer name.
+--
+-- The journal: one JSON line per row written to the server:
 --   {"id": ..., "outcome": "applied" | "unknown", "before": {contact as read},
 --    "sent": {the body of the PUT}, "after": {contact as answered} | null,
 --    "error": text (outcome "unknown")}
@@ -9,6 +15,32 @@
 local failure = require "sakari.cli.failure"
 
 local M = {}
+
+-- "dir/bulk50.failed.2.csv" -> "dir/bulk50", 2, ".csv"; a name that is no
+-- failures file is round 0.
+local function parts(path)
+  local stem, ext = path:match("^(.-)(%.[^./]*)$")
+  if not stem or stem == "" or stem:sub(-1) == "/" then stem, ext = path, "" end
+  local base, round = stem:match("^(.+)%.failed%.(%d+)$")
+  if base then return base, tonumber(round), ext end
+  base = stem:match("^(.+)%.failed$")
+  if base then return base, 1, ext end
+  return stem, 0, ext
+end
+
+function M.failures_name(input)
+  local base, round, ext = parts(input)
+  if round == 0 then return base .. ".failed" .. ext end
+  return ("%s.failed.%d%s"):format(base, round + 1, ext)
+end
+
+-- The nth journal name to try: base.KIND.jsonl, base.KIND.2.jsonl, ...
+-- kind: "journal" for bulk-update, "restore" for restore.
+function M.journal_name(input, kind, n)
+  local base = parts(input)
+  if n == 1 then return ("%s.%s.jsonl"):format(base, kind) end
+  return ("%s.%s.%d.jsonl"):format(base, kind, n)
+end
 
 -- Creates an empty file with mode 0600, failing if it exists (noclobber).
 local function create(path)
@@ -36,17 +68,17 @@ function M.appender(handle, path, what)
   return f
 end
 
--- path: the --journal option (must not exist), or nil: the first free name of
--- `candidates` (names.journals). Returns the journal, an appender.
-function M.open(path, candidates)
+-- path: the file `flag` names (it must not exist), or nil: the first free
+-- journal_name of the failures file `next_to`. Returns the journal, an appender.
+function M.journal(flag, path, next_to, kind)
   if path then
     if not create(path) then
-      failure.usage_error("sakari: --journal " .. path .. ": exists or cannot be created "
+      failure.usage_error("sakari: " .. flag .. " " .. path .. ": exists or cannot be created "
         .. "(a journal is never overwritten: it is the record of what a run changed)")
     end
   else
-    for _ = 1, 1000 do
-      local name = candidates()
+    for n = 1, 1000 do
+      local name = M.journal_name(next_to, kind, n)
       if create(name) then
         path = name
         break

@@ -1,8 +1,8 @@
 -- The default names of the files a bulk run writes: a failures file fed back
 -- gets a numbered sibling, never a longer name.
-local names = require "sakari.cli.names"
+local files = require "sakari.cli.files"
 
-describe("sakari.cli.names", function()
+describe("sakari.cli.files", function()
   it("names the failures file of an input, and of a failures file fed back", function()
     for input, expected in pairs {
       ["bulk50.csv"] = "bulk50.failed.csv",
@@ -16,14 +16,14 @@ describe("sakari.cli.names", function()
       ["run.journal.jsonl"] = "run.journal.failed.jsonl",
       ["run.journal.failed.jsonl"] = "run.journal.failed.2.jsonl",
     } do
-      assert.are.equal(expected, names.failures(input), input)
+      assert.are.equal(expected, files.failures_name(input), input)
     end
   end)
 
   it("offers journal names next to the failures file, numbered after the first", function()
-    local next_name = names.journals("bulk50.failed.2.csv", "journal")
+    local function nth(n) return files.journal_name("bulk50.failed.2.csv", "journal", n) end
     assert.are.same({ "bulk50.journal.jsonl", "bulk50.journal.2.jsonl", "bulk50.journal.3.jsonl" },
-      { next_name(), next_name(), next_name() })
-    assert.are.equal("run.journal.restore.jsonl", names.journals("run.journal.failed.jsonl", "restore")())
+      { nth(1), nth(2), nth(3) })
+    assert.are.equal("run.journal.restore.jsonl", files.journal_name("run.journal.failed.jsonl", "restore", 1))
   end)
 end)
