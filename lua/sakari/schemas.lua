@@ -249,10 +249,14 @@ M.answers = {
 
 -- The node of a schema, by name (an alias names another entry); M.node gives
 -- it to the types generator.
+local resolved = {} -- name -> node: a check runs on every body, so aliases are followed once
 local function schema_node(name)
+  if resolved[name] then return resolved[name] end
   local entry = S[name]
   while type(entry) == "string" do entry = S[entry] end
-  return assert(entry, "schemas: no schema " .. tostring(name))
+  if not entry then error("schemas: no schema " .. tostring(name), 2) end
+  resolved[name] = entry
+  return entry
 end
 M.node = schema_node
 
