@@ -399,6 +399,26 @@ describe("sakari contacts restore", function()
     assert.are.same(before, stored(ids))
   end)
 
+  it("reads the journal from stdin with --journal -, once --failures names its failures file", function()
+    local ids = sandbox.seed(1)
+    local before = stored(ids)
+    local input = cli.csv_file { { "id", "firstName" }, { ids[1], "Changed" } }
+    local status, out, err = sakari({ "contacts", "bulk-update", ACC, "--csv", input })
+    assert.are.equal(0, status, err)
+    local journal = core.decode(out).journal
+    sandbox.clear_requests()
+    local _
+    status, _, err = sakari({ "contacts", "restore", ACC, "--journal", "-" }, { stdin = journal })
+    assert.are.equal(2, status)
+    assert.truthy(err:find("--failures FILE is needed", 1, true), err)
+    assert.are.same({}, requests_by("PUT"))
+    status, out, err = sakari({ "contacts", "restore", ACC, "--journal", "-", "--failures", cli.tmp(".jsonl"),
+      "--output-journal", cli.tmp(".jsonl") }, { stdin = journal })
+    assert.are.equal(0, status, err)
+    assert.are.equal(1, core.decode(out).restored)
+    assert.are.same(before, stored(ids))
+  end)
+
   it("--dry-run shows what it would put back and writes nothing", function()
     local ids = sandbox.seed(1)
     local input = cli.csv_file { { "id", "firstName" }, { ids[1], "Changed" } }
