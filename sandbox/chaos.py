@@ -17,8 +17,21 @@ KINDS = ("429", "500", "502", "503", "drop", "drop_after")
 FIELDS = ("seed", "rate", "kinds", "method", "path", "retry_after")
 
 
-def _bad(message):
+def bad(message):
     return ApiError(400, "REQ-003", message)
+
+
+def copy_strings(body, out, names, nonempty=False):
+    """The string fields `names` of a control body into out: a method upper-cased,
+    a path that must start with / (what a fault or the chaos mode is limited to)."""
+    for name in names:
+        if name in body:
+            value = body[name]
+            if not isinstance(value, str) or (nonempty and not value):
+                raise bad(f"{name} must be a {'non-empty ' if nonempty else ''}string")
+            out[name] = value.upper() if name == "method" else value
+    if "path" in out and not out["path"].startswith("/"):
+        raise bad("path must start with /")
 
 
 class Chaos:
@@ -56,24 +69,16 @@ def parse(body, only):
     only(body, FIELDS, "chaos")
     seed, rate = body.get("seed"), body.get("rate")
     if not isinstance(seed, int) or isinstance(seed, bool):
-        raise _bad("seed must be an integer")
+        raise bad("seed must be an integer")
     if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate <= 1:
-        raise _bad("rate must be a number from 0 to 1")
+        raise bad("rate must be a number from 0 to 1")
     config = {"seed": seed, "rate": rate, "kinds": list(KINDS)}
     if "kinds" in body:
         kinds = body["kinds"]
         if not isinstance(kinds, list) or not kinds or any(k not in KINDS for k in kinds):
-            raise _bad(f"kinds must be a non-empty array of {', '.join(KINDS)}")
+            raise bad(f"kinds must be a non-empty array of {', '.join(KINDS)}")
         config["kinds"] = list(dict.fromkeys(kinds))
-    for name in ("method", "path", "retry_after"):
-        if name in body:
-            if not isinstance(body[name], str) or not body[name]:
-                raise _bad(f"{name} must be a non-empty string")
-            config[name] = body[name]
-    if "method" in config:
-        config["method"] = config["method"].upper()
-    if "path" in config and not config["path"].startswith("/"):
-        raise _bad("path must start with /")
+    copy_strings(body, config, ("method", "path", "retry_after"), nonempty=True)
     if "retry_after" in config and not config["retry_after"].isdigit():
-        raise _bad("retry_after must be a whole number of seconds, as text")
+        raise bad("retry_after must be a whole number of seconds, as text")
     return Chaos(config)

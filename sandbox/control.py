@@ -79,13 +79,9 @@ def handle(state, req):
     body = _object_body(req)
     faults = body["faults"] if "faults" in body else [body]
     if not isinstance(faults, list) or not faults:
-        raise _bad("faults must be a non-empty array")
+        raise chaos.bad("faults must be a non-empty array")
     state.faults.extend([_fault(f) for f in faults])
     return 200, {"success": True, "queued": len(state.faults)}
-
-
-def _bad(message):
-    return ApiError(400, "REQ-003", message)
 
 
 def _object_body(req):
@@ -99,69 +95,61 @@ def _object_body(req):
 def _only(body, names, what):
     unknown = sorted(set(body) - set(names))
     if unknown:
-        raise _bad(f"unknown {what} field(s): {', '.join(unknown)}")
+        raise chaos.bad(f"unknown {what} field(s): {', '.join(unknown)}")
 
 
 def _int(body, name, low, high=None):
     value = body[name]
     if not isinstance(value, int) or isinstance(value, bool) or value < low \
             or (high is not None and value > high):
-        raise _bad(f"{name} must be an integer >= {low}" + (f" and <= {high}" if high else ""))
+        raise chaos.bad(f"{name} must be an integer >= {low}" + (f" and <= {high}" if high else ""))
     return value
 
 
 def _fault(fault):
     """Validate one fault; typos are rejected so a test cannot silently queue a no-op."""
     if not isinstance(fault, dict):
-        raise _bad("each fault must be an object")
+        raise chaos.bad("each fault must be an object")
     _only(fault, FAULT_FIELDS, "fault")
     out = {"times": _int(fault, "times", 1) if "times" in fault else 1}
     if "status" in fault:
         out["status"] = _int(fault, "status", 200, 599)
     elif "body" in fault or "body_base64" in fault or "content_type" in fault:
-        raise _bad("a fault's body and content_type need a status")
+        raise chaos.bad("a fault's body and content_type need a status")
     if "body" in fault and "body_base64" in fault:
-        raise _bad("give body or body_base64, not both")
+        raise chaos.bad("give body or body_base64, not both")
     if "body_base64" in fault:
         # bytes JSON cannot carry (invalid UTF-8, say), for a client's decoder to meet
         try:
             out["body_bytes"] = base64.b64decode(fault["body_base64"], validate=True)
         except (TypeError, ValueError):
-            raise _bad("body_base64 must be base64") from None
-    for name in ("body", "content_type", "method", "path"):
-        if name in fault:
-            if not isinstance(fault[name], str):
-                raise _bad(f"{name} must be a string")
-            out[name] = fault[name]
-    if "method" in out:
-        out["method"] = out["method"].upper()
-    if "path" in out and not out["path"].startswith("/"):
-        raise _bad("path must start with /")
+            raise chaos.bad("body_base64 must be base64") from None
+    chaos.copy_strings(fault, out, ("body", "content_type", "method", "path"))
     if out.get("status") in (204, 304) and out.get("body"):
-        raise _bad("a 204 or 304 answer has no body")
+        raise chaos.bad("a 204 or 304 answer has no body")
     for name in ("drop", "drop_after", "truncate"):
         if name in fault:
             value = fault[name]
             if not isinstance(value, bool) and not (name == "truncate" and isinstance(value, int) and value >= 0):
-                raise _bad(f"{name} must be a boolean" + (" or a byte count" if name == "truncate" else ""))
+                raise chaos.bad(f"{name} must be a boolean" + (" or a byte count" if name == "truncate" else ""))
             out[name] = value
     if fault.get("drop") and (fault.get("drop_after") or "status" in fault):
-        raise _bad("drop answers nothing: not with drop_after or status")
+        raise chaos.bad("drop answers nothing: not with drop_after or status")
     if fault.get("drop_after") and "status" in fault:
-        raise _bad("drop_after lets the API answer: not with status")
+        raise chaos.bad("drop_after lets the API answer: not with status")
     if "delay" in fault:
         delay = fault["delay"]
         if not isinstance(delay, (int, float)) or isinstance(delay, bool) or not 0 <= delay <= 300:
-            raise _bad("delay must be a number of seconds between 0 and 300")
+            raise chaos.bad("delay must be a number of seconds between 0 and 300")
         out["delay"] = delay
     if "headers" in fault:
         headers = fault["headers"]
         if not isinstance(headers, dict):
-            raise _bad("headers must be an object")
+            raise chaos.bad("headers must be an object")
         for name, value in headers.items():
             if not _TOKEN.fullmatch(name) or name.lower() in _RESERVED_HEADERS:
-                raise _bad(f"header name {name!r} is not allowed")
+                raise chaos.bad(f"header name {name!r} is not allowed")
             if not isinstance(value, str) or not value.isascii() or re.search(r"[\r\n\0]", value):
-                raise _bad(f"header {name} must be an ASCII string without CR, LF or NUL")
+                raise chaos.bad(f"header {name} must be an ASCII string without CR, LF or NUL")
         out["headers"] = dict(headers)
     return out
