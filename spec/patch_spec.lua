@@ -126,7 +126,7 @@ describe("patch.body", function()
   it("copies: neither the contact read nor the changes are modified", function()
     local current = { id = "c", firstName = "A", attributes = { x = "1" }, mobile = { number = "1", valid = true } }
     local changes = { attributes = { y = "2" } }
-    local body = patch.body(current, changes)
+    local body = patch.body("ContactRequest", current, changes)
     assert.same({ firstName = "A", attributes = { x = "1", y = "2" }, mobile = { number = "1" } }, body)
     assert.same({ id = "c", firstName = "A", attributes = { x = "1" }, mobile = { number = "1", valid = true } },
       current)
@@ -136,7 +136,7 @@ describe("patch.body", function()
   end)
 
   it("keeps fields it does not know, so a newer writable field survives", function()
-    local body = patch.body({ firstName = "A", whatsapp = { id = 7 } }, { firstName = "B" })
+    local body = patch.body("ContactRequest", { firstName = "A", whatsapp = { id = 7 } }, { firstName = "B" })
     assert.same({ firstName = "B", whatsapp = { id = 7 } }, body)
   end)
 end)

@@ -363,9 +363,9 @@ function MAKE.patch(spec, client, account)
     local current, err = answer(read, read_request, client:call(read_request))
     if not current then return nil, err end
     if type(current) ~= "table" then -- nothing to merge into: PUTting changes alone would clear the rest
-      return nil, errors.decode(read.method, read_request.path, 200, nil, "the contact read back has no data")
+      return nil, errors.decode(read.method, read_request.path, 200, nil, "the record read back has no data")
     end
-    request.body = require("sakari.patch").body(current, changes)
+    request.body = require("sakari.patch").body(spec.schema, current, changes)
     encode_body(spec, request)
     return answer(spec, request, client:call(request))
   end

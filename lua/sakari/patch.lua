@@ -1,8 +1,8 @@
--- `contacts.patch`: change some fields of a contact and keep the rest.
+-- A "patch" row (contacts.patch): change some fields of a record and keep the rest.
 --
--- Sakari's PUT replaces the contact: a writable field missing from the body is
--- cleared (lists, attributes, opt-in state, ...). So patch reads the contact,
--- deep-merges the changes into its writable fields and PUTs the result: not
+-- Sakari's PUT replaces the record: a writable field missing from the body is
+-- cleared (a contact's lists, attributes, opt-in state, ...). So patch reads the
+-- record, deep-merges the changes into its writable fields and PUTs the result: not
 -- atomic, a change someone made between the read and the write is overwritten.
 local core = require "sakari.core"
 local schemas = require "sakari.schemas"
@@ -11,12 +11,16 @@ local M = {}
 
 local ARRAY_MT = getmetatable(core.array())
 
--- From schemas.lua: the fields the server computes, which are pointless to send
--- back at best (everything else is kept, unknown fields included: a writable
--- field this library does not know yet must survive a patch), and the JSON
--- arrays (an empty table a caller's changes hold would go out as `{}`).
-local READ_ONLY = schemas.read_only("Contact")
-local ARRAYS = schemas.arrays("Contact")
+-- From the row's schema (schemas.lua): the fields the server computes, which are
+-- pointless to send back at best (everything else is kept, unknown fields included:
+-- a writable field this library does not know yet must survive a patch), and the
+-- JSON arrays (an empty table a caller's changes hold would go out as `{}`).
+local rules = {} -- schema name -> { read_only, arrays }, worked out on first use
+local function rules_of(schema)
+  local rule = rules[schema] or { read_only = schemas.read_only(schema), arrays = schemas.arrays(schema) }
+  rules[schema] = rule
+  return rule
+end
 
 -- Decoded JSON marks its arrays (as sakari.array does); a caller's table is one when it has items.
 function M.is_array(t)
@@ -25,7 +29,7 @@ end
 
 -- A copy that encodes as the original does: the array mark, and the digits of
 -- numbers a float cannot hold (Lua 5.1 and LuaJIT past 2^53, any Lua past 64 bits).
--- leave_out: READ_ONLY's rules (true: the field is left out; a table: rules for its fields).
+-- leave_out: read_only's rules (true: the field is left out; a table: rules for its fields).
 local function copy(value, leave_out)
   if type(value) ~= "table" then return value end -- sakari.null is not a table
   local out = {}
@@ -54,15 +58,17 @@ function M.merge(target, changes)
   end
 end
 
--- The body a PUT needs to turn the contact `current` (as read) into `current` + `changes`.
-function M.body(current, changes)
-  local body = copy(current, READ_ONLY)
+-- The body a PUT needs to turn the record `current` (as read) into `current` +
+-- `changes`; `schema` names its request body (a row's schema, "ContactRequest").
+function M.body(schema, current, changes)
+  local rule = rules_of(schema)
+  local body = copy(current, rule.read_only)
   for key, value in pairs(body) do
     -- a null read back (mobile.verified, say) is not a value PUT accepts
     if value == core.null then body[key] = nil end
   end
   M.merge(body, changes)
-  for key in pairs(ARRAYS) do
+  for key in pairs(rule.arrays) do
     if type(body[key]) == "table" and next(body[key]) == nil then body[key] = core.array() end
   end
   return body

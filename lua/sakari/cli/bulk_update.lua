@@ -65,7 +65,9 @@ function M.run(args)
       local id, fields = rows.row_body(plan, record, not replace)
       if not id then return { record = record, line = record.line, invalid = fields } end
       return { record = record, line = record.line, id = id, named = diff.named(fields),
-               want = function(before) return replace and fields or patch.body(before, fields) end }
+               want = function(before)
+                 return replace and fields or patch.body("ContactRequest", before, fields)
+               end }
     end
 
     return {

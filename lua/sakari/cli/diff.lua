@@ -32,7 +32,7 @@ local function text(v) return v == nil and "(none)" or json_out.encode(v) end
 
 -- The writable view of a contact as read: what a PUT of it unchanged would send.
 function M.writable(contact)
-  return patch.body(contact, {})
+  return patch.body("ContactRequest", contact, {})
 end
 
 -- before: the contact as read; sent: the body a PUT would send. Returns the
